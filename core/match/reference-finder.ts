@@ -1,0 +1,42 @@
+import type { RoutingTable, Rule } from "../table/schema.ts";
+import { parentDomain, splitPrefixPath } from "./prefix-path.ts";
+import type { RouteFinder, RuleHit } from "./route-finder.ts";
+
+/**
+ * The obviously correct finder: scans every rule and applies the Ingress rules as written. Used to check the
+ * fast finder and as the readable statement of the semantics; too slow for the edge.
+ */
+export function createReferenceFinder(table: RoutingTable): RouteFinder {
+  return {
+    find(host, path) {
+      const buckets = [
+        table.hosts.find((entry) => entry.host === host && !entry.host.startsWith("*.")),
+        table.hosts.find((entry) => entry.host.startsWith("*.") && entry.host.slice(2) === parentDomain(host)),
+        table.hosts.find((entry) => entry.host === ""),
+      ];
+      for (const bucket of buckets) {
+        if (bucket === undefined) continue;
+        const rule = pickRule(bucket.rules, path);
+        if (rule !== null) return { host: bucket.host, rule } satisfies RuleHit;
+      }
+      return null;
+    },
+  };
+}
+
+function pickRule(rules: readonly Rule[], path: string): Rule | null {
+  const exact = rules.find((rule) => rule.pathType === "Exact" && rule.path === path);
+  if (exact !== undefined) return exact;
+  let best: Rule | null = null;
+  for (const rule of rules) {
+    if (rule.pathType === "Exact" || !prefixMatches(rule.path, path)) continue;
+    if (best === null || rule.path.length > best.path.length) best = rule;
+  }
+  return best;
+}
+
+function prefixMatches(rulePath: string, requestPath: string): boolean {
+  const want = splitPrefixPath(rulePath);
+  const have = requestPath.slice(1).split("/");
+  return want.every((segment, i) => have[i] === segment);
+}

@@ -1,0 +1,124 @@
+/**
+ * The routing table: the one contract between the sync agent (which writes it) and the edge worker (which
+ * serves it). Runtime-neutral: plain data, no Node or Workers APIs.
+ *
+ * Compactness matters: the table is one KV value (≤ 25 MiB) and is parsed on cold isolates. So Nodes are listed
+ * once and backends name them; a Cluster-policy backend says "all-nodes" instead of repeating 1,000 Nodes.
+ */
+
+/** Bumped on any change that an older reader would misread. */
+export const TABLE_SCHEMA = 1;
+
+export type PathType = "Exact" | "Prefix" | "ImplementationSpecific";
+
+export interface TableNode {
+  /** Node name: the stable identity of a target (cookies are bound to it, not to the address). */
+  readonly name: string;
+  /** ExternalIP (or InternalIP when allowed). What the agent health-checks and a socket transport dials. */
+  readonly address: string;
+  /** `<node-name>.<node-domain>` when a node DNS domain is configured: what a deployed Worker's fetch can reach. */
+  readonly hostname?: string;
+}
+
+export interface CookieAffinity {
+  readonly mode: "cookie";
+  readonly name: string;
+  /** Seconds; absent = session cookie. */
+  readonly maxAge?: number;
+  readonly path: string;
+  readonly sameSite?: "Strict" | "Lax" | "None";
+}
+
+export interface ClientIpAffinity {
+  readonly mode: "client-ip";
+  /** Service `sessionAffinityConfig.clientIP.timeoutSeconds` (default 10800). */
+  readonly timeoutSeconds: number;
+}
+
+export type Affinity = { readonly mode: "none" } | CookieAffinity | ClientIpAffinity;
+
+export type HealthCheck =
+  | { readonly kind: "tcp" }
+  /** `port` absent = the backend's nodePort. */
+  | { readonly kind: "http"; readonly path: string; readonly port?: number };
+
+/** A target set: every eligible Node (weight 1), or the listed Nodes with weights. */
+export type TargetSet = "all-nodes" | readonly WeightedNode[];
+
+export interface WeightedNode {
+  readonly node: string;
+  readonly weight: number;
+}
+
+export interface Backend {
+  /** `namespace/service:port`, plus `@namespace/ingress` when that Ingress's policy differs from the default. */
+  readonly id: string;
+  /** `namespace/name` of the Service. */
+  readonly service: string;
+  /** The Service port as the Ingress wrote it: a number or a port name. */
+  readonly port: number | string;
+  readonly nodePort: number;
+  readonly trafficPolicy: "Cluster" | "Local";
+  /** Recorded for `externalTrafficPolicy: Local`: kube-proxy answers `/healthz` there. */
+  readonly healthCheckNodePort?: number;
+  readonly healthCheck: HealthCheck;
+  readonly affinity: Affinity;
+  readonly targets: TargetSet;
+  /** Node names whose target failed its health checks: listed in `targets` but not to be used. */
+  readonly down: readonly string[];
+}
+
+export interface Rule {
+  readonly path: string;
+  readonly pathType: PathType;
+  /** Backend id. */
+  readonly backend: string;
+  /** `namespace/name` of the Ingress the rule came from. */
+  readonly ingress: string;
+}
+
+export interface HostRoutes {
+  /** Exact host, wildcard `*.example.com`, or `""` for rules without a host (they apply to every host). */
+  readonly host: string;
+  readonly rules: readonly Rule[];
+}
+
+export interface TlsHost {
+  /** Exact or wildcard host from an Ingress's `spec.tls`. */
+  readonly host: string;
+  /** Plain http gets a 308 to https unless the Ingress said `edge-ingress.dev/ssl-redirect: "false"`. */
+  readonly redirect: boolean;
+}
+
+export interface DefaultBackend {
+  readonly backend: string;
+  readonly ingress: string;
+}
+
+export interface Problem {
+  readonly kind: string;
+  /** `namespace/name` (or `name` for cluster-scoped objects). */
+  readonly object: string;
+  readonly reason: string;
+}
+
+/** Everything the compiler decides; hashed to give the table's version. */
+export interface TableContent {
+  readonly schema: typeof TABLE_SCHEMA;
+  readonly nodes: readonly TableNode[];
+  readonly hosts: readonly HostRoutes[];
+  readonly defaultBackend: DefaultBackend | null;
+  readonly backends: readonly Backend[];
+  readonly tls: readonly TlsHost[];
+  readonly problems: readonly Problem[];
+}
+
+export interface RoutingTable extends TableContent {
+  /** `sha256:<hex>` of the canonical content: the same cluster gives the same version. */
+  readonly version: string;
+  /**
+   * Monotonic counter set by the publisher (milliseconds since the epoch at publication), so that the edge can
+   * refuse a table older than the one it holds. Not part of the version.
+   */
+  readonly generation: number;
+}

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { hashTableContent } from "./hash-table.ts";
+import { TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
+
+/** One thing wrong with a table: where (a JSON path such as `backends[3].nodePort`) and what. */
+export interface TableIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type TableValidation =
+  | { readonly ok: true; readonly table: RoutingTable }
+  | { readonly ok: false; readonly issues: readonly TableIssue[] };
+
+const port = z.number().int().min(1).max(65535);
+const name = z.string().min(1).max(253);
+
+const nodeSchema = z.strictObject({
+  name,
+  address: z.string().min(1).max(64),
+  hostname: z.string().min(1).max(253).optional(),
+});
+
+const affinitySchema = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("none") }),
+  z.strictObject({
+    mode: z.literal("cookie"),
+    name: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a cookie name token"),
+    maxAge: z.number().int().min(0).optional(),
+    path: z.string().startsWith("/"),
+    sameSite: z.enum(["Strict", "Lax", "None"]).optional(),
+  }),
+  z.strictObject({ mode: z.literal("client-ip"), timeoutSeconds: z.number().int().min(1).max(86400) }),
+]);
+
+const healthCheckSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("tcp") }),
+  z.strictObject({ kind: z.literal("http"), path: z.string().startsWith("/"), port: port.optional() }),
+]);
+
+const backendSchema = z.strictObject({
+  id: z.string().min(1),
+  service: z.string().regex(/^[^/]+\/[^/]+$/, "must be namespace/name"),
+  port: z.union([port, z.string().min(1)]),
+  nodePort: port,
+  trafficPolicy: z.enum(["Cluster", "Local"]),
+  healthCheckNodePort: port.optional(),
+  healthCheck: healthCheckSchema,
+  affinity: affinitySchema,
+  targets: z.union([
+    z.literal("all-nodes"),
+    z.array(z.strictObject({ node: name, weight: z.number().int().min(1) })),
+  ]),
+  down: z.array(name),
+});
+
+const ruleSchema = z.strictObject({
+  path: z.string().startsWith("/"),
+  pathType: z.enum(["Exact", "Prefix", "ImplementationSpecific"]),
+  backend: z.string().min(1),
+  ingress: z.string().min(1),
+});
+
+const tableSchema = z.strictObject({
+  schema: z.literal(TABLE_SCHEMA),
+  version: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 hex digits>"),
+  generation: z.number().int().min(0),
+  nodes: z.array(nodeSchema),
+  hosts: z.array(z.strictObject({ host: z.string(), rules: z.array(ruleSchema) })),
+  defaultBackend: z.strictObject({ backend: z.string().min(1), ingress: z.string().min(1) }).nullable(),
+  backends: z.array(backendSchema),
+  tls: z.array(z.strictObject({ host: z.string().min(1), redirect: z.boolean() })),
+  problems: z.array(z.strictObject({ kind: z.string(), object: z.string(), reason: z.string() })),
+});
+
+/**
+ * Checks shape and internal references (every rule names a known backend, every target a known Node, hosts
+ * unique). Reports every problem found, not just the first. Does not recompute the version: see
+ * {@link verifyTableVersion}.
+ */
+export function validateTable(value: unknown): TableValidation {
+  const parsed = tableSchema.safeParse(value);
+  if (!parsed.success) {
+    return { ok: false, issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
+  }
+  const table: RoutingTable = parsed.data;
+  const issues = findBrokenReferences(table);
+  return issues.length === 0 ? { ok: true, table } : { ok: false, issues };
+}
+
+/** True when `version` is the hash of the content: the table was not altered after it was sealed. */
+export async function verifyTableVersion(table: RoutingTable): Promise<boolean> {
+  return (await hashTableContent(table)) === table.version;
+}
+
+function findBrokenReferences(table: RoutingTable): TableIssue[] {
+  const issues: TableIssue[] = [];
+  const nodeNames = new Set<string>();
+  table.nodes.forEach((node, i) => {
+    if (nodeNames.has(node.name)) issues.push({ path: `nodes[${i}].name`, message: `duplicate node "${node.name}"` });
+    nodeNames.add(node.name);
+  });
+  const backendIds = new Set<string>();
+  table.backends.forEach((backend, i) => {
+    if (backendIds.has(backend.id)) issues.push({ path: `backends[${i}].id`, message: `duplicate backend "${backend.id}"` });
+    backendIds.add(backend.id);
+    if (backend.targets !== "all-nodes") {
+      backend.targets.forEach((target, j) => {
+        if (!nodeNames.has(target.node)) {
+          issues.push({ path: `backends[${i}].targets[${j}].node`, message: `unknown node "${target.node}"` });
+        }
+      });
+    }
+  });
+  const hosts = new Set<string>();
+  table.hosts.forEach((entry, i) => {
+    if (hosts.has(entry.host)) issues.push({ path: `hosts[${i}].host`, message: `duplicate host "${entry.host}"` });
+    hosts.add(entry.host);
+    entry.rules.forEach((rule, j) => {
+      if (!backendIds.has(rule.backend)) {
+        issues.push({ path: `hosts[${i}].rules[${j}].backend`, message: `unknown backend "${rule.backend}"` });
+      }
+    });
+  });
+  if (table.defaultBackend !== null && !backendIds.has(table.defaultBackend.backend)) {
+    issues.push({ path: "defaultBackend.backend", message: `unknown backend "${table.defaultBackend.backend}"` });
+  }
+  return issues;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
+  return out === "" ? "(root)" : out;
+}
