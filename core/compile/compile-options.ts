@@ -1,0 +1,18 @@
+export const CONTROLLER_NAME = "edge-ingress.dev/controller";
+export const DEFAULT_INGRESS_CLASS = "edge";
+
+export interface CompileOptions {
+  /** The IngressClass name we serve (`--ingress-class`). */
+  readonly ingressClass: string;
+  /** When set, targets get `hostname: <node-name>.<nodeDomain>` (`--node-domain`). */
+  readonly nodeDomain?: string;
+  /** Use a Node's InternalIP when it has no ExternalIP (`--allow-internal-ip`). */
+  readonly allowInternalIp: boolean;
+  /** Health-check keys (see `healthCheckKey`) of targets that failed their checks. */
+  readonly unhealthy?: ReadonlySet<string>;
+}
+
+export const defaultCompileOptions: CompileOptions = {
+  ingressClass: DEFAULT_INGRESS_CLASS,
+  allowInternalIp: false,
+};

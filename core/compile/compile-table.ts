@@ -1,0 +1,203 @@
+import type { Backend, DefaultBackend, HostRoutes, Problem, Rule, TableContent, TlsHost } from "../table/schema.ts";
+import { TABLE_SCHEMA } from "../table/schema.ts";
+import { type ClusterState, type EndpointSlice, type Ingress, type IngressBackend, namespacedKey, namespaceOf, type Service } from "./cluster-objects.ts";
+import type { CompileOptions } from "./compile-options.ts";
+import { selectEligibleNodes } from "./eligible-nodes.ts";
+import { type IngressPolicy, parsePolicy } from "./parse-policy.ts";
+import { type BackendContext, resolveBackend } from "./resolve-backend.ts";
+import { selectIngresses } from "./select-ingresses.ts";
+import { checkHost, checkPath, checkPathType } from "./validate-ingress-path.ts";
+
+export interface CompileResult {
+  readonly content: TableContent;
+  /** `namespace/name` of every Ingress of our class, sorted: the ones whose status carries the edge address. */
+  readonly served: readonly string[];
+}
+
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+/**
+ * Cluster objects in, routing table out. Pure and total: whatever the objects say, it returns a table, and
+ * everything it had to leave out is a problem in that table. Ingresses are visited oldest first, so that on a
+ * conflict (same host and path, several default backends, several TLS sections for one host) the oldest wins.
+ */
+export function compileTable(cluster: ClusterState, options: CompileOptions): CompileResult {
+  const problems: Problem[] = [];
+  const selection = selectIngresses(cluster.ingresses, cluster.ingressClasses, options.ingressClass);
+  problems.push(...selection.problems);
+  const nodes = selectEligibleNodes(cluster.nodes, options);
+  problems.push(...nodes.problems);
+  const context: BackendContext = {
+    services: indexServices(cluster.services),
+    slices: indexSlices(cluster.endpointSlices),
+    nodes,
+    unhealthy: options.unhealthy ?? new Set(),
+  };
+
+  const backends = new Map<string, Backend>();
+  const hosts = new Map<string, Map<string, Rule>>();
+  const tls = new Map<string, TlsHost>();
+  let defaultBackend: DefaultBackend | null = null;
+
+  for (const ingress of selection.ingresses) {
+    const key = namespacedKey(ingress.metadata);
+    const namespace = namespaceOf(ingress.metadata);
+    const report = (reason: string): void => { problems.push({ kind: "Ingress", object: key, reason }); };
+    const parsed = parsePolicy(ingress.metadata?.annotations);
+    parsed.problems.forEach(report);
+    const addBackend = (ref: IngressBackend, where: string): string | null => {
+      const resolved = resolveBackend(namespace, ref, key, parsed.policy, context);
+      if (!resolved.ok) {
+        report(`${where}: ${resolved.reason}; left out`);
+        return null;
+      }
+      backends.set(resolved.backend.id, resolved.backend);
+      return resolved.backend.id;
+    };
+
+    const spec = ingress.spec ?? {};
+    if (spec.defaultBackend !== undefined && spec.defaultBackend !== null) {
+      if (defaultBackend !== null) {
+        report(`defaultBackend ignored: the older Ingress ${defaultBackend.ingress} already sets one`);
+      } else {
+        const id = addBackend(spec.defaultBackend, "defaultBackend");
+        if (id !== null) defaultBackend = { backend: id, ingress: key };
+      }
+    }
+    if ((spec.rules ?? []).length === 0 && (spec.defaultBackend === undefined || spec.defaultBackend === null)) {
+      report("has neither rules nor a defaultBackend");
+    }
+    collectTls(ingress, parsed.policy, tls, report);
+    collectRules(ingress, key, hosts, addBackend, report);
+  }
+
+  return {
+    content: {
+      schema: TABLE_SCHEMA,
+      nodes: nodes.nodes,
+      hosts: sortHosts(hosts),
+      defaultBackend,
+      backends: [...backends.values()].sort(byKey((b) => b.id)),
+      tls: [...tls.values()].sort(byKey((t) => t.host)),
+      problems: dedupe(problems).sort(byKey((p) => `${p.kind}\u0000${p.object}\u0000${p.reason}`)),
+    },
+    served: selection.ingresses.map((ingress) => namespacedKey(ingress.metadata)).sort(),
+  };
+}
+
+function collectRules(
+  ingress: Ingress,
+  key: string,
+  hosts: Map<string, Map<string, Rule>>,
+  addBackend: (ref: IngressBackend, where: string) => string | null,
+  report: (reason: string) => void,
+): void {
+  for (const rule of ingress.spec?.rules ?? []) {
+    let host = "";
+    if (rule.host !== undefined && rule.host !== null && rule.host !== "") {
+      const checked = checkHost(rule.host);
+      if (!checked.ok) {
+        report(`${checked.reason}; rule left out`);
+        continue;
+      }
+      host = checked.value;
+    }
+    const shown = host === "" ? "(any host)" : host;
+    const paths = rule.http?.paths ?? [];
+    if (paths.length === 0) {
+      report(`rule for ${shown} has no http paths; left out`);
+      continue;
+    }
+    for (const entry of paths) {
+      const pathType = checkPathType(entry.pathType);
+      if (!pathType.ok) {
+        report(`${shown} ${entry.path ?? ""}: ${pathType.reason}; left out`);
+        continue;
+      }
+      const path = checkPath(entry.path, pathType.value);
+      if (!path.ok) {
+        report(`${shown}: ${path.reason}; left out`);
+        continue;
+      }
+      const rules = hosts.get(host) ?? new Map<string, Rule>();
+      // ImplementationSpecific is served as Prefix, so it conflicts with a Prefix of the same path.
+      const slot = `${pathType.value === "Exact" ? "Exact" : "Prefix"} ${path.value}`;
+      const holder = rules.get(slot);
+      if (holder !== undefined) {
+        report(
+          holder.ingress === key
+            ? `${shown} ${path.value} (${pathType.value}) is listed twice; the first is served`
+            : `${shown} ${path.value} (${pathType.value}) is already served by the older Ingress ${holder.ingress}; left out`,
+        );
+        continue;
+      }
+      if (entry.backend === undefined || entry.backend === null) {
+        report(`${shown} ${path.value}: no backend; left out`);
+        continue;
+      }
+      const backend = addBackend(entry.backend, `${shown} ${path.value}`);
+      if (backend === null) continue;
+      rules.set(slot, { path: path.value, pathType: pathType.value, backend, ingress: key });
+      hosts.set(host, rules);
+    }
+  }
+}
+
+function collectTls(
+  ingress: Ingress,
+  policy: IngressPolicy,
+  tls: Map<string, TlsHost>,
+  report: (reason: string) => void,
+): void {
+  for (const section of ingress.spec?.tls ?? []) {
+    for (const host of section.hosts ?? []) {
+      const checked = checkHost(host);
+      if (!checked.ok) {
+        report(`tls: ${checked.reason}; ignored`);
+        continue;
+      }
+      if (!tls.has(checked.value)) tls.set(checked.value, { host: checked.value, redirect: policy.sslRedirect });
+    }
+  }
+}
+
+function sortHosts(hosts: Map<string, Map<string, Rule>>): HostRoutes[] {
+  return [...hosts]
+    .map(([host, rules]) => ({ host, rules: [...rules.values()].sort(byKey((r) => `${r.path}\u0000${r.pathType}`)) }))
+    .sort(byKey((h) => h.host));
+}
+
+function indexServices(services: readonly Service[]): Map<string, Service> {
+  return new Map(services.map((service) => [namespacedKey(service.metadata), service]));
+}
+
+function indexSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
+  const index = new Map<string, EndpointSlice[]>();
+  for (const slice of slices) {
+    const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+    if (service === undefined) continue;
+    const key = `${namespaceOf(slice.metadata)}/${service}`;
+    const list = index.get(key) ?? [];
+    list.push(slice);
+    index.set(key, list);
+  }
+  return index;
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${p.kind}\u0000${p.object}\u0000${p.reason}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function byKey<T>(key: (item: T) => string): (a: T, b: T) => number {
+  return (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+}

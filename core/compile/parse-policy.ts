@@ -1,0 +1,85 @@
+import type { CookieAffinity } from "../table/schema.ts";
+
+export const ANNOTATION_PREFIX = "edge-ingress.dev/";
+
+export interface IngressPolicy {
+  readonly cookie: CookieAffinity | null;
+  readonly sslRedirect: boolean;
+  readonly healthCheckPath: string | null;
+}
+
+export interface ParsedPolicy {
+  readonly policy: IngressPolicy;
+  /** One sentence per invalid annotation; the default is used in its place. */
+  readonly problems: readonly string[];
+}
+
+export const DEFAULT_COOKIE_NAME = "edge-route";
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const SAME_SITE: ReadonlyMap<string, "Strict" | "Lax" | "None"> = new Map([["strict", "Strict"], ["lax", "Lax"], ["none", "None"]]);
+
+/**
+ * The Ingress's `edge-ingress.dev/*` annotations as a policy. An invalid value is reported and replaced by the
+ * default, never thrown. (A later compatibility layer can map ingress-nginx names onto the same keys first.)
+ */
+export function parsePolicy(annotations: Readonly<Record<string, string>> | undefined): ParsedPolicy {
+  const problems: string[] = [];
+  const read = (key: string): string | undefined => annotations?.[ANNOTATION_PREFIX + key]?.trim();
+  const invalid = (key: string, value: string, want: string): void => {
+    problems.push(`annotation ${ANNOTATION_PREFIX}${key}: "${value}" is not ${want}; using the default`);
+  };
+
+  let sslRedirect = true;
+  const redirect = read("ssl-redirect");
+  if (redirect !== undefined) {
+    if (redirect === "true" || redirect === "false") sslRedirect = redirect === "true";
+    else invalid("ssl-redirect", redirect, '"true" or "false"');
+  }
+
+  let healthCheckPath: string | null = null;
+  const checkPath = read("health-check-path");
+  if (checkPath !== undefined) {
+    if (/^\/[\x21-\x7e]*$/.test(checkPath)) healthCheckPath = checkPath;
+    else invalid("health-check-path", checkPath, "an absolute path");
+  }
+
+  return { policy: { cookie: parseCookie(read, invalid), sslRedirect, healthCheckPath }, problems };
+}
+
+function parseCookie(
+  read: (key: string) => string | undefined,
+  invalid: (key: string, value: string, want: string) => void,
+): CookieAffinity | null {
+  const affinity = read("affinity");
+  if (affinity === undefined || affinity === "none") return null;
+  if (affinity !== "cookie") {
+    invalid("affinity", affinity, '"cookie" or "none"');
+    return null;
+  }
+  let name = DEFAULT_COOKIE_NAME;
+  const rawName = read("session-cookie-name");
+  if (rawName !== undefined) {
+    if (COOKIE_NAME.test(rawName)) name = rawName;
+    else invalid("session-cookie-name", rawName, "a cookie name token");
+  }
+  let maxAge: number | undefined;
+  const rawMaxAge = read("session-cookie-max-age");
+  if (rawMaxAge !== undefined) {
+    if (/^\d{1,9}$/.test(rawMaxAge)) maxAge = Number(rawMaxAge);
+    else invalid("session-cookie-max-age", rawMaxAge, "a whole number of seconds");
+  }
+  let path = "/";
+  const rawPath = read("session-cookie-path");
+  if (rawPath !== undefined) {
+    if (/^\/[\x21-\x3a\x3c-\x7e]*$/.test(rawPath)) path = rawPath;
+    else invalid("session-cookie-path", rawPath, "an absolute path without ';'");
+  }
+  let sameSite: CookieAffinity["sameSite"];
+  const rawSameSite = read("session-cookie-samesite");
+  if (rawSameSite !== undefined) {
+    sameSite = SAME_SITE.get(rawSameSite.toLowerCase());
+    if (sameSite === undefined) invalid("session-cookie-samesite", rawSameSite, "Strict, Lax or None");
+  }
+  return { mode: "cookie", name, path, ...(maxAge === undefined ? {} : { maxAge }), ...(sameSite === undefined ? {} : { sameSite }) };
+}

@@ -1,0 +1,119 @@
+import { healthCheckKey } from "../health/health-check-key.ts";
+import type { Affinity, Backend, HealthCheck, TargetSet } from "../table/schema.ts";
+import type { EndpointSlice, IngressBackend, Service, ServicePort } from "./cluster-objects.ts";
+import type { EligibleNodes } from "./eligible-nodes.ts";
+import type { IngressPolicy } from "./parse-policy.ts";
+
+export interface BackendContext {
+  /** By `namespace/name`. */
+  readonly services: ReadonlyMap<string, Service>;
+  /** By `namespace/service-name` (label `kubernetes.io/service-name`). */
+  readonly slices: ReadonlyMap<string, readonly EndpointSlice[]>;
+  readonly nodes: EligibleNodes;
+  readonly unhealthy: ReadonlySet<string>;
+}
+
+export type ResolvedBackend = { readonly ok: true; readonly backend: Backend } | { readonly ok: false; readonly reason: string };
+
+const DEFAULT_CLIENT_IP_TIMEOUT = 10_800;
+
+/**
+ * An Ingress backend as the edge will use it: the Service's nodePort, the Nodes that can serve it (per
+ * `externalTrafficPolicy`), and the balancing policy. Anything that keeps it from being served is a reason, not
+ * an exception.
+ */
+export function resolveBackend(
+  namespace: string,
+  ref: IngressBackend,
+  ingressKey: string,
+  policy: IngressPolicy,
+  context: BackendContext,
+): ResolvedBackend {
+  if (ref.resource !== undefined && ref.resource !== null) {
+    return { ok: false, reason: `resource backends (${ref.resource.kind ?? "?"} ${ref.resource.name ?? "?"}) cannot be served from the edge` };
+  }
+  const serviceName = ref.service?.name;
+  if (serviceName === undefined || serviceName === "") return { ok: false, reason: "backend names no Service" };
+  const wanted = ref.service?.port;
+  const port: number | string | undefined = wanted?.number ?? wanted?.name;
+  if (port === undefined || port === "") return { ok: false, reason: `backend Service ${serviceName} names no port` };
+  const serviceKey = `${namespace}/${serviceName}`;
+  const service = context.services.get(serviceKey);
+  if (service === undefined) return { ok: false, reason: `Service ${serviceKey} not found` };
+
+  const servicePort = (service.spec?.ports ?? []).find((p) => (typeof port === "number" ? p.port === port : p.name === port));
+  if (servicePort === undefined) return { ok: false, reason: `Service ${serviceKey} has no port ${JSON.stringify(port)}` };
+  const nodePort = servicePort.nodePort;
+  if (nodePort === undefined || nodePort === null || nodePort <= 0) {
+    const type = service.spec?.type ?? "ClusterIP";
+    return { ok: false, reason: `Service ${serviceKey} is ${type} and has no nodePort: the edge reaches Services through NodePort or LoadBalancer Services` };
+  }
+
+  const local = service.spec?.externalTrafficPolicy === "Local";
+  const healthCheckNodePort = local ? positive(service.spec?.healthCheckNodePort) : undefined;
+  const healthCheck: HealthCheck = policy.healthCheckPath !== null
+    ? { kind: "http", path: policy.healthCheckPath }
+    : healthCheckNodePort !== undefined
+      ? { kind: "http", path: "/healthz", port: healthCheckNodePort }
+      : { kind: "tcp" };
+  const affinity: Affinity = policy.cookie ?? clientIpAffinity(service);
+  const targets = selectTargets(local, readyEndpointsByNode(context.slices.get(serviceKey) ?? [], servicePort), context.nodes);
+  const customised = policy.cookie !== null || policy.healthCheckPath !== null;
+  const backend: Backend = {
+    id: `${serviceKey}:${port}${customised ? `@${ingressKey}` : ""}`,
+    service: serviceKey,
+    port,
+    nodePort,
+    trafficPolicy: local ? "Local" : "Cluster",
+    ...(healthCheckNodePort === undefined ? {} : { healthCheckNodePort }),
+    healthCheck,
+    affinity,
+    targets,
+    down: listDown(targets, healthCheck, nodePort, context),
+  };
+  return { ok: true, backend };
+}
+
+function clientIpAffinity(service: Service): Affinity {
+  if (service.spec?.sessionAffinity !== "ClientIP") return { mode: "none" };
+  const timeout = service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+  return { mode: "client-ip", timeoutSeconds: positive(timeout) ?? DEFAULT_CLIENT_IP_TIMEOUT };
+}
+
+/** Ready endpoints per Node name, counting only slices that carry this Service port. */
+function readyEndpointsByNode(slices: readonly EndpointSlice[], servicePort: ServicePort): Map<string, number> {
+  const counts = new Map<string, number>();
+  const portName = servicePort.name ?? "";
+  for (const slice of slices) {
+    const ports = slice.ports ?? [];
+    if (ports.length > 0 && !ports.some((p) => (p.name ?? "") === portName)) continue;
+    for (const endpoint of slice.endpoints ?? []) {
+      // The EndpointSlice API: a nil `ready` is to be read as true.
+      if (endpoint.conditions?.ready === false) continue;
+      const node = endpoint.nodeName ?? "";
+      counts.set(node, (counts.get(node) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function selectTargets(local: boolean, ready: Map<string, number>, nodes: EligibleNodes): TargetSet {
+  if (!local) return ready.size > 0 && nodes.nodes.length > 0 ? "all-nodes" : [];
+  return [...ready]
+    .filter(([node]) => nodes.byName.has(node))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([node, weight]) => ({ node, weight }));
+}
+
+function listDown(targets: TargetSet, check: HealthCheck, nodePort: number, context: BackendContext): string[] {
+  if (context.unhealthy.size === 0) return [];
+  const names = targets === "all-nodes" ? context.nodes.nodes.map((n) => n.name) : targets.map((t) => t.node);
+  return names.filter((name) => {
+    const node = context.nodes.byName.get(name);
+    return node !== undefined && context.unhealthy.has(healthCheckKey(check, node.address, nodePort));
+  });
+}
+
+function positive(value: number | undefined | null): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
+}

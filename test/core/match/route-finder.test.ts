@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { createReferenceFinder } from "../../../core/match/reference-finder.ts";
+import type { RouteFinder } from "../../../core/match/route-finder.ts";
+import { createTrieFinder } from "../../../core/match/trie-finder.ts";
+import type { RoutingTable } from "../../../core/table/schema.ts";
+import { buildTable, type RuleSpec } from "../../support/table-builder.ts";
+
+/** One suite, every finder: the Ingress matching rules as the Kubernetes API and conformance suite state them. */
+const finders: Record<string, (table: RoutingTable) => RouteFinder> = {
+  "trie finder": createTrieFinder,
+  "reference finder": createReferenceFinder,
+};
+
+function winner(finder: RouteFinder, host: string, path: string): string | null {
+  const hit = finder.find(host, path);
+  return hit === null ? null : `${hit.host}|${hit.rule.path}|${hit.rule.pathType}`;
+}
+
+describe.each(Object.entries(finders))("%s", (_name, create) => {
+  const on = (rules: readonly RuleSpec[], host = "foo.com") => create(buildTable({ [host]: rules }));
+
+  describe("Prefix paths match element by element", () => {
+    const finder = on([["/foo", "Prefix"]]);
+    it.each(["/foo", "/foo/", "/foo/bar", "/foo/bar/baz"])("/foo matches %s", (path) => {
+      expect(winner(finder, "foo.com", path)).toBe("foo.com|/foo|Prefix");
+    });
+    it.each(["/foobar", "/fo", "/FOO", "/", "/bar/foo"])("/foo does not match %s", (path) => {
+      expect(winner(finder, "foo.com", path)).toBeNull();
+    });
+    it("ignores a trailing slash on the rule: /aaa/bbb/ matches /aaa/bbb", () => {
+      expect(winner(on([["/aaa/bbb/", "Prefix"]]), "foo.com", "/aaa/bbb")).toBe("foo.com|/aaa/bbb/|Prefix");
+    });
+    it("lets Prefix / match every path", () => {
+      expect(winner(on([["/", "Prefix"]]), "foo.com", "/anything/at/all")).toBe("foo.com|/|Prefix");
+    });
+    it("does not let /foo/bar match /foo/barbaz", () => {
+      expect(winner(on([["/foo/bar", "Prefix"]]), "foo.com", "/foo/barbaz")).toBeNull();
+    });
+  });
+
+  describe("Exact paths match strictly and case-sensitively", () => {
+    const finder = on([["/foo", "Exact"]]);
+    it("matches the same path", () => expect(winner(finder, "foo.com", "/foo")).toBe("foo.com|/foo|Exact"));
+    it.each(["/foo/", "/FOO", "/foo/bar", "/fo"])("does not match %s", (path) => {
+      expect(winner(finder, "foo.com", path)).toBeNull();
+    });
+    it("does not let Exact /foo/ match /foo", () => expect(winner(on([["/foo/", "Exact"]]), "foo.com", "/foo")).toBeNull());
+  });
+
+  describe("ImplementationSpecific is treated as Prefix", () => {
+    const finder = on([["/docs", "ImplementationSpecific"]]);
+    it("matches below the path", () => expect(winner(finder, "foo.com", "/docs/intro")).toBe("foo.com|/docs|ImplementationSpecific"));
+    it("does not match a longer segment", () => expect(winner(finder, "foo.com", "/docsx")).toBeNull());
+  });
+
+  describe("precedence", () => {
+    it("prefers a matching Exact over a Prefix of the same path, whatever the order", () => {
+      expect(winner(on([["/foo", "Prefix"], ["/foo", "Exact"]]), "foo.com", "/foo")).toBe("foo.com|/foo|Exact");
+    });
+    it("prefers the longest matching Prefix, whatever the order", () => {
+      const finder = on([["/aaa", "Prefix"], ["/aaa/bbb", "Prefix"]]);
+      expect(winner(finder, "foo.com", "/aaa/bbb/ccc")).toBe("foo.com|/aaa/bbb|Prefix");
+      expect(winner(finder, "foo.com", "/aaa/ccc")).toBe("foo.com|/aaa|Prefix");
+    });
+    it("measures length as written: Prefix /foo/ beats Prefix /foo for /foo and /foo/", () => {
+      const finder = on([["/foo", "Prefix"], ["/foo/", "Prefix"]]);
+      expect(winner(finder, "foo.com", "/foo")).toBe("foo.com|/foo/|Prefix");
+      expect(winner(finder, "foo.com", "/foo/")).toBe("foo.com|/foo/|Prefix");
+    });
+    it("falls back to Prefix / when Exact /aaa does not match /aaa/", () => {
+      expect(winner(on([["/", "Prefix"], ["/aaa", "Exact"]]), "foo.com", "/aaa/")).toBe("foo.com|/|Prefix");
+    });
+  });
+
+  describe("hosts", () => {
+    const finder = create(buildTable({
+      "foo.bar.com": [["/", "Prefix"]],
+      "*.foo.com": [["/", "Prefix"]],
+      "": [["/", "Prefix"]],
+    }));
+    it("matches a precise host exactly", () => expect(winner(finder, "foo.bar.com", "/")).toBe("foo.bar.com|/|Prefix"));
+    it("lets *.foo.com match exactly one extra label", () => expect(winner(finder, "bar.foo.com", "/")).toBe("*.foo.com|/|Prefix"));
+    it("does not let *.foo.com match two extra labels", () => expect(winner(finder, "baz.bar.foo.com", "/")).toBe("|/|Prefix"));
+    it("does not let *.foo.com match foo.com", () => expect(winner(finder, "foo.com", "/")).toBe("|/|Prefix"));
+    it("sends other hosts to the host-less rules", () => expect(winner(finder, "other.example", "/")).toBe("|/|Prefix"));
+    it("matches nothing for an unknown host when there are no host-less rules", () => {
+      expect(winner(create(buildTable({ "foo.bar.com": [["/", "Prefix"]] })), "subdomain.bar.com", "/")).toBeNull();
+    });
+    it("prefers a precise host, then a wildcard, then host-less rules, falling through when a host has no matching path", () => {
+      const layered = create(buildTable({
+        "a.foo.com": [["/api", "Prefix"]],
+        "*.foo.com": [["/web", "Prefix"]],
+        "": [["/", "Prefix"]],
+      }));
+      expect(winner(layered, "a.foo.com", "/api/x")).toBe("a.foo.com|/api|Prefix");
+      expect(winner(layered, "a.foo.com", "/web/x")).toBe("*.foo.com|/web|Prefix");
+      expect(winner(layered, "a.foo.com", "/other")).toBe("|/|Prefix");
+    });
+  });
+});
