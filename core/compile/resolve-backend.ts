@@ -1,5 +1,5 @@
 import { healthCheckKey } from "../health/health-check-key.ts";
-import type { Affinity, Backend, HealthCheck, TargetSet } from "../table/schema.ts";
+import { type Affinity, type Backend, type HealthCheck, TCP_CHECK, type TargetSet } from "../table/schema.ts";
 import type { EndpointSlice, IngressBackend, Service, ServicePort } from "./cluster-objects.ts";
 import type { EligibleNodes } from "./eligible-nodes.ts";
 import type { IngressPolicy } from "./parse-policy.ts";
@@ -55,27 +55,26 @@ export function resolveBackend(
     ? { kind: "http", path: policy.healthCheckPath }
     : healthCheckNodePort !== undefined
       ? { kind: "http", path: "/healthz", port: healthCheckNodePort }
-      : { kind: "tcp" };
-  const affinity: Affinity = policy.cookie ?? clientIpAffinity(service);
+      : TCP_CHECK;
+  const affinity: Affinity | null = policy.cookie ?? clientIpAffinity(service);
   const targets = selectTargets(local, readyEndpointsByNode(context.slices.get(serviceKey) ?? [], servicePort), context.nodes);
   const customised = policy.cookie !== null || policy.healthCheckPath !== null;
+  const down = listDown(targets, healthCheck, nodePort, context);
   const backend: Backend = {
     id: `${serviceKey}:${port}${customised ? `@${ingressKey}` : ""}`,
-    service: serviceKey,
-    port,
     nodePort,
-    trafficPolicy: local ? "Local" : "Cluster",
+    ...(local ? { trafficPolicy: "Local" as const } : {}),
     ...(healthCheckNodePort === undefined ? {} : { healthCheckNodePort }),
-    healthCheck,
-    affinity,
+    ...(healthCheck.kind === "tcp" ? {} : { healthCheck }),
+    ...(affinity === null ? {} : { affinity }),
     targets,
-    down: listDown(targets, healthCheck, nodePort, context),
+    ...(down.length === 0 ? {} : { down }),
   };
   return { ok: true, backend };
 }
 
-function clientIpAffinity(service: Service): Affinity {
-  if (service.spec?.sessionAffinity !== "ClientIP") return { mode: "none" };
+function clientIpAffinity(service: Service): Affinity | null {
+  if (service.spec?.sessionAffinity !== "ClientIP") return null;
   const timeout = service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
   return { mode: "client-ip", timeoutSeconds: positive(timeout) ?? DEFAULT_CLIENT_IP_TIMEOUT };
 }

@@ -1,4 +1,4 @@
-import type { Backend, TableNode } from "./schema.ts";
+import { type Backend, downOf, type TableNode } from "./schema.ts";
 
 export interface Target {
   readonly node: string;
@@ -10,7 +10,7 @@ export interface Target {
 
 /** The targets a backend may use now: its target set, less the Nodes whose checks failed. */
 export function resolveTargets(byName: ReadonlyMap<string, TableNode>, backend: Backend): Target[] {
-  const down = new Set(backend.down);
+  const down = new Set(downOf(backend));
   const chosen = backend.targets === "all-nodes"
     ? [...byName.values()].map((node) => ({ node: node.name, weight: 1 }))
     : backend.targets;

@@ -35,7 +35,7 @@ export interface ClientIpAffinity {
   readonly timeoutSeconds: number;
 }
 
-export type Affinity = { readonly mode: "none" } | CookieAffinity | ClientIpAffinity;
+export type Affinity = CookieAffinity | ClientIpAffinity;
 
 export type HealthCheck =
   | { readonly kind: "tcp" }
@@ -51,21 +51,37 @@ export interface WeightedNode {
 }
 
 export interface Backend {
-  /** `namespace/service:port`, plus `@namespace/ingress` when that Ingress's policy differs from the default. */
+  /**
+   * `namespace/service:port` — the Service and its port as the Ingress wrote it (a number or a port name) —
+   * plus `@namespace/ingress` when that Ingress's policy differs from the default. Read it with `backendService`.
+   */
   readonly id: string;
-  /** `namespace/name` of the Service. */
-  readonly service: string;
-  /** The Service port as the Ingress wrote it: a number or a port name. */
-  readonly port: number | string;
   readonly nodePort: number;
-  readonly trafficPolicy: "Cluster" | "Local";
+  /** Absent: `Cluster`. */
+  readonly trafficPolicy?: "Local";
   /** Recorded for `externalTrafficPolicy: Local`: kube-proxy answers `/healthz` there. */
   readonly healthCheckNodePort?: number;
-  readonly healthCheck: HealthCheck;
-  readonly affinity: Affinity;
+  /** Absent: a TCP connect to the nodePort. */
+  readonly healthCheck?: HealthCheck;
+  /** Absent: no affinity, every request balanced by weight. */
+  readonly affinity?: Affinity;
   readonly targets: TargetSet;
-  /** Node names whose target failed its health checks: listed in `targets` but not to be used. */
-  readonly down: readonly string[];
+  /** Node names whose target failed its health checks: listed in `targets` but not to be used. Absent: none. */
+  readonly down?: readonly string[];
+}
+
+/*
+ * Defaults are left out rather than written (compiler output never carries `down: []` or a TCP check): at
+ * 10,000 Ingresses every byte per backend counts. These read them back.
+ */
+export const TCP_CHECK: HealthCheck = { kind: "tcp" };
+
+export function healthCheckOf(backend: Backend): HealthCheck {
+  return backend.healthCheck ?? TCP_CHECK;
+}
+
+export function downOf(backend: Backend): readonly string[] {
+  return backend.down ?? [];
 }
 
 export interface Rule {
@@ -121,4 +137,14 @@ export interface RoutingTable extends TableContent {
    * refuse a table older than the one it holds. Not part of the version.
    */
   readonly generation: number;
+}
+
+const BACKEND_ID = /^([^/@:]+\/[^/@:]+):([^/@:]+)(?:@([^/@:]+\/[^/@:]+))?$/;
+
+/** The Service (`namespace/name`) and port (number or name, as written) a backend id names; null if malformed. */
+export function backendService(id: string): { readonly service: string; readonly port: number | string } | null {
+  const match = BACKEND_ID.exec(id);
+  if (match === null || match[1] === undefined || match[2] === undefined) return null;
+  // Service port names must contain a letter (IANA_SVC_NAME), so all digits means a number.
+  return { service: match[1], port: /^\d+$/.test(match[2]) ? Number(match[2]) : match[2] };
 }

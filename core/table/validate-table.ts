@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { hashTableContent } from "./hash-table.ts";
-import { TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
+import { backendService, TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
 
 /** One thing wrong with a table: where (a JSON path such as `backends[3].nodePort`) and what. */
 export interface TableIssue {
@@ -22,7 +22,6 @@ const nodeSchema = z.strictObject({
 });
 
 const affinitySchema = z.discriminatedUnion("mode", [
-  z.strictObject({ mode: z.literal("none") }),
   z.strictObject({
     mode: z.literal("cookie"),
     name: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a cookie name token"),
@@ -39,19 +38,17 @@ const healthCheckSchema = z.discriminatedUnion("kind", [
 ]);
 
 const backendSchema = z.strictObject({
-  id: z.string().min(1),
-  service: z.string().regex(/^[^/]+\/[^/]+$/, "must be namespace/name"),
-  port: z.union([port, z.string().min(1)]),
+  id: z.string().refine((id) => backendService(id) !== null, "must be namespace/service:port[@namespace/ingress]"),
   nodePort: port,
-  trafficPolicy: z.enum(["Cluster", "Local"]),
+  trafficPolicy: z.literal("Local").optional(),
   healthCheckNodePort: port.optional(),
-  healthCheck: healthCheckSchema,
-  affinity: affinitySchema,
+  healthCheck: healthCheckSchema.optional(),
+  affinity: affinitySchema.optional(),
   targets: z.union([
     z.literal("all-nodes"),
     z.array(z.strictObject({ node: name, weight: z.number().int().min(1) })),
   ]),
-  down: z.array(name),
+  down: z.array(name).optional(),
 });
 
 const ruleSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { compileRoutes, matchRequest, type RouteDecision } from "../../core/match/match-request.ts";
 import { indexNodes, resolveTargets } from "../../core/table/resolve-targets.ts";
-import type { RoutingTable } from "../../core/table/schema.ts";
+import { backendService, type RoutingTable } from "../../core/table/schema.ts";
 import type { CommandIo } from "./command-io.ts";
 import { compileSnapshot, parseCompileArgs } from "./compile-command.ts";
 
@@ -58,7 +58,7 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
     status,
     ingress: hit.ingress,
     rule: hit.rule === null ? null : { host: hit.host === "" ? null : hit.host, path: hit.rule.path, pathType: hit.rule.pathType },
-    backend: { service: hit.backend.service, port: hit.backend.port },
+    backend: backendService(hit.backend.id),
     targets,
   };
   return decision.kind === "redirect" ? { ...explanation, location: decision.location } : explanation;
