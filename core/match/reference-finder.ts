@@ -27,10 +27,12 @@ export function createReferenceFinder(table: RoutingTable): RouteFinder {
 function pickRule(rules: readonly Rule[], path: string): Rule | null {
   const exact = rules.find((rule) => rule.pathType === "Exact" && rule.path === path);
   if (exact !== undefined) return exact;
+  // Longest first: in path elements, then in characters as written (so Prefix /foo/ beats /foo). For valid
+  // Prefix paths the two agree; elements first keeps odd ImplementationSpecific paths like `//` sensible.
   let best: Rule | null = null;
   for (const rule of rules) {
     if (rule.pathType === "Exact" || !prefixMatches(rule.path, path)) continue;
-    if (best === null || rule.path.length > best.path.length) best = rule;
+    if (best === null || longer(rule.path, best.path)) best = rule;
   }
   return best;
 }
@@ -39,4 +41,10 @@ function prefixMatches(rulePath: string, requestPath: string): boolean {
   const want = splitPrefixPath(rulePath);
   const have = requestPath.slice(1).split("/");
   return want.every((segment, i) => have[i] === segment);
+}
+
+function longer(a: string, b: string): boolean {
+  const depthA = splitPrefixPath(a).length;
+  const depthB = splitPrefixPath(b).length;
+  return depthA !== depthB ? depthA > depthB : a.length > b.length;
 }

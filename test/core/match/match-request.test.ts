@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { compileRoutes, matchRequest, type RouteRequest } from "../../../core/match/match-request.ts";
+import { buildTable } from "../../support/table-builder.ts";
+
+const routes = compileRoutes(buildTable(
+  {
+    "secure.test": [["/", "Prefix"]],
+    "plain.test": [["/admin", "Exact"], ["/public", "Prefix"]],
+    "*.wild.test": [["/", "Prefix"]],
+    "optout.test": [["/", "Prefix"]],
+  },
+  { tls: [{ host: "secure.test", redirect: true }, { host: "*.wild.test", redirect: true }, { host: "optout.test", redirect: false }], defaultBackend: true },
+));
+
+const decide = (request: Partial<RouteRequest>) => matchRequest(routes, { scheme: "https", host: "plain.test", path: "/", ...request });
+
+describe("matchRequest", () => {
+  it("routes on the normalised path and returns it for forwarding", () => {
+    const decision = decide({ path: "/public/../admin" });
+    expect(decision.kind).toBe("route");
+    if (decision.kind === "route") {
+      expect(decision.path).toBe("/admin");
+      expect(decision.hit.rule?.pathType).toBe("Exact");
+    }
+  });
+  it("cannot be led past a rule by encoded dots", () => {
+    const decision = decide({ path: "/public/%2e%2e/secret" });
+    expect(decision.kind === "route" && decision.hit.rule === null && decision.path === "/secret").toBe(true);
+  });
+  it("matches the host case-insensitively, without its port or trailing dot", () => {
+    const decision = decide({ host: "PLAIN.test.:8443", path: "/admin" });
+    expect(decision.kind === "route" && decision.hit.host === "plain.test").toBe(true);
+  });
+  it("redirects plain http to https for a TLS host, keeping path and query", () => {
+    expect(decide({ scheme: "http", host: "secure.test", path: "/a/./b", query: "?x=1" })).toMatchObject({ kind: "redirect", location: "https://secure.test/a/b?x=1" });
+  });
+  it("redirects plain http for a host under a wildcard TLS entry", () => {
+    expect(decide({ scheme: "http", host: "app.wild.test" })).toMatchObject({ kind: "redirect", location: "https://app.wild.test/" });
+  });
+  it("does not redirect https, nor a TLS host that opted out", () => {
+    expect(decide({ host: "secure.test" }).kind).toBe("route");
+    expect(decide({ scheme: "http", host: "optout.test" }).kind).toBe("route");
+  });
+  it("sends what no rule matches to the default backend", () => {
+    const decision = decide({ host: "unknown.test", path: "/x" });
+    expect(decision.kind === "route" && decision.hit.rule === null && decision.hit.ingress === "default/fallback").toBe(true);
+  });
+  it("matches nothing when there is no default backend", () => {
+    const bare = compileRoutes(buildTable({ "a.test": [["/", "Prefix"]] }));
+    expect(matchRequest(bare, { scheme: "https", host: "b.test", path: "/" })).toEqual({ kind: "none", path: "/" });
+  });
+  it("refuses a malformed path or host instead of guessing", () => {
+    expect(decide({ path: "/%zz" }).kind).toBe("bad-request");
+    expect(decide({ host: "evil.test/@x" }).kind).toBe("bad-request");
+  });
+});

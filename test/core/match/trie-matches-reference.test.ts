@@ -1,0 +1,45 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { normalizePath } from "../../../core/match/normalize-path.ts";
+import { createReferenceFinder } from "../../../core/match/reference-finder.ts";
+import { createTrieFinder } from "../../../core/match/trie-finder.ts";
+import type { PathType } from "../../../core/table/schema.ts";
+import { buildTable, type RuleSpec } from "../../support/table-builder.ts";
+
+// Small alphabets so that generated requests often hit generated rules, and the corners (trailing slashes,
+// shared prefixes, wildcard labels) come up in almost every run.
+const segment = fc.constantFrom("a", "b", "ab", "api", "v1", "");
+const path = fc.array(segment, { minLength: 0, maxLength: 4 }).map((parts) => `/${parts.join("/")}`);
+const pathType = fc.constantFrom<PathType>("Exact", "Prefix", "ImplementationSpecific");
+const host = fc.constantFrom("", "x.test", "*.test", "a.x.test", "*.x.test", "y.test");
+const requestHost = fc.constantFrom("x.test", "a.x.test", "b.x.test", "a.test", "y.test", "z.other", "a.b.x.test");
+const rules = fc.array(fc.tuple(path, pathType), { maxLength: 8 }).map((list) => dedupe(list));
+const hosts = fc.dictionary(host, rules, { maxKeys: 5 });
+
+function dedupe(list: [string, PathType][]): RuleSpec[] {
+  const seen = new Set<string>();
+  return list.filter(([p, type]) => {
+    const slot = `${type === "Exact" ? "E" : "P"}${p}`;
+    if (seen.has(slot)) return false;
+    seen.add(slot);
+    return true;
+  });
+}
+
+describe("the trie finder", () => {
+  it("decides exactly as the reference finder on generated tables and requests", () => {
+    fc.assert(
+      fc.property(hosts, fc.array(fc.tuple(requestHost, path), { minLength: 1, maxLength: 20 }), (table, requests) => {
+        const built = buildTable(table);
+        const fast = createTrieFinder(built);
+        const slow = createReferenceFinder(built);
+        for (const [h, raw] of requests) {
+          const normalized = normalizePath(raw);
+          if (!normalized.ok) continue;
+          expect(fast.find(h, normalized.path)).toEqual(slow.find(h, normalized.path));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { compileTable } from "../../../core/compile/compile-table.ts";
+import { defaultCompileOptions } from "../../../core/compile/compile-options.ts";
+import { sealTable, serializeTable } from "../../../core/table/hash-table.ts";
+import { validateTable, verifyTableVersion } from "../../../core/table/validate-table.ts";
+import type { RoutingTable } from "../../../core/table/schema.ts";
+import { cluster, ingress, service, slice } from "../../support/cluster-builder.ts";
+
+async function sealedDemo(): Promise<RoutingTable> {
+  const content = compileTable(cluster({
+    ingresses: [ingress("default/a", [{ host: "a.test", service: "web", port: 80 }])],
+    services: [service("default/web", [{ port: 80, nodePort: 30080 }])],
+    endpointSlices: [slice("default/web", [{ node: "node-a" }])],
+  }), defaultCompileOptions).content;
+  return sealTable(content, 42);
+}
+
+describe("validateTable", () => {
+  it("accepts a compiled table after a JSON round trip", async () => {
+    const table = await sealedDemo();
+    expect(validateTable(JSON.parse(serializeTable(table)))).toEqual({ ok: true, table });
+  });
+  it("reports every problem with its path, not just the first", async () => {
+    const table = await sealedDemo();
+    const broken = {
+      ...table,
+      schema: 2,
+      backends: table.backends.map((b) => ({ ...b, nodePort: 70000 })),
+      hosts: [{ host: "a.test", rules: [{ path: "relative", pathType: "Regex", backend: "x", ingress: "y" }] }],
+    };
+    const result = validateTable(broken);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.issues.map((i) => i.path)).toEqual(expect.arrayContaining(["schema", "backends[0].nodePort", "hosts[0].rules[0].path", "hosts[0].rules[0].pathType"]));
+    }
+  });
+  it("reports references to unknown backends and nodes", async () => {
+    const table = await sealedDemo();
+    const result = validateTable({
+      ...table,
+      hosts: [{ host: "a.test", rules: [{ path: "/", pathType: "Prefix", backend: "default/gone:80", ingress: "default/a" }] }],
+      backends: table.backends.map((b) => ({ ...b, targets: [{ node: "ghost", weight: 1 }] })),
+    });
+    expect(result.ok ? [] : result.issues).toEqual([
+      { path: "backends[0].targets[0].node", message: 'unknown node "ghost"' },
+      { path: "hosts[0].rules[0].backend", message: 'unknown backend "default/gone:80"' },
+    ]);
+  });
+  it("refuses unknown fields, so a misspelt field is not silently ignored", async () => {
+    expect(validateTable({ ...(await sealedDemo()), extra: true }).ok).toBe(false);
+  });
+  it("refuses something that is not a table at all", () => {
+    expect(validateTable("nope")).toMatchObject({ ok: false, issues: [{ path: "(root)" }] });
+  });
+});
+
+describe("verifyTableVersion", () => {
+  it("confirms an untouched table", async () => {
+    expect(await verifyTableVersion(await sealedDemo())).toBe(true);
+  });
+  it("catches a table altered after sealing", async () => {
+    const table = await sealedDemo();
+    expect(await verifyTableVersion({ ...table, nodes: [{ name: "node-a", address: "203.0.113.9" }] })).toBe(false);
+  });
+  it("ignores the generation, which is not content", async () => {
+    const table = await sealedDemo();
+    expect(await verifyTableVersion({ ...table, generation: 7 })).toBe(true);
+  });
+});

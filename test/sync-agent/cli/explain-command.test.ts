@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../../sync-agent/cli/main.ts";
+import { makeTempDir } from "../../support/temp-dir.ts";
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, env: {} });
+  return { code, stdout, stderr };
+}
+
+const lines = (text: string): unknown[] => text.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+
+describe("edge-ingress explain", () => {
+  it("prints one JSON object per URL, in order, on the bundled demo", async () => {
+    const result = await run([
+      "explain", "--manifests", "examples/demo",
+      "https://shop.example.test/cart/items",
+      "http://shop.example.test/",
+      "http://blog.example.test/public/../admin",
+      "http://nowhere.test/",
+    ]);
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)).toEqual([
+      {
+        url: "https://shop.example.test/cart/items", status: 200, ingress: "shop/cart",
+        rule: { host: "shop.example.test", path: "/cart", pathType: "Prefix" },
+        backend: { service: "shop/cart", port: 8080 },
+        targets: ["127.0.0.2:30081", "127.0.0.3:30081", "127.0.0.4:30081"],
+      },
+      {
+        url: "http://shop.example.test/", status: 308, ingress: "shop/storefront",
+        rule: { host: "shop.example.test", path: "/", pathType: "Prefix" },
+        backend: { service: "shop/storefront", port: "http" },
+        targets: ["127.0.0.2:30080", "127.0.0.3:30080", "127.0.0.4:30080"],
+        location: "https://shop.example.test/",
+      },
+      {
+        url: "http://blog.example.test/public/../admin", status: 200, ingress: "web/blog",
+        rule: { host: "blog.example.test", path: "/admin", pathType: "Exact" },
+        backend: { service: "web/blog", port: 80 },
+        targets: ["127.0.0.3:30090", "127.0.0.4:30090"],
+      },
+      { url: "http://nowhere.test/", status: 404, ingress: null, rule: null, backend: null, targets: [] },
+    ]);
+  });
+
+  it("answers 503 for a route whose Service has no ready endpoint, and reports broken Ingresses on stderr", async () => {
+    const made = await makeTempDir({
+      "all.yaml": `
+kind: Node
+metadata: { name: n1 }
+status: { conditions: [{ type: Ready, status: "True" }], addresses: [{ type: ExternalIP, address: 127.0.0.2 }] }
+---
+kind: Service
+metadata: { name: idle }
+spec: { type: NodePort, ports: [{ port: 80, nodePort: 30100 }] }
+---
+kind: Ingress
+metadata: { name: idle }
+spec:
+  ingressClassName: edge
+  rules: [{ host: idle.test, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: idle, port: { number: 80 } } } }] } }]
+---
+kind: Ingress
+metadata: { name: broken }
+spec:
+  ingressClassName: edge
+  rules: [{ host: broken.test, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: missing, port: { number: 80 } } } }] } }]
+`,
+    });
+    try {
+      const result = await run(["explain", "--manifests", made.dir, "http://idle.test/", "http://broken.test/"]);
+      expect(result.code).toBe(0);
+      expect(lines(result.stdout).map((l) => (l as { status: number }).status)).toEqual([503, 404]);
+      expect(result.stderr).toBe("default/broken: broken.test /: Service default/missing not found; left out\n");
+    } finally {
+      await made.remove();
+    }
+  });
+
+  it("lists every usage problem at once and exits 2", async () => {
+    const result = await run(["explain", "--node-domain", "not a domain", "ftp://x/"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--node-domain");
+    expect(result.stderr).toContain("give --manifests DIR or --kubeconfig PATH");
+    expect(result.stderr).toContain('"ftp://x/" is not an absolute http(s) URL');
+  });
+
+  it("names the broken file and exits 1 when a manifest is invalid", async () => {
+    const made = await makeTempDir({ "bad.yaml": "kind: [\n" });
+    try {
+      const result = await run(["explain", "--manifests", made.dir, "http://a.test/"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/bad\.yaml:\d+: invalid YAML/);
+      expect(result.stdout).toBe("");
+    } finally {
+      await made.remove();
+    }
+  });
+});
+
+describe("edge-ingress compile", () => {
+  it("prints the same bytes for the same manifests", async () => {
+    const first = await run(["compile", "--manifests", "examples/demo"]);
+    const second = await run(["compile", "--manifests", "examples/demo"]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(second.stdout);
+    expect(JSON.parse(first.stdout)).toMatchObject({ schema: 1, generation: 0 });
+  });
+  it("rejects an unknown command with usage", async () => {
+    const result = await run(["frobnicate"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+  });
+});
