@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { runToCompletion, startProcess, stopAllProcesses } from "../../../bench/harness/child-processes.ts";
+
+describe("child processes", () => {
+  it("stops every process it started, even one ignoring SIGTERM", async () => {
+    const polite = startProcess("sleeper", "sleep", ["60"]);
+    const stubborn = startProcess("stubborn", "sh", ["-c", "trap '' TERM; while true; do sleep 0.1; done"]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await stopAllProcesses();
+    expect(await polite.exited).toBe("SIGTERM");
+    expect(await stubborn.exited).toBe("SIGKILL");
+  });
+
+  it("fails a command that exits non-zero, with its output", async () => {
+    await expect(runToCompletion("failing", "sh", ["-c", "echo broken >&2; exit 3"])).rejects.toThrow(/failing failed \(3\):\nbroken/);
+  });
+});
