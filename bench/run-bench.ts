@@ -3,9 +3,10 @@
  * table and, last, one JSON line with its figures, and writes bench/results/<name>.json.
  */
 import type { Benchmark } from "./harness/benchmark.ts";
+import { matchBenchmark } from "./match/match-benchmark.ts";
 import { proxyBenchmark } from "./proxy/proxy-benchmark.ts";
 
-const benchmarks: readonly Benchmark[] = [proxyBenchmark];
+const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark];
 
 const [name, ...rest] = process.argv.slice(2);
 

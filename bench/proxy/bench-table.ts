@@ -24,14 +24,9 @@ export async function buildBenchTable(options: BenchTableOptions): Promise<strin
     backends: [
       {
         id: backend,
-        service: "bench/echo",
-        port: 80,
         nodePort: options.nodePort,
-        trafficPolicy: "Cluster",
-        healthCheck: { kind: "tcp" },
         affinity: { mode: "cookie", name: options.cookieName, path: "/" },
         targets: "all-nodes",
-        down: [],
       },
     ],
     tls: [],

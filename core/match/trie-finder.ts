@@ -1,21 +1,26 @@
 import type { RoutingTable, Rule } from "../table/schema.ts";
-import { parentDomain, splitPrefixPath } from "./prefix-path.ts";
+import { parentDomain } from "./prefix-path.ts";
 import type { RouteFinder, RuleHit } from "./route-finder.ts";
 
-interface PrefixNode {
-  rule: Rule | null;
-  children: Map<string, PrefixNode> | null;
+/**
+ * One node per path element. `prefix` is the Prefix rule ending here (trailing `/` ignored); `exact` the Exact
+ * rule whose path, split at every `/`, ends exactly here.
+ */
+interface PathNode {
+  prefix: Rule | null;
+  exact: Rule | null;
+  children: Map<string, PathNode> | null;
 }
 
 interface HostIndex {
   readonly host: string;
-  readonly exact: Map<string, Rule>;
-  readonly prefix: PrefixNode;
+  readonly root: PathNode;
 }
 
 /**
- * The edge's finder. Hosts are hash lookups, Exact paths one hash lookup, Prefix paths a walk down a trie of
- * path segments: the cost depends on the path's depth, not on how many hosts or rules the table holds.
+ * The edge's finder. Hosts are hash lookups; within a host one walk down a trie of path elements serves both
+ * Exact and Prefix rules. The cost depends on the path's depth, not on how many hosts or rules the table holds,
+ * and each host costs one small trie, which keeps large tables compact in memory.
  */
 export function createTrieFinder(table: RoutingTable): RouteFinder {
   const precise = new Map<string, HostIndex>();
@@ -34,11 +39,13 @@ export function createTrieFinder(table: RoutingTable): RouteFinder {
         const hit = findInHost(exactHost, path);
         if (hit !== null) return hit;
       }
-      const parent = parentDomain(host);
-      const wildHost = parent === null ? undefined : wildcard.get(parent);
-      if (wildHost !== undefined) {
-        const hit = findInHost(wildHost, path);
-        if (hit !== null) return hit;
+      if (wildcard.size > 0) {
+        const parent = parentDomain(host);
+        const wildHost = parent === null ? undefined : wildcard.get(parent);
+        if (wildHost !== undefined) {
+          const hit = findInHost(wildHost, path);
+          if (hit !== null) return hit;
+        }
       }
       return anyHost === null ? null : findInHost(anyHost, path);
     },
@@ -46,42 +53,51 @@ export function createTrieFinder(table: RoutingTable): RouteFinder {
 }
 
 function indexRules(host: string, rules: readonly Rule[]): HostIndex {
-  const exact = new Map<string, Rule>();
-  const prefix: PrefixNode = { rule: null, children: null };
+  const root: PathNode = { prefix: null, exact: null, children: null };
   for (const rule of rules) {
     if (rule.pathType === "Exact") {
-      if (!exact.has(rule.path)) exact.set(rule.path, rule);
+      const node = descend(root, rule.path.slice(1).split("/"));
+      node.exact ??= rule;
       continue;
     }
-    let node = prefix;
-    for (const segment of splitPrefixPath(rule.path)) {
-      node.children ??= new Map();
-      let child = node.children.get(segment);
-      if (child === undefined) {
-        child = { rule: null, children: null };
-        node.children.set(segment, child);
-      }
-      node = child;
-    }
+    const trimmed = rule.path.replace(/\/+$/, "");
+    const node = trimmed === "" ? root : descend(root, trimmed.slice(1).split("/"));
     // `/foo` and `/foo/` end on the same node; the longer as written wins (Ingress API, PathTypePrefix).
-    if (node.rule === null || rule.path.length > node.rule.path.length) node.rule = rule;
+    if (node.prefix === null || rule.path.length > node.prefix.path.length) node.prefix = rule;
   }
-  return { host, exact, prefix };
+  return { host, root };
+}
+
+function descend(root: PathNode, segments: readonly string[]): PathNode {
+  let node = root;
+  for (const segment of segments) {
+    node.children ??= new Map();
+    let child = node.children.get(segment);
+    if (child === undefined) {
+      child = { prefix: null, exact: null, children: null };
+      node.children.set(segment, child);
+    }
+    node = child;
+  }
+  return node;
 }
 
 function findInHost(index: HostIndex, path: string): RuleHit | null {
-  const exact = index.exact.get(path);
-  if (exact !== undefined) return { host: index.host, rule: exact };
-  let node = index.prefix;
-  let best = node.rule;
+  let node = index.root;
+  let best = node.prefix;
   let start = 1;
-  while (node.children !== null) {
+  for (;;) {
     const slash = path.indexOf("/", start);
-    const child = node.children.get(slash < 0 ? path.slice(start) : path.slice(start, slash));
+    const child = node.children === null ? undefined : node.children.get(slash < 0 ? path.slice(start) : path.slice(start, slash));
     if (child === undefined) break;
     node = child;
-    if (node.rule !== null) best = node.rule;
-    if (slash < 0) break;
+    if (slash < 0) {
+      // The whole path was consumed: an Exact rule here beats every Prefix.
+      if (node.exact !== null) return { host: index.host, rule: node.exact };
+      if (node.prefix !== null) best = node.prefix;
+      break;
+    }
+    if (node.prefix !== null) best = node.prefix;
     start = slash + 1;
   }
   return best === null ? null : { host: index.host, rule: best };

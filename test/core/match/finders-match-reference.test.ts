@@ -26,12 +26,14 @@ function dedupe(list: [string, PathType][]): RuleSpec[] {
   });
 }
 
-describe("the trie finder", () => {
+describe.each([
+  ["trie finder", createTrieFinder],
+])("the %s", (_name, createFinder) => {
   it("decides exactly as the reference finder on generated tables and requests", () => {
     fc.assert(
       fc.property(hosts, fc.array(fc.tuple(requestHost, path), { minLength: 1, maxLength: 20 }), (table, requests) => {
         const built = buildTable(table);
-        const fast = createTrieFinder(built);
+        const fast = createFinder(built);
         const slow = createReferenceFinder(built);
         for (const [h, raw] of requests) {
           const normalized = normalizePath(raw);
