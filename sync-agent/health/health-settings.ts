@@ -19,9 +19,10 @@ export const defaultHealthSettings: HealthSettings = { intervalMs: 5_000, timeou
 /** Every problem with `settings`, in words for the command line; empty when they are usable. */
 export function checkHealthSettings(settings: HealthSettings): string[] {
   const problems: string[] = [];
-  if (!(Number.isFinite(settings.intervalMs) && settings.intervalMs > 0)) problems.push(`interval must be a positive duration, not ${settings.intervalMs} ms`);
-  if (!(Number.isFinite(settings.timeoutMs) && settings.timeoutMs > 0)) problems.push(`timeout must be a positive duration, not ${settings.timeoutMs} ms`);
-  else if (settings.timeoutMs > settings.intervalMs) {
+  const positive = (ms: number): boolean => Number.isFinite(ms) && ms > 0;
+  if (!positive(settings.intervalMs)) problems.push(`interval must be a positive duration, not ${settings.intervalMs} ms`);
+  if (!positive(settings.timeoutMs)) problems.push(`timeout must be a positive duration, not ${settings.timeoutMs} ms`);
+  else if (positive(settings.intervalMs) && settings.timeoutMs > settings.intervalMs) {
     problems.push(`timeout (${settings.timeoutMs} ms) must not exceed the interval (${settings.intervalMs} ms): runs of one check would overlap`);
   }
   for (const [name, value, max] of [["rise", settings.rise, 100], ["fall", settings.fall, 100], ["concurrency", settings.concurrency, 10_000]] as const) {
