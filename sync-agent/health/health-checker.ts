@@ -92,7 +92,9 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
     entry.timer = timers.setTimeout(() => {
       entry.timer = null;
       const run = limit(() => runCheck(entry, scheduledIn)).catch((error: unknown) => {
+        // A bug, not a failed probe: keep the check alive rather than freeze its verdict.
         logger.log("error", "health.check_crashed", { check: entry.check.key, error });
+        if (running && epoch === scheduledIn && !entry.removed && entry.timer === null) schedule(entry, intervalMs);
       });
       inFlight.add(run);
       void run.finally(() => inFlight.delete(run));
@@ -132,7 +134,7 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
         },
       );
     }).finally(() => {
-      entry.abort = null;
+      if (entry.abort === controller) entry.abort = null;
     });
   }
 
@@ -141,9 +143,12 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
     entry.health = recordCheckResult(before, result.ok, thresholds);
     if (entry.health.healthy === before.healthy) return;
     const { key, nodes } = entry.check;
-    if (entry.health.healthy) logger.log("info", "health.up", { check: key, nodes, successes: thresholds.rise });
-    else logger.log("warn", "health.down", { check: key, nodes, failures: thresholds.fall, ...(result.ok ? {} : { code: result.code, reason: result.message }) });
-    publish(true);
+    try {
+      if (entry.health.healthy) logger.log("info", "health.up", { check: key, nodes, successes: thresholds.rise });
+      else logger.log("warn", "health.down", { check: key, nodes, failures: thresholds.fall, ...(result.ok ? {} : { code: result.code, reason: result.message }) });
+    } finally {
+      publish(true);
+    }
   }
 
   function publish(notify: boolean): void {

@@ -282,6 +282,35 @@ describe("createHealthChecker, on a hand-driven clock", () => {
     await checker.stop();
   });
 
+  it("keeps its verdict and goes on probing when logging a transition throws", async () => {
+    const timers = createFakeTimers();
+    const script = scriptedProbe(timers);
+    const events: string[] = [];
+    const checker = createHealthChecker({
+      ...settings,
+      fall: 1,
+      timers,
+      probe: script.probe,
+      logger: {
+        log(_level, event) {
+          events.push(event);
+          if (event === "health.down") throw new Error("log sink broke");
+        },
+        child() {
+          return this;
+        },
+      },
+    });
+    script.set(check(2).key, "fail");
+    checker.setChecks([check(2)]);
+    checker.start();
+    await timers.advance(2_500);
+    expect(events).toContain("health.check_crashed");
+    expect(keysOf(checker)).toEqual([check(2).key]);
+    expect(script.callsOf(check(2).key)).toEqual([0, 1_000, 2_000]);
+    await checker.stop();
+  });
+
   it("refuses unusable options up front, listing every problem", () => {
     const attempt = () => createHealthChecker({ intervalMs: 1_000, timeoutMs: 2_000, rise: 0, fall: 1.5, concurrency: 0 });
     expect(attempt).toThrow(HealthCheckerOptionsError);
