@@ -1,0 +1,50 @@
+import { healthCheckOf, type TableContent } from "../table/schema.ts";
+import { healthCheckKey } from "./health-check-key.ts";
+
+/** One active check: what to probe, where. Targets of several backends that share a key share one check. */
+export type ActiveCheck =
+  | { readonly key: string; readonly kind: "tcp"; readonly address: string; readonly port: number; readonly nodes: readonly string[] }
+  | {
+    readonly key: string;
+    readonly kind: "http";
+    readonly address: string;
+    readonly port: number;
+    readonly path: string;
+    /** Node names behind this address (normally one), for logs. */
+    readonly nodes: readonly string[];
+  };
+
+/**
+ * The checks a table implies: one per distinct key over every target of every backend, sorted by key. Targets
+ * that are `down` are included, so that their checks go on and they can rise again. A target naming a Node the
+ * table does not list has no address and is skipped (the validator rejects such tables anyway).
+ */
+export function listHealthChecks(table: Pick<TableContent, "nodes" | "backends">): ActiveCheck[] {
+  const byName = new Map(table.nodes.map((node) => [node.name, node]));
+  const checks = new Map<string, { check: ActiveCheck; nodes: Set<string> }>();
+  for (const backend of table.backends) {
+    const spec = healthCheckOf(backend);
+    const names = backend.targets === "all-nodes" ? table.nodes.map((node) => node.name) : backend.targets.map((t) => t.node);
+    for (const name of names) {
+      const node = byName.get(name);
+      if (node === undefined) continue;
+      const key = healthCheckKey(spec, node.address, backend.nodePort);
+      const known = checks.get(key);
+      if (known !== undefined) {
+        known.nodes.add(name);
+        continue;
+      }
+      const check: ActiveCheck = spec.kind === "tcp"
+        ? { key, kind: "tcp", address: node.address, port: backend.nodePort, nodes: [] }
+        : { key, kind: "http", address: node.address, port: spec.port ?? backend.nodePort, path: spec.path, nodes: [] };
+      checks.set(key, { check, nodes: new Set([name]) });
+    }
+  }
+  return [...checks.values()]
+    .map(({ check, nodes }) => ({ ...check, nodes: [...nodes].sort(compare) }))
+    .sort((a, b) => compare(a.key, b.key));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,96 @@
+import { checkHealthSettings, defaultHealthSettings, type HealthSettings } from "../health/health-settings.ts";
+
+/**
+ * Flags of the health checker and the observe server, in `node:util` parseArgs form, for `sync` to spread into
+ * its own spec. All strings: parsed and checked by `readHealthFlags`, so that every problem is listed at once.
+ */
+export const healthFlagSpec = {
+  "health-interval": { type: "string" },
+  "health-timeout": { type: "string" },
+  "health-rise": { type: "string" },
+  "health-fall": { type: "string" },
+  "health-concurrency": { type: "string" },
+  "metrics-port": { type: "string" },
+} as const;
+
+export interface HealthFlags {
+  readonly "health-interval"?: string;
+  readonly "health-timeout"?: string;
+  readonly "health-rise"?: string;
+  readonly "health-fall"?: string;
+  readonly "health-concurrency"?: string;
+  readonly "metrics-port"?: string;
+}
+
+export const DEFAULT_METRICS_PORT = 9102;
+
+export const healthUsage = `  --health-interval 5s      time between two checks of one target (env EDGE_HEALTH_INTERVAL; ms, s or m)
+  --health-timeout 2s       a check without an answer by then fails; at most the interval (EDGE_HEALTH_TIMEOUT)
+  --health-rise 2           consecutive passes that bring a target back (EDGE_HEALTH_RISE)
+  --health-fall 2           consecutive failures that take a target out (EDGE_HEALTH_FALL)
+  --health-concurrency 64   checks running at once (EDGE_HEALTH_CONCURRENCY)
+  --metrics-port ${DEFAULT_METRICS_PORT}       serves /metrics, /healthz and /readyz (EDGE_METRICS_PORT)
+  A failing target is taken out within fall × interval + timeout.`;
+
+export interface HealthConfig {
+  readonly health: HealthSettings;
+  readonly metricsPort: number;
+}
+
+const MIN_INTERVAL_MS = 100;
+const MAX_INTERVAL_MS = 3_600_000;
+
+/** Reads the flags (else the environment, else the defaults), pushing every problem into `problems`. */
+export function readHealthFlags(flags: HealthFlags, env: NodeJS.ProcessEnv, problems: string[]): HealthConfig {
+  const pick = (flag: keyof HealthFlags, variable: string): { text: string; name: string } | null => {
+    const fromFlag = flags[flag];
+    if (fromFlag !== undefined) return { text: fromFlag, name: `--${flag}` };
+    const fromEnv = env[variable];
+    return fromEnv === undefined || fromEnv === "" ? null : { text: fromEnv, name: variable };
+  };
+  const duration = (flag: keyof HealthFlags, variable: string, fallback: number): number => {
+    const given = pick(flag, variable);
+    if (given === null) return fallback;
+    const ms = parseDuration(given.text);
+    if (ms === null) {
+      problems.push(`${given.name} "${given.text}" is not a duration: write it like 500ms, 5s or 1m`);
+      return fallback;
+    }
+    return ms;
+  };
+  const whole = (flag: keyof HealthFlags, variable: string, fallback: number): number => {
+    const given = pick(flag, variable);
+    if (given === null) return fallback;
+    if (!/^\d+$/.test(given.text)) {
+      problems.push(`${given.name} "${given.text}" is not a whole number`);
+      return fallback;
+    }
+    return Number(given.text);
+  };
+
+  const health: HealthSettings = {
+    intervalMs: duration("health-interval", "EDGE_HEALTH_INTERVAL", defaultHealthSettings.intervalMs),
+    timeoutMs: duration("health-timeout", "EDGE_HEALTH_TIMEOUT", defaultHealthSettings.timeoutMs),
+    rise: whole("health-rise", "EDGE_HEALTH_RISE", defaultHealthSettings.rise),
+    fall: whole("health-fall", "EDGE_HEALTH_FALL", defaultHealthSettings.fall),
+    concurrency: whole("health-concurrency", "EDGE_HEALTH_CONCURRENCY", defaultHealthSettings.concurrency),
+  };
+  const metricsPort = whole("metrics-port", "EDGE_METRICS_PORT", DEFAULT_METRICS_PORT);
+
+  if (health.intervalMs > 0 && (health.intervalMs < MIN_INTERVAL_MS || health.intervalMs > MAX_INTERVAL_MS)) {
+    problems.push(`--health-interval must be from ${MIN_INTERVAL_MS}ms to 1h, not ${health.intervalMs}ms`);
+  }
+  problems.push(...checkHealthSettings(health).map((problem) => `--health-${problem}`));
+  if (metricsPort < 1 || metricsPort > 65_535) problems.push(`--metrics-port must be from 1 to 65535, not ${metricsPort}`);
+  return { health, metricsPort };
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000 };
+
+/** `500ms`, `5s`, `1.5s`, `1m` → milliseconds (whole); null for anything else, bare numbers included. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
+  if (match === null || match[1] === undefined || match[2] === undefined) return null;
+  const ms = Math.round(Number(match[1]) * (UNIT_MS[match[2]] ?? Number.NaN));
+  return Number.isFinite(ms) ? ms : null;
+}

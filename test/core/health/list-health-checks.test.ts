@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { compileTable } from "../../../core/compile/compile-table.ts";
+import { defaultCompileOptions } from "../../../core/compile/compile-options.ts";
+import { listHealthChecks } from "../../../core/health/list-health-checks.ts";
+import type { Backend, TableNode } from "../../../core/table/schema.ts";
+import { cluster, ingress, service, slice } from "../../support/cluster-builder.ts";
+
+const nodes: TableNode[] = [
+  { name: "node-a", address: "127.0.0.2" },
+  { name: "node-b", address: "127.0.0.3" },
+  { name: "node-c", address: "127.0.0.4" },
+];
+
+function backend(id: string, overrides: Partial<Backend>): Backend {
+  return { id, nodePort: 30080, targets: "all-nodes", ...overrides };
+}
+
+describe("listHealthChecks", () => {
+  it("gives a backend without a health check of its own a TCP check of its nodePort on every Node", () => {
+    const checks = listHealthChecks({ nodes, backends: [backend("default/web:80", {})] });
+    expect(checks).toEqual([
+      { key: "tcp://127.0.0.2:30080", kind: "tcp", address: "127.0.0.2", port: 30080, nodes: ["node-a"] },
+      { key: "tcp://127.0.0.3:30080", kind: "tcp", address: "127.0.0.3", port: 30080, nodes: ["node-b"] },
+      { key: "tcp://127.0.0.4:30080", kind: "tcp", address: "127.0.0.4", port: 30080, nodes: ["node-c"] },
+    ]);
+  });
+
+  it("checks a Local-policy backend with GET /healthz on its healthCheckNodePort, only on its listed Nodes", () => {
+    const local = backend("default/web:80", {
+      trafficPolicy: "Local",
+      healthCheckNodePort: 32000,
+      healthCheck: { kind: "http", path: "/healthz", port: 32000 },
+      targets: [{ node: "node-b", weight: 2 }],
+    });
+    expect(listHealthChecks({ nodes, backends: [local] })).toEqual([
+      { key: "http://127.0.0.3:32000/healthz", kind: "http", address: "127.0.0.3", port: 32000, path: "/healthz", nodes: ["node-b"] },
+    ]);
+  });
+
+  it("sends an HTTP check without a port of its own to the backend's nodePort", () => {
+    const checks = listHealthChecks({ nodes: nodes.slice(0, 1), backends: [backend("b", { healthCheck: { kind: "http", path: "/ready?full=1" } })] });
+    expect(checks).toEqual([
+      { key: "http://127.0.0.2:30080/ready?full=1", kind: "http", address: "127.0.0.2", port: 30080, path: "/ready?full=1", nodes: ["node-a"] },
+    ]);
+  });
+
+  it("keeps checking targets that are down, so that they can rise again", () => {
+    const checks = listHealthChecks({ nodes, backends: [backend("b", { down: ["node-a", "node-c"] })] });
+    expect(checks.map((c) => c.address)).toEqual(["127.0.0.2", "127.0.0.3", "127.0.0.4"]);
+  });
+
+  it("runs one check for backends that probe the same thing, whichever order they come in", () => {
+    const plain = backend("default/web:80", {});
+    const sticky = backend("default/web:80@default/shop", { affinity: { mode: "cookie", name: "s", path: "/" } });
+    const other = backend("default/api:80", { nodePort: 30081, targets: [{ node: "node-a", weight: 1 }] });
+    const checks = listHealthChecks({ nodes, backends: [plain, sticky, other] });
+    expect(checks.map((c) => c.key)).toEqual(["tcp://127.0.0.2:30080", "tcp://127.0.0.2:30081", "tcp://127.0.0.3:30080", "tcp://127.0.0.4:30080"]);
+    expect(listHealthChecks({ nodes, backends: [backend("x", { healthCheck: { kind: "tcp" } }), plain] }).map((c) => c.key)).toEqual(
+      ["tcp://127.0.0.2:30080", "tcp://127.0.0.3:30080", "tcp://127.0.0.4:30080"],
+    );
+    expect(listHealthChecks({ nodes: [...nodes].reverse(), backends: [other, sticky, plain] })).toEqual(checks);
+  });
+
+  it("names every Node behind a shared address", () => {
+    const twins: TableNode[] = [{ name: "twin-b", address: "127.0.0.2" }, { name: "twin-a", address: "127.0.0.2" }];
+    expect(listHealthChecks({ nodes: twins, backends: [backend("b", {})] })).toEqual([
+      { key: "tcp://127.0.0.2:30080", kind: "tcp", address: "127.0.0.2", port: 30080, nodes: ["twin-a", "twin-b"] },
+    ]);
+  });
+
+  it("skips targets that name a Node the table does not list", () => {
+    expect(listHealthChecks({ nodes, backends: [backend("b", { targets: [{ node: "gone", weight: 1 }] })] })).toEqual([]);
+  });
+
+  it("brackets IPv6 addresses in keys", () => {
+    const checks = listHealthChecks({ nodes: [{ name: "v6", address: "::1" }], backends: [backend("b", {})] });
+    expect(checks.map((c) => [c.key, c.address])).toEqual([["tcp://[::1]:30080", "::1"]]);
+  });
+
+  it("gives keys that mark targets down when the compiler gets them back as unhealthy", () => {
+    const state = cluster({
+      services: [
+        service("default/web", [{ port: 80, nodePort: 30080 }]),
+        service("default/api", [{ port: 80, nodePort: 30081 }], { externalTrafficPolicy: "Local", healthCheckNodePort: 32001 }),
+      ],
+      endpointSlices: [slice("default/web", [{ node: "node-a" }]), slice("default/api", [{ node: "node-b" }, { node: "node-c" }])],
+      ingresses: [ingress("default/site", [{ path: "/", service: "web", port: 80 }, { path: "/api", service: "api", port: 80 }])],
+    });
+    const healthy = compileTable(state, defaultCompileOptions).content;
+    const checks = listHealthChecks(healthy);
+    expect(checks.map((c) => c.key)).toEqual([
+      "http://127.0.0.3:32001/healthz",
+      "http://127.0.0.4:32001/healthz",
+      "tcp://127.0.0.2:30080",
+      "tcp://127.0.0.3:30080",
+      "tcp://127.0.0.4:30080",
+    ]);
+    const unhealthy = new Set(["http://127.0.0.4:32001/healthz", "tcp://127.0.0.2:30080"]);
+    const degraded = compileTable(state, { ...defaultCompileOptions, unhealthy }).content;
+    expect(degraded.backends.map((b) => [b.id, b.down])).toEqual([
+      ["default/api:80", ["node-c"]],
+      ["default/web:80", ["node-a"]],
+    ]);
+    expect(listHealthChecks(degraded)).toEqual(checks);
+  });
+});
