@@ -1,0 +1,27 @@
+import { healthCheckOf, type RoutingTable } from "../../core/table/schema.ts";
+
+export interface DemoEndpoint {
+  readonly node: string;
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * Where demo Nodes must listen so that every target of the table answers: each Node's address at every
+ * nodePort (and every health-check port) the table names. Only loopback addresses: the demo never binds
+ * anything else.
+ */
+export function listDemoEndpoints(table: RoutingTable): DemoEndpoint[] {
+  const ports = new Set<number>();
+  for (const backend of table.backends) {
+    ports.add(backend.nodePort);
+    const check = healthCheckOf(backend);
+    if (check.kind === "http" && check.port !== undefined) ports.add(check.port);
+  }
+  const endpoints: DemoEndpoint[] = [];
+  for (const node of table.nodes) {
+    if (!node.address.startsWith("127.")) continue;
+    for (const port of [...ports].sort((a, b) => a - b)) endpoints.push({ node: node.name, address: node.address, port });
+  }
+  return endpoints;
+}
