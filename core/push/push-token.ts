@@ -89,6 +89,21 @@ export async function verifyPushToken(
   nowSeconds: number,
   options: VerifyPushTokenOptions,
 ): Promise<PushTokenClaims> {
+  const claims = await verifyPushTokenClaims(token, publicKey, nowSeconds, options);
+  await checkPushBody(claims, body);
+  return { jti: claims.jti, iat: claims.iat, exp: claims.exp, operation: claims.operation };
+}
+
+/**
+ * Everything but the body binding. Lets the edge refuse an unauthenticated request before reading its body;
+ * follow with {@link checkPushBody}.
+ */
+export async function verifyPushTokenClaims(
+  token: string,
+  publicKey: CryptoKey,
+  nowSeconds: number,
+  options: VerifyPushTokenOptions,
+): Promise<PushTokenClaims & { readonly bodySha256: string }> {
   const tolerance = options.clockToleranceSeconds ?? PUSH_TOKEN_CLOCK_TOLERANCE_SECONDS;
   let payload: Record<string, unknown>;
   try {
@@ -105,8 +120,9 @@ export async function verifyPushToken(
     throw translateJoseError(error);
   }
   const { iat, exp, jti } = payload;
-  if (typeof iat !== "number" || typeof exp !== "number" || typeof jti !== "string" || jti === "") {
-    throw new PushTokenError("token-malformed", "iat, exp and jti must be present and well-typed");
+  const bodySha256 = payload[PUSH_BODY_CLAIM];
+  if (typeof iat !== "number" || typeof exp !== "number" || typeof jti !== "string" || jti === "" || typeof bodySha256 !== "string") {
+    throw new PushTokenError("token-malformed", "iat, exp, jti and body_sha256 must be present and well-typed");
   }
   if (iat > nowSeconds + tolerance) throw new PushTokenError("token-not-yet-valid", "token issued in the future");
   if (exp - iat > PUSH_TOKEN_MAX_LIFETIME_SECONDS) {
@@ -116,10 +132,13 @@ export async function verifyPushToken(
   if (operation !== options.operation) {
     throw new PushTokenError("wrong-operation", `token is for operation ${JSON.stringify(operation)}, not "${options.operation}"`);
   }
-  if (payload[PUSH_BODY_CLAIM] !== (await hashPushBody(body))) {
+  return { jti, iat, exp, operation: options.operation, bodySha256 };
+}
+
+export async function checkPushBody(claims: { readonly bodySha256: string }, body: string | Uint8Array): Promise<void> {
+  if (claims.bodySha256 !== (await hashPushBody(body))) {
     throw new PushTokenError("body-mismatch", "body does not match the token's body_sha256");
   }
-  return { jti, iat, exp, operation: options.operation };
 }
 
 /** base64url SHA-256 of the body bytes (UTF-8 for a string). */
