@@ -58,6 +58,10 @@ export async function standardTable(backends: TestBackends, generation = nextGen
           affinity: { mode: "client-ip", timeoutSeconds: 10800 },
           targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }, { node: "node-c", weight: 1 }],
         }),
+        backend("sticky-flaky:80", ports.web, {
+          affinity: { mode: "cookie", name: "EDGE_AFFINITY", path: "/", sameSite: "None" },
+          targets: [{ node: "node-dead", weight: 1 }, { node: "node-b", weight: 1 }],
+        }),
         backend("flaky:80", ports.web, { targets: [{ node: "node-dead", weight: 1 }, { node: "node-b", weight: 1 }] }),
         backend("all-dead:80", ports.dead, { targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }] }),
         backend("hang:80", ports.hang, { targets: [{ node: "node-a", weight: 1 }] }),
@@ -79,6 +83,7 @@ export async function standardTable(backends: TestBackends, generation = nextGen
         { host: "mixed.example", rules: [prefix("/", "mixed:80")] },
         { host: "noredirect.example", rules: [prefix("/", "web:80")] },
         { host: "secure.example", rules: [prefix("/", "web:80")] },
+        { host: "sticky-flaky.example", rules: [prefix("/", "sticky-flaky:80")] },
         { host: "sticky.example", rules: [prefix("/", "sticky:80")] },
       ],
       tls: [
