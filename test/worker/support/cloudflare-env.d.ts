@@ -6,8 +6,8 @@ declare global {
       /** Test-only binding: the private half of the push key pair the worker trusts. */
       readonly TEST_PUSH_PRIVATE_JWK: string;
     }
-    interface Exports {
-      readonly default: Fetcher;
+    interface GlobalProps {
+      mainModule: typeof import("../../../worker/index.ts");
     }
   }
 }
