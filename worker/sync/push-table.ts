@@ -3,7 +3,7 @@ import type { EdgeConfig } from "../config.ts";
 import type { EdgeEnv } from "../env.ts";
 import { jsonResponse } from "../error-response.ts";
 import { logEvent } from "../log-event.ts";
-import { checkTableText, isNewer, TABLE_KEY, writeTable, type TableMetadata, type TableStore } from "../table/table-store.ts";
+import { checkTableText, isNewer, TABLE_CACHE_TTL_SECONDS, TABLE_KEY, writeTable, type TableMetadata, type TableStore } from "../table/table-store.ts";
 import { authenticate, statusOf, type PushKeyCache } from "./authenticate.ts";
 import type { JtiLedger } from "./jti-ledger.ts";
 import { readLimitedBody } from "./read-limited-body.ts";
@@ -99,7 +99,7 @@ export async function publicKeyOf(deps: Pick<PushDeps, "config" | "pushKeys" | "
 
 /** What KV holds now: from the metadata, or (a value written without it) by reading the table. */
 async function readStoredMetadata(kv: KVNamespace): Promise<TableMetadata | null> {
-  const { value, metadata } = await kv.getWithMetadata<TableMetadata>(TABLE_KEY, { type: "stream" });
+  const { value, metadata } = await kv.getWithMetadata<TableMetadata>(TABLE_KEY, { type: "stream", cacheTtl: TABLE_CACHE_TTL_SECONDS });
   if (value === null) return null;
   if (typeof metadata === "object" && metadata !== null && typeof metadata.version === "string" && typeof metadata.generation === "number") {
     await value.cancel();

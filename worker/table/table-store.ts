@@ -6,6 +6,9 @@ import { loadTable, type LoadedTable } from "./loaded-table.ts";
 
 export const TABLE_KEY = "routing-table";
 
+/** KV's minimum edge-cache time: the shortest staleness a read of another location's write can have. */
+export const TABLE_CACHE_TTL_SECONDS = 30;
+
 /** Stored next to the value so a refresh can skip reading an unchanged table. */
 export interface TableMetadata {
   readonly version: string;
@@ -80,7 +83,7 @@ export class TableStore {
     let text: string;
     let stamp: string | null = null;
     try {
-      const { value, metadata } = await kv.getWithMetadata<TableMetadata>(TABLE_KEY, { type: "stream" });
+      const { value, metadata } = await kv.getWithMetadata<TableMetadata>(TABLE_KEY, { type: "stream", cacheTtl: TABLE_CACHE_TTL_SECONDS });
       if (value === null) return { at: now, outcome: "empty" };
       const current = this.#current?.table;
       if (isMetadata(metadata)) {
