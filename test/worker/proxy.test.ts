@@ -61,6 +61,25 @@ describe("routing and proxying", () => {
     expect(echo.headers["content-length"]).toBe("100000");
   });
 
+  it("streams bodies both ways instead of buffering them", async () => {
+    const edge = startEdge();
+    const upload = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = upload.writable.getWriter();
+    const encoder = new TextEncoder();
+    const response = await edge.send("http://app.example/stream", { method: "POST", body: upload.readable });
+    const reader = response.body?.getReader();
+    if (reader === undefined) throw new Error("no response body");
+    const decoder = new TextDecoder();
+    const next = async () => decoder.decode((await reader.read()).value);
+    expect(await next()).toMatch(/^node-[abc] ready\n$/);
+    await writer.write(encoder.encode("one"));
+    expect(await next()).toBe("got one\n");
+    await writer.write(encoder.encode("two"));
+    expect(await next()).toBe("got two\n");
+    await writer.close();
+    expect(await next()).toBe("done\n");
+  });
+
   it("sets X-Forwarded-For (appended), -Proto, -Host, -Port and X-Real-IP from the edge, not the client", async () => {
     const edge = startEdge();
     const echo = await echoOf(

@@ -96,6 +96,14 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /** Answers with who it is and what it received; `/ws` speaks just enough WebSocket to greet and close. */
 function createEchoServer(service: string, node: string): Server {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === "/stream") {
+      // Answers each request chunk as it arrives: only a proxy that streams both ways completes this exchange.
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write(`${node} ready\n`);
+      req.on("data", (chunk: Buffer) => res.write(`got ${chunk.toString("utf8")}\n`));
+      req.on("end", () => res.end("done\n"));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
