@@ -1,4 +1,9 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { exportJWK, generateKeyPair } from "jose";
 import { defineConfig } from "vitest/config";
+
+// A push key pair for this test run: the worker gets the public half as its secret, the tests sign with the other.
+const pushKeys = await generateKeyPair("ES256", { extractable: true });
 
 export default defineConfig({
   test: {
@@ -9,6 +14,33 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/worker/**", "node_modules/**"],
           environment: "node",
+          testTimeout: 20_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                EDGE_ALLOW_IP_TARGETS: "true",
+                EDGE_TABLE_REFRESH_MS: "0",
+                EDGE_UPSTREAM_TIMEOUT_MS: "1000",
+                EDGE_COOKIE_KEY: "test-cookie-key-0123456789abcdef0123456789",
+                EDGE_PUSH_PUBLIC_JWK: JSON.stringify(await exportJWK(pushKeys.publicKey)),
+                TEST_PUSH_PRIVATE_JWK: JSON.stringify(await exportJWK(pushKeys.privateKey)),
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["test/worker/node/global-setup.ts"],
+          // One KV namespace serves every worker test file: run them one after another. Each test builds its own
+          // worker instance (fresh isolate state), so files can share one module graph: 3× faster.
+          fileParallelism: false,
+          isolate: false,
           testTimeout: 20_000,
         },
       },

@@ -1,6 +1,7 @@
-import { type Backend, downOf, type TableNode } from "./schema.ts";
+import { type Backend, downOf, type RoutingTable, type TableNode } from "./schema.ts";
 
-export interface Target {
+/** One place a backend's traffic may go: a Node's address (or DNS name) × the backend's nodePort. */
+export interface ResolvedTarget {
   readonly node: string;
   readonly address: string;
   readonly hostname?: string;
@@ -8,20 +9,27 @@ export interface Target {
   readonly weight: number;
 }
 
-/** The targets a backend may use now: its target set, less the Nodes whose checks failed. */
-export function resolveTargets(byName: ReadonlyMap<string, TableNode>, backend: Backend): Target[] {
+export type NodeLookup = RoutingTable | ReadonlyMap<string, TableNode>;
+
+/**
+ * The targets a backend may use right now: every Node for "all-nodes" (weight 1) or the weighted list, minus the
+ * Nodes the agent marked down. Table order is kept (the table is canonical), so the result is deterministic. A
+ * node name missing from the node list is skipped: a validated table has none.
+ */
+export function resolveTargets(nodes: NodeLookup, backend: Backend): ResolvedTarget[] {
+  const byName = isTable(nodes) ? indexNodes(nodes.nodes) : nodes;
   const down = new Set(downOf(backend));
-  const chosen = backend.targets === "all-nodes"
-    ? [...byName.values()].map((node) => ({ node: node.name, weight: 1 }))
-    : backend.targets;
-  const targets: Target[] = [];
-  for (const { node: name, weight } of chosen) {
-    const node = byName.get(name);
-    if (node === undefined || down.has(name)) continue;
+  const wanted: ReadonlyArray<{ readonly node: string; readonly weight: number }> =
+    backend.targets === "all-nodes" ? [...byName.keys()].map((node) => ({ node, weight: 1 })) : backend.targets;
+  const targets: ResolvedTarget[] = [];
+  for (const { node, weight } of wanted) {
+    if (down.has(node)) continue;
+    const entry = byName.get(node);
+    if (entry === undefined) continue;
     targets.push({
-      node: name,
-      address: node.address,
-      ...(node.hostname === undefined ? {} : { hostname: node.hostname }),
+      node,
+      address: entry.address,
+      ...(entry.hostname === undefined ? {} : { hostname: entry.hostname }),
       nodePort: backend.nodePort,
       weight,
     });
@@ -29,6 +37,11 @@ export function resolveTargets(byName: ReadonlyMap<string, TableNode>, backend: 
   return targets;
 }
 
+/** Node name → node, for callers that resolve many backends of one table. */
 export function indexNodes(nodes: readonly TableNode[]): ReadonlyMap<string, TableNode> {
   return new Map(nodes.map((node) => [node.name, node]));
+}
+
+function isTable(value: NodeLookup): value is RoutingTable {
+  return !(value instanceof Map);
 }

@@ -1,0 +1,184 @@
+import { base64url, errors, importJWK, jwtVerify, SignJWT, type JWK } from "jose";
+
+/**
+ * The push-token contract between the sync agent (signs) and the edge worker (verifies): an ES256 JWT bound to
+ * the exact bytes of the request body, short-lived, single-use (jti), and scoped to one operation so a token
+ * minted to read the status can never publish a table. Runtime-neutral: Web Crypto through jose.
+ */
+export const PUSH_TOKEN_ISSUER = "edge-ingress.dev/sync-agent";
+export const PUSH_TOKEN_AUDIENCE = "edge-ingress.dev/edge";
+export const PUSH_TOKEN_ALGORITHM = "ES256";
+/** JOSE header `typ`: keeps any other JWT signed by the same key from being accepted as a push token. */
+export const PUSH_TOKEN_TYPE = "edge-ingress-push+jwt";
+/** base64url (no padding) of the SHA-256 of the request body; the empty body for reads. */
+export const PUSH_BODY_CLAIM = "body_sha256";
+export const PUSH_OPERATION_CLAIM = "op";
+export const PUSH_TOKEN_MAX_LIFETIME_SECONDS = 300;
+export const PUSH_TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
+
+export type PushOperation = "table" | "status";
+
+export type PushTokenErrorCode =
+  | "key-invalid"
+  | "token-malformed"
+  | "signature-invalid"
+  | "token-expired"
+  | "token-not-yet-valid"
+  | "lifetime-too-long"
+  | "wrong-issuer"
+  | "wrong-audience"
+  | "wrong-operation"
+  | "body-mismatch";
+
+export class PushTokenError extends Error {
+  readonly code: PushTokenErrorCode;
+  constructor(code: PushTokenErrorCode, message: string) {
+    super(message);
+    this.name = "PushTokenError";
+    this.code = code;
+  }
+}
+
+export interface PushTokenClaims {
+  readonly jti: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly operation: PushOperation;
+}
+
+export interface SignPushTokenOptions {
+  readonly operation?: PushOperation;
+  /** Seconds, at most {@link PUSH_TOKEN_MAX_LIFETIME_SECONDS}; default 60. */
+  readonly lifetimeSeconds?: number;
+  readonly jti?: string;
+}
+
+export interface VerifyPushTokenOptions {
+  readonly operation: PushOperation;
+  readonly clockToleranceSeconds?: number;
+}
+
+/** For the agent: a token authorising exactly `body` for `operation`. */
+export async function signPushToken(privateJwk: JWK, body: string | Uint8Array, nowSeconds: number, options: SignPushTokenOptions = {}): Promise<string> {
+  const lifetime = options.lifetimeSeconds ?? 60;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > PUSH_TOKEN_MAX_LIFETIME_SECONDS) {
+    throw new PushTokenError("lifetime-too-long", `lifetimeSeconds must be an integer in 1..${PUSH_TOKEN_MAX_LIFETIME_SECONDS}`);
+  }
+  const key = await importKey(privateJwk, "private");
+  return new SignJWT({ [PUSH_BODY_CLAIM]: await hashPushBody(body), [PUSH_OPERATION_CLAIM]: options.operation ?? "table" })
+    .setProtectedHeader({ alg: PUSH_TOKEN_ALGORITHM, typ: PUSH_TOKEN_TYPE })
+    .setIssuer(PUSH_TOKEN_ISSUER)
+    .setAudience(PUSH_TOKEN_AUDIENCE)
+    .setIssuedAt(nowSeconds)
+    .setExpirationTime(nowSeconds + lifetime)
+    .setJti(options.jti ?? crypto.randomUUID())
+    .sign(key);
+}
+
+/** For the edge: import the public JWK once (a Worker secret), then verify many tokens with it. */
+export async function importPushPublicKey(jwk: unknown): Promise<CryptoKey> {
+  if (typeof jwk !== "object" || jwk === null) throw new PushTokenError("key-invalid", "public key must be a JWK object");
+  return importKey(jwk as JWK, "public");
+}
+
+/** Verifies signature, type, issuer, audience, lifetime, operation and the body binding; throws {@link PushTokenError}. */
+export async function verifyPushToken(
+  token: string,
+  publicKey: CryptoKey,
+  body: string | Uint8Array,
+  nowSeconds: number,
+  options: VerifyPushTokenOptions,
+): Promise<PushTokenClaims> {
+  const claims = await verifyPushTokenClaims(token, publicKey, nowSeconds, options);
+  await checkPushBody(claims, body);
+  return { jti: claims.jti, iat: claims.iat, exp: claims.exp, operation: claims.operation };
+}
+
+/**
+ * Everything but the body binding. Lets the edge refuse an unauthenticated request before reading its body;
+ * follow with {@link checkPushBody}.
+ */
+export async function verifyPushTokenClaims(
+  token: string,
+  publicKey: CryptoKey,
+  nowSeconds: number,
+  options: VerifyPushTokenOptions,
+): Promise<PushTokenClaims & { readonly bodySha256: string }> {
+  const tolerance = options.clockToleranceSeconds ?? PUSH_TOKEN_CLOCK_TOLERANCE_SECONDS;
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, publicKey, {
+      algorithms: [PUSH_TOKEN_ALGORITHM],
+      typ: PUSH_TOKEN_TYPE,
+      issuer: PUSH_TOKEN_ISSUER,
+      audience: PUSH_TOKEN_AUDIENCE,
+      currentDate: new Date(nowSeconds * 1000),
+      clockTolerance: tolerance,
+      requiredClaims: ["iat", "exp", "jti", PUSH_BODY_CLAIM, PUSH_OPERATION_CLAIM],
+    }));
+  } catch (error) {
+    throw translateJoseError(error);
+  }
+  const { iat, exp, jti } = payload;
+  const bodySha256 = payload[PUSH_BODY_CLAIM];
+  if (typeof iat !== "number" || typeof exp !== "number" || typeof jti !== "string" || jti === "" || typeof bodySha256 !== "string") {
+    throw new PushTokenError("token-malformed", "iat, exp, jti and body_sha256 must be present and well-typed");
+  }
+  if (iat > nowSeconds + tolerance) throw new PushTokenError("token-not-yet-valid", "token issued in the future");
+  if (exp - iat > PUSH_TOKEN_MAX_LIFETIME_SECONDS) {
+    throw new PushTokenError("lifetime-too-long", `token lifetime exceeds ${PUSH_TOKEN_MAX_LIFETIME_SECONDS} s`);
+  }
+  const operation = payload[PUSH_OPERATION_CLAIM];
+  if (operation !== options.operation) {
+    throw new PushTokenError("wrong-operation", `token is for operation ${JSON.stringify(operation)}, not "${options.operation}"`);
+  }
+  return { jti, iat, exp, operation: options.operation, bodySha256 };
+}
+
+export async function checkPushBody(claims: { readonly bodySha256: string }, body: string | Uint8Array): Promise<void> {
+  if (claims.bodySha256 !== (await hashPushBody(body))) {
+    throw new PushTokenError("body-mismatch", "body does not match the token's body_sha256");
+  }
+}
+
+/** base64url SHA-256 of the body bytes (UTF-8 for a string). */
+export async function hashPushBody(body: string | Uint8Array): Promise<string> {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body);
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+}
+
+async function importKey(jwk: JWK, use: "private" | "public"): Promise<CryptoKey> {
+  if (jwk.kty !== "EC" || jwk.crv !== "P-256") throw new PushTokenError("key-invalid", "key must be an EC P-256 JWK (ES256)");
+  if (use === "public" && jwk.d !== undefined) {
+    throw new PushTokenError("key-invalid", "a private key was given where the public key belongs; keep the private key with the agent");
+  }
+  if (use === "private" && jwk.d === undefined) throw new PushTokenError("key-invalid", "signing needs the private JWK (with d)");
+  try {
+    const { d, x, y, kty, crv } = jwk;
+    const key = await importJWK(use === "public" ? { kty, crv, x, y } : { kty, crv, x, y, d }, PUSH_TOKEN_ALGORITHM);
+    if (key instanceof Uint8Array) throw new PushTokenError("key-invalid", "not an asymmetric key");
+    return key;
+  } catch (error) {
+    if (error instanceof PushTokenError) throw error;
+    throw new PushTokenError("key-invalid", `cannot import key: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function translateJoseError(error: unknown): PushTokenError {
+  if (error instanceof errors.JWTExpired) return new PushTokenError("token-expired", "token expired");
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case "iss":
+        return new PushTokenError("wrong-issuer", `issuer must be ${PUSH_TOKEN_ISSUER}`);
+      case "aud":
+        return new PushTokenError("wrong-audience", `audience must be ${PUSH_TOKEN_AUDIENCE}`);
+      case "nbf":
+      case "iat":
+        return new PushTokenError("token-not-yet-valid", "token not yet valid");
+      default:
+        return new PushTokenError("token-malformed", `claim check failed: ${error.claim} ${error.reason}`);
+    }
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new PushTokenError("signature-invalid", "signature does not verify");
+  return new PushTokenError("token-malformed", "not a valid ES256 JWT");
+}

@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { type ManagedProcess, startManagedProcess } from "./child-process.ts";
+
+export interface WranglerDevOptions {
+  /** Repository root (where wrangler.toml is). */
+  readonly root: string;
+  readonly port: number;
+  readonly protocol: "http" | "https";
+  /** Vars and secrets for the worker, written to an env file (never on a command line, where `ps` shows them). */
+  readonly vars: Readonly<Record<string, string>>;
+  /** Local KV and other state; one folder per edge instance. */
+  readonly stateDir: string;
+  readonly tls?: { readonly keyPath: string; readonly certPath: string };
+  readonly onLine?: (line: string) => void;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface WranglerDev {
+  readonly url: string;
+  readonly process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export class LocalStackError extends Error {
+  constructor(readonly code: "EDGE_START_FAILED" | "PORT_IN_USE" | "MANIFESTS" | "NODE_START_FAILED", message: string) {
+    super(message);
+    this.name = "LocalStackError";
+  }
+}
+
+/** The worker under `wrangler dev` with local KV, on loopback; resolves once it answers requests. */
+export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
+  await mkdir(options.stateDir, { recursive: true });
+  const envFile = join(options.stateDir, "edge.env");
+  await writeFile(envFile, Object.entries(options.vars).map(([key, value]) => `${key}='${value}'\n`).join(""), { mode: 0o600 });
+  const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
+  const args = [
+    wrangler, "dev",
+    "--ip", "127.0.0.1",
+    "--port", String(options.port),
+    "--local-protocol", options.protocol,
+    "--env-file", envFile,
+    "--persist-to", join(options.stateDir, "wrangler"),
+    "--show-interactive-dev-session=false",
+    "--inspector-port", "0",
+    "--log-level", "warn",
+    ...(options.tls === undefined ? [] : ["--https-key-path", options.tls.keyPath, "--https-cert-path", options.tls.certPath]),
+  ];
+  const env = {
+    ...process.env,
+    // No internet here or in CI: don't wait for Request.cf or send telemetry.
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_SEND_METRICS: "false",
+    NODE_TLS_REJECT_UNAUTHORIZED: process.env.NODE_TLS_REJECT_UNAUTHORIZED,
+  };
+  const child = startManagedProcess(`wrangler dev (${options.protocol})`, process.execPath, args, {
+    cwd: options.root,
+    env,
+    ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
+  });
+  const url = `${options.protocol}://127.0.0.1:${options.port}`;
+  await waitUntilAnswering(url, child, options.readyTimeoutMs ?? 90_000);
+  return { url, process: child, stop: () => child.stop() };
+}
+
+async function waitUntilAnswering(url: string, child: ManagedProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exit: number | string | undefined;
+  void child.exited.then((code) => { exit = code; });
+  while (Date.now() < deadline) {
+    if (exit !== undefined) throw new LocalStackError("EDGE_START_FAILED", `${child.name} exited (${String(exit)}) before serving ${url}:\n${child.output()}`);
+    if (await answers(`${url}/.well-known/edge-ingress/status`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await child.stop();
+  throw new LocalStackError("EDGE_START_FAILED", `${child.name} did not serve ${url} within ${timeoutMs} ms:\n${child.output()}`);
+}
+
+/** Any HTTP answer will do (the status endpoint says 401 without a token); the local certificate is self-signed. */
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = (url.startsWith("https:") ? httpsRequest : httpRequest)(url, { timeout: 2_000, rejectUnauthorized: false }, (response) => {
+      response.resume();
+      resolve(true);
+    });
+    request.on("timeout", () => request.destroy());
+    request.on("error", () => resolve(false));
+    request.end();
+  });
+}

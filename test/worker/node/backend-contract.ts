@@ -1,0 +1,38 @@
+/** What the Node-side backends tell the worker tests (through vitest's provide/inject). Types only. */
+export interface TestBackends {
+  /** The demo Nodes: name and loopback address. */
+  readonly nodes: readonly { readonly name: string; readonly address: string }[];
+  readonly ports: {
+    /** Echo service "web" on every node. */
+    readonly web: number;
+    /** Echo service "api" on every node. */
+    readonly api: number;
+    /** Accepts connections and never answers. */
+    readonly hang: number;
+    /** node-a accepts and never answers; node-b and node-c echo as service "mixed". */
+    readonly mixed: number;
+    /** Nothing listens here. */
+    readonly dead: number;
+    /** Counts every request; no table ever lists it. */
+    readonly canary: number;
+  };
+  /** Address whose canary hit count the tests read: http://127.0.0.1:<canaryControl>/hits */
+  readonly canaryControl: number;
+}
+
+/** What an echo backend answers. */
+export interface Echo {
+  readonly service: string;
+  readonly node: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly bodyLength: number;
+  readonly body: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    backends: TestBackends;
+  }
+}

@@ -1,0 +1,136 @@
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { TestProject } from "vitest/node";
+import type { Echo, TestBackends } from "./backend-contract.ts";
+
+/**
+ * Real HTTP backends on loopback "Nodes" (127.0.0.2, .3, .4), one port per Service as NodePorts are: the worker
+ * under test reaches them through its real transport.
+ */
+const NODES = [
+  { name: "node-a", address: "127.0.0.2" },
+  { name: "node-b", address: "127.0.0.3" },
+  { name: "node-c", address: "127.0.0.4" },
+];
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  const track = (server: Server): Server => {
+    server.on("connection", (socket: Socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    servers.push(server);
+    return server;
+  };
+
+  const onEveryNode = async (make: (node: (typeof NODES)[number]) => Server, extraAddresses: string[] = []): Promise<number> => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const started: Server[] = [];
+      try {
+        const first = make(NODES[0] ?? { name: "node-a", address: "127.0.0.2" });
+        const port = await listen(first, 0, "127.0.0.2");
+        started.push(first);
+        for (const node of NODES.slice(1)) {
+          const server = make(node);
+          await listen(server, port, node.address);
+          started.push(server);
+        }
+        for (const address of extraAddresses) {
+          const server = make({ name: `local-${address}`, address });
+          await listen(server, port, address);
+          started.push(server);
+        }
+        started.forEach(track);
+        return port;
+      } catch {
+        await Promise.all(started.map((server) => new Promise((resolve) => server.close(resolve))));
+      }
+    }
+    throw new Error("could not find a port free on every loopback node");
+  };
+
+  const web = await onEveryNode((node) => createEchoServer("web", node.name), ["127.0.0.1"]);
+  const api = await onEveryNode((node) => createEchoServer("api", node.name));
+  const hang = await onEveryNode(() => createServer(() => undefined));
+  const mixed = await onEveryNode((node) => (node.name === "node-a" ? createServer(() => undefined) : createEchoServer("mixed", node.name)));
+  let canaryHits = 0;
+  const canary = await onEveryNode(() =>
+    createServer((req, res) => {
+      canaryHits++;
+      res.end("canary");
+    }), ["127.0.0.1"]);
+  const control = track(
+    createServer((req, res) => {
+      if (req.url === "/reset") canaryHits = 0;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ hits: canaryHits }));
+    }),
+  );
+  const canaryControl = await listen(control, 0, "127.0.0.1");
+  const spare = createServer();
+  const dead = await listen(spare, 0, "127.0.0.2");
+  await new Promise((resolve) => spare.close(resolve));
+
+  const backends: TestBackends = { nodes: NODES, ports: { web, api, hang, mixed, dead, canary }, canaryControl };
+  project.provide("backends", backends);
+  return async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : port);
+    });
+  });
+}
+
+/** Answers with who it is and what it received; `/ws` speaks just enough WebSocket to greet and close. */
+function createEchoServer(service: string, node: string): Server {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === "/stream") {
+      // Answers each request chunk as it arrives: only a proxy that streams both ways completes this exchange.
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write(`${node} ready\n`);
+      req.on("data", (chunk: Buffer) => res.write(`got ${chunk.toString("utf8")}\n`));
+      req.on("end", () => res.end("done\n"));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const echo: Echo = { service, node, method: req.method ?? "", url: req.url ?? "", headers: req.headers, bodyLength: body.length, body: body.toString("utf8").slice(0, 1000) };
+      res.setHeader("content-type", "application/json");
+      res.setHeader("x-backend-node", node);
+      // Hop-by-hop headers the edge must not pass back to the client.
+      res.setHeader("connection", "keep-alive, x-backend-private");
+      res.setHeader("x-backend-private", "secret");
+      res.setHeader("keep-alive", "timeout=5");
+      if (req.url?.startsWith("/set-cookie")) res.setHeader("set-cookie", "app=1; Path=/");
+      res.end(JSON.stringify(echo));
+    });
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Socket) => {
+    const key = req.headers["sec-websocket-key"];
+    if (typeof key !== "string") {
+      socket.destroy();
+      return;
+    }
+    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const text = Buffer.from(`hello from ${node} at ${req.url ?? ""}`);
+    socket.write(Buffer.concat([Buffer.from([0x81, text.length]), text]));
+    socket.on("data", () => undefined);
+    socket.on("error", () => undefined);
+  });
+  return server;
+}

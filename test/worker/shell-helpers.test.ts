@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { affinityCookie, readCookie } from "../../worker/affinity/cookie-affinity.ts";
+import { readConfig } from "../../worker/config.ts";
+import type { EdgeEnv } from "../../worker/env.ts";
+import { buildUpstreamHeaders } from "../../worker/proxy/forward-headers.ts";
+import { mayRetry } from "../../worker/proxy/retry-policy.ts";
+import { JtiLedger } from "../../worker/sync/jti-ledger.ts";
+import { TransportError } from "../../worker/transport/transport.ts";
+
+const bareEnv = { TABLE_KV: {} as KVNamespace } satisfies EdgeEnv;
+
+describe("configuration defaults", () => {
+  it("are the safe production ones", () => {
+    const reading = readConfig(bareEnv, ["fetch"]);
+    expect(reading).toMatchObject({
+      ok: true,
+      config: { transport: "fetch", allowIpTargets: false, hsts: "max-age=31536000", maxTries: 3, cookieKey: null, pushPublicJwk: null },
+    });
+  });
+
+  it("list every bad var at once", () => {
+    const reading = readConfig({ ...bareEnv, EDGE_COOLDOWN_MS: "-1", EDGE_TABLE_REFRESH_MS: "1e3", EDGE_PUSH_MAX_BYTES: "999999999" }, ["fetch"]);
+    expect(reading.ok).toBe(false);
+    if (!reading.ok) expect(reading.problems).toHaveLength(3);
+  });
+});
+
+describe("retry policy", () => {
+  const refused = new TransportError("connect-failed", "refused", "unknown");
+  const timedOut = new TransportError("timeout", "slow", true);
+  const neverSent = new TransportError("connect-failed", "refused before sending", false);
+
+  it("retries idempotent methods without a body on any failure", () => {
+    expect(mayRetry("GET", false, refused)).toBe(true);
+    expect(mayRetry("PUT", false, timedOut)).toBe(true);
+  });
+
+  it("retries other methods without a body only after a connection failure", () => {
+    expect(mayRetry("POST", false, refused)).toBe(true);
+    expect(mayRetry("POST", false, timedOut)).toBe(false);
+  });
+
+  it("never repeats a streamed body unless the transport proves nothing was sent", () => {
+    expect(mayRetry("PUT", true, refused)).toBe(false);
+    expect(mayRetry("POST", true, neverSent)).toBe(true);
+  });
+});
+
+describe("affinity cookie", () => {
+  it("is read by exact name, the first occurrence winning", () => {
+    expect(readCookie("a=1; EDGE=x; EDGE=y", "EDGE")).toBe("x");
+    expect(readCookie("XEDGE=1; EDGE_X=2", "EDGE")).toBeNull();
+    expect(readCookie('EDGE="quoted"', "EDGE")).toBe("quoted");
+    expect(readCookie(null, "EDGE")).toBeNull();
+  });
+
+  it("is a session cookie without Max-Age when the Ingress gives none", () => {
+    expect(affinityCookie({ mode: "cookie", name: "S", path: "/app" }, "v", true)).toBe("S=v; Path=/app; Secure; HttpOnly");
+  });
+});
+
+describe("forwarded headers", () => {
+  it("leave X-Real-IP and X-Forwarded-For alone when the client address is unknown, and drop a spoofed X-Real-IP", () => {
+    const headers = buildUpstreamHeaders(new Headers({ "x-real-ip": "1.2.3.4", "x-forwarded-for": "5.6.7.8" }), { clientIp: null, scheme: "http", host: "a", port: "80" });
+    expect(headers.get("x-real-ip")).toBeNull();
+    expect(headers.get("x-forwarded-for")).toBe("5.6.7.8");
+  });
+});
+
+describe("token ledger", () => {
+  it("accepts a token id once and forgets it after expiry", () => {
+    const ledger = new JtiLedger();
+    expect(ledger.claim("a", 100, 50)).toBe(true);
+    expect(ledger.claim("a", 100, 60)).toBe(false);
+    expect(ledger.claim("b", 500, 200)).toBe(true);
+    expect(ledger.claim("a", 600, 200)).toBe(true);
+  });
+});

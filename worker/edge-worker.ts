@@ -1,0 +1,186 @@
+import { Hono } from "hono";
+import { matchRequest } from "../core/match/match-request.ts";
+import { normalizePath } from "../core/match/normalize-path.ts";
+import { checkPushBody } from "../core/push/push-token.ts";
+import { importCookieKey } from "./affinity/cookie-affinity.ts";
+import { readConfig, type ConfigReading } from "./config.ts";
+import type { EdgeEnv } from "./env.ts";
+import { errorResponse, jsonResponse, requestIdOf } from "./error-response.ts";
+import { HealthRegistry } from "./health/health-registry.ts";
+import { createOnceLogger, logEvent } from "./log-event.ts";
+import { proxyRoute } from "./proxy/proxy-route.ts";
+import { authenticate, PushKeyCache } from "./sync/authenticate.ts";
+import { JtiLedger } from "./sync/jti-ledger.ts";
+import { publicKeyOf, pushTable } from "./sync/push-table.ts";
+import { readStatus } from "./sync/read-status.ts";
+import { TableStore } from "./table/table-store.ts";
+import { selectTransport, TRANSPORTS } from "./transport/select-transport.ts";
+import type { Transport } from "./transport/transport.ts";
+
+export const CONTROL_PREFIX = "/.well-known/edge-ingress";
+export const TABLE_PATH = `${CONTROL_PREFIX}/table`;
+export const STATUS_PATH = `${CONTROL_PREFIX}/status`;
+
+export interface EdgeWorkerOptions {
+  /** Epoch milliseconds; injected for tests. */
+  readonly now?: () => number;
+  /** In [0, 1); injected for tests. */
+  readonly random?: () => number;
+}
+
+interface Prepared {
+  readonly reading: ConfigReading;
+  readonly transport: Transport | null;
+}
+
+type AppEnv = { Bindings: EdgeEnv; Variables: { requestId: string; prepared: Prepared } };
+
+/**
+ * The edge worker. Everything kept between requests lives in this closure — finished values only: the table
+ * store, passive health, seen token ids, imported keys.
+ */
+export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (request: Request, env: EdgeEnv, ctx?: ExecutionContext) => Promise<Response> } {
+  const now = options.now ?? (() => Date.now());
+  const random = options.random ?? Math.random;
+  const tables = new TableStore();
+  const health = new HealthRegistry();
+  const ledger = new JtiLedger();
+  const pushKeys = new PushKeyCache();
+  const logOnce = createOnceLogger();
+  const preparedByEnv = new WeakMap<object, Prepared>();
+  let cookieKey: { readonly secret: string; readonly key: CryptoKey } | null = null;
+
+  const prepare = (env: EdgeEnv): Prepared => {
+    let prepared = preparedByEnv.get(env);
+    if (prepared === undefined) {
+      const reading = readConfig(env, Object.keys(TRANSPORTS));
+      prepared = { reading, transport: reading.ok ? selectTransport(reading.config) : null };
+      if (!reading.ok) logOnce(`config-invalid:${reading.problems.join("|")}`, "error", "config-invalid", { problems: reading.problems });
+      else if (reading.config.cookieKey === null) logOnce("cookie-key-missing", "warn", "cookie-affinity-disabled", { detail: "EDGE_COOKIE_KEY is not set" });
+      preparedByEnv.set(env, prepared);
+    }
+    return prepared;
+  };
+
+  const cookieKeyFor = async (secret: string | null): Promise<CryptoKey | null> => {
+    if (secret === null) return null;
+    if (cookieKey?.secret === secret) return cookieKey.key;
+    const key = await importCookieKey(secret);
+    cookieKey = { secret, key };
+    return key;
+  };
+
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const requestId = requestIdOf(c.req.raw.headers);
+    c.set("requestId", requestId);
+    c.set("prepared", prepare(c.env));
+    await next();
+    const reading = c.get("prepared").reading;
+    if (reading.ok && reading.config.hsts !== null && new URL(c.req.url).protocol === "https:" && c.res.status !== 101 && !c.res.headers.has("strict-transport-security")) {
+      c.res.headers.set("strict-transport-security", reading.config.hsts);
+    }
+  });
+
+  app.onError((error, c) => {
+    const requestId = c.get("requestId");
+    logEvent("error", "unhandled-error", { requestId, detail: error instanceof Error ? error.message : String(error) });
+    return errorResponse(500, "internal error at the edge", requestId);
+  });
+
+  const controlConfig = (c: { get(key: "prepared"): Prepared; get(key: "requestId"): string }) => {
+    const prepared = c.get("prepared");
+    if (!prepared.reading.ok || prepared.transport === null) {
+      const problems = prepared.reading.ok ? [] : prepared.reading.problems;
+      return jsonResponse(500, { error: "config-invalid", problems, requestId: c.get("requestId") }, c.get("requestId"));
+    }
+    return { config: prepared.reading.config, transport: prepared.transport };
+  };
+
+  app.post(TABLE_PATH, async (c) => {
+    const ready = controlConfig(c);
+    if (ready instanceof Response) return ready;
+    return pushTable(c.req.raw, { env: c.env, config: ready.config, tables, ledger, pushKeys, now, requestId: c.get("requestId") });
+  });
+
+  app.get(STATUS_PATH, async (c) => {
+    const requestId = c.get("requestId");
+    const ready = controlConfig(c);
+    if (ready instanceof Response) return ready;
+    const key = await publicKeyOf({ config: ready.config, pushKeys, requestId });
+    if (key instanceof Response) return key;
+    const nowSeconds = Math.floor(now() / 1000);
+    const auth = await authenticate(c.req.raw, key, nowSeconds, "status");
+    if (!auth.ok) return jsonResponse(auth.status, { error: auth.code, message: auth.message, requestId }, requestId);
+    try {
+      await checkPushBody(auth.claims, new Uint8Array(0));
+    } catch {
+      return jsonResponse(403, { error: "body-mismatch", message: "status tokens are bound to the empty body", requestId }, requestId);
+    }
+    if (!ledger.claim(auth.claims.jti, auth.claims.exp, nowSeconds)) {
+      return jsonResponse(403, { error: "token-replayed", message: "this token was already used", requestId }, requestId);
+    }
+    await tables.get(c.env.TABLE_KV, now(), ready.config.tableRefreshMs);
+    return readStatus({ config: ready.config, tables, health, transport: ready.transport, now, requestId });
+  });
+
+  app.all("*", async (c) => {
+    const requestId = c.get("requestId");
+    const request = c.req.raw;
+    const url = new URL(request.url);
+    if (isControlPath(url.pathname)) {
+      const known = url.pathname === TABLE_PATH || url.pathname === STATUS_PATH;
+      return jsonResponse(known ? 405 : 404, { error: known ? "method-not-allowed" : "not-found", requestId }, requestId, known ? { allow: url.pathname === TABLE_PATH ? "POST" : "GET" } : {});
+    }
+    const prepared = c.get("prepared");
+    if (!prepared.reading.ok || prepared.transport === null) {
+      logOnce("config-invalid", "error", "request-refused-config-invalid", { problems: prepared.reading.ok ? [] : prepared.reading.problems });
+      return errorResponse(500, "the edge is misconfigured; its operator has been told in the logs", requestId);
+    }
+    const config = prepared.reading.config;
+    const loaded = await tables.get(c.env.TABLE_KV, now(), config.tableRefreshMs);
+    if (loaded === null) return errorResponse(503, "service unavailable: no routing table has been published to this edge yet", requestId);
+
+    const scheme = url.protocol === "https:" ? "https" : "http";
+    const decision = matchRequest(loaded.routes, { scheme, host: url.host, path: url.pathname, query: url.search });
+    switch (decision.kind) {
+      case "bad-request":
+        return errorResponse(400, `bad request: ${decision.reason}`, requestId);
+      case "none":
+        return errorResponse(404, "not found: no route for this host and path", requestId);
+      case "redirect":
+        return new Response(null, { status: 308, headers: { location: decision.location, "x-edge-request-id": requestId } });
+      case "route":
+        return proxyRoute({
+          request,
+          hit: decision.hit,
+          pathAndQuery: `${decision.path}${url.search}`,
+          forward: {
+            clientIp: request.headers.get("cf-connecting-ip"),
+            scheme,
+            host: url.host,
+            port: url.port === "" ? (scheme === "https" ? "443" : "80") : url.port,
+          },
+          loaded,
+          config,
+          transport: prepared.transport,
+          health,
+          cookieKey: await cookieKeyFor(config.cookieKey),
+          requestId,
+          now,
+          random,
+          logOnce,
+        });
+    }
+  });
+
+  return { fetch: (request, env, ctx) => Promise.resolve(app.fetch(request, env, ctx)) };
+}
+
+/** Reserved for the edge itself, whatever the spelling: never proxied. */
+export function isControlPath(pathname: string): boolean {
+  const normalized = normalizePath(pathname);
+  const path = (normalized.ok ? normalized.path : pathname).toLowerCase();
+  return path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+}

@@ -1,0 +1,17 @@
+/** The Worker's bindings: KV, secrets and vars (all vars are strings; {@link readConfig} checks them). */
+export interface EdgeEnv {
+  readonly TABLE_KV: KVNamespace;
+  /** Secret: HMAC key for affinity cookies (≥ 32 characters). Absent: cookie affinity is off (reported). */
+  readonly EDGE_COOKIE_KEY?: string;
+  /** Secret: the sync agent's public ES256 JWK, as JSON. Absent: the sync endpoints answer 503. */
+  readonly EDGE_PUSH_PUBLIC_JWK?: string;
+  readonly EDGE_TRANSPORT?: string;
+  readonly EDGE_ALLOW_IP_TARGETS?: string;
+  readonly EDGE_TABLE_REFRESH_MS?: string;
+  readonly EDGE_UPSTREAM_TIMEOUT_MS?: string;
+  readonly EDGE_MAX_TRIES?: string;
+  readonly EDGE_COOLDOWN_MS?: string;
+  readonly EDGE_MAX_COOLDOWN_MS?: string;
+  readonly EDGE_HSTS?: string;
+  readonly EDGE_PUSH_MAX_BYTES?: string;
+}

@@ -1,0 +1,31 @@
+import type { CookieIndex } from "../affinity/cookie-affinity.ts";
+import { compileRoutes, type CompiledRoutes } from "../../core/match/match-request.ts";
+import { indexNodes, resolveTargets, type ResolvedTarget } from "../../core/table/resolve-targets.ts";
+import type { Backend, RoutingTable, TableNode } from "../../core/table/schema.ts";
+
+/** A validated table with everything derived from it. Immutable apart from lazily filled, finished caches. */
+export interface LoadedTable {
+  readonly table: RoutingTable;
+  readonly routes: CompiledRoutes;
+  readonly nodes: ReadonlyMap<string, TableNode>;
+  /** Epoch ms. */
+  readonly loadedAt: number;
+  readonly source: "kv" | "push";
+  /** Backend id → its targets; filled on first use. */
+  readonly targets: Map<string, readonly ResolvedTarget[]>;
+  /** Backend id → affinity cookie values of its targets; filled on first use. */
+  readonly cookieIndexes: Map<string, CookieIndex>;
+}
+
+export function loadTable(table: RoutingTable, source: "kv" | "push", now: number): LoadedTable {
+  return { table, routes: compileRoutes(table), nodes: indexNodes(table.nodes), loadedAt: now, source, targets: new Map(), cookieIndexes: new Map() };
+}
+
+export function targetsOf(loaded: LoadedTable, backend: Backend): readonly ResolvedTarget[] {
+  let targets = loaded.targets.get(backend.id);
+  if (targets === undefined) {
+    targets = resolveTargets(loaded.nodes, backend);
+    loaded.targets.set(backend.id, targets);
+  }
+  return targets;
+}

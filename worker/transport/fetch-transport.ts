@@ -1,0 +1,71 @@
+import type { ResolvedTarget } from "../../core/table/resolve-targets.ts";
+import { TransportError, type Transport, type UnreachableReason, type UpstreamRequest } from "./transport.ts";
+
+export interface FetchTransportOptions {
+  /** Local development only: Workers' fetch() cannot reach IP literals once deployed (error 1003). */
+  readonly allowIpTargets: boolean;
+  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+const NEEDS_HOSTNAME: UnreachableReason = {
+  code: "target-needs-hostname",
+  message:
+    "target has no DNS name and a deployed Worker's fetch() cannot reach an IP address (error 1003): run the sync agent with --node-domain, or set EDGE_ALLOW_IP_TARGETS=true for local development only",
+};
+
+/** Plain `fetch()` to `http://<hostname>:<nodePort>`; the runtime sets Host from the URL. */
+export function createFetchTransport(options: FetchTransportOptions): Transport {
+  const send = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
+  const authorityOf = (target: ResolvedTarget): string | null => {
+    const named = target.hostname === undefined ? null : canonicalHost(target.hostname);
+    if (named !== null && !isIpLiteral(named)) return named;
+    if (!options.allowIpTargets) return null;
+    return named ?? canonicalHost(target.address);
+  };
+  return {
+    name: "fetch",
+    unreachableReason: (target) => (authorityOf(target) === null ? NEEDS_HOSTNAME : null),
+    async send(target, request: UpstreamRequest) {
+      const authority = authorityOf(target);
+      if (authority === null) throw new TransportError(NEEDS_HOSTNAME.code, NEEDS_HOSTNAME.message, false);
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, request.timeoutMs);
+      try {
+        return await send(`http://${authority}:${target.nodePort}${request.pathAndQuery}`, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          redirect: "manual",
+          signal: controller.signal,
+        });
+      } catch (error) {
+        if (timedOut) throw new TransportError("timeout", `no response within ${request.timeoutMs} ms`, true);
+        throw new TransportError("connect-failed", error instanceof Error ? error.message : String(error), "unknown");
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
+ * The host as the URL parser will read it — so "2130706433" or "0x7f.1" are recognised as the IP literals
+ * fetch() would turn them into. Null for something that is no host at all.
+ */
+function canonicalHost(host: string): string | null {
+  const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  try {
+    const url = new URL(`http://${bracketed}/`);
+    return url.port === "" && url.username === "" && url.pathname === "/" ? url.hostname : null;
+  } catch {
+    return null;
+  }
+}
+
+function isIpLiteral(host: string): boolean {
+  return host.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+}

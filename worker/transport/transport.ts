@@ -1,0 +1,48 @@
+import type { ResolvedTarget } from "../../core/table/resolve-targets.ts";
+
+/**
+ * How the edge reaches a target. One small interface, several implementations chosen by `EDGE_TRANSPORT`:
+ * `fetch` (DNS names; bare IPs only for local development) now, `socket` (HTTP/1.1 over `connect()`) later.
+ */
+export interface Transport {
+  readonly name: string;
+  /** Null when this transport can reach the target; otherwise the reason it never will. Checked before sending. */
+  unreachableReason(target: ResolvedTarget): UnreachableReason | null;
+  /** Sends one attempt. Resolves with the upstream response head (body streaming); rejects with {@link TransportError}. */
+  send(target: ResolvedTarget, request: UpstreamRequest): Promise<Response>;
+}
+
+export interface UpstreamRequest {
+  readonly method: string;
+  /** The normalised path plus the query, exactly as matched. */
+  readonly pathAndQuery: string;
+  /** End-to-end headers plus X-Forwarded-*; no Host (a transport sets it from its own means). */
+  readonly headers: Headers;
+  /** The original Host, for transports that can send it (socket); fetch sends it as X-Forwarded-Host only. */
+  readonly originalHost: string;
+  readonly body: ReadableStream<Uint8Array> | null;
+  /** Until the response head arrives. */
+  readonly timeoutMs: number;
+}
+
+export interface UnreachableReason {
+  readonly code: "target-needs-hostname";
+  readonly message: string;
+}
+
+export type TransportErrorCode = "connect-failed" | "timeout" | "target-needs-hostname" | "protocol-error";
+
+export class TransportError extends Error {
+  readonly code: TransportErrorCode;
+  /**
+   * Whether any of the request may have reached the target. `fetch` cannot tell a refused connection from one
+   * reset after sending, so it reports "unknown"; a socket transport can report false when connect() failed.
+   */
+  readonly requestSent: boolean | "unknown";
+  constructor(code: TransportErrorCode, message: string, requestSent: boolean | "unknown") {
+    super(message);
+    this.name = "TransportError";
+    this.code = code;
+    this.requestSent = requestSent;
+  }
+}
