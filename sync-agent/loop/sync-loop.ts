@@ -59,6 +59,7 @@ export class SyncLoop {
   private lastAttemptAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
   private compiledVersion: string | null = null;
+  private knownProblems = new Set<string>();
   private published: PublishedTable | null = null;
   private lastGeneration = 0;
   private removeHealthListener: () => void = () => {};
@@ -172,6 +173,7 @@ export class SyncLoop {
         problems: result.content.problems.length,
       });
       this.compiledVersion = version;
+      this.logNewProblems(result);
     }
     if (!this.options.leadership.isLeader()) return;
     await this.publishIfChanged(result, version, since);
@@ -227,6 +229,17 @@ export class SyncLoop {
     } catch (error) {
       this.options.logger.log("warn", "cluster-write-failed", { error });
     }
+  }
+
+  /** Each problem once, when it first appears (the leader also reports Ingress problems as Events). */
+  private logNewProblems(result: CompileResult): void {
+    const now = new Set<string>();
+    for (const problem of result.content.problems) {
+      const id = `${problem.kind}\u0000${problem.object}\u0000${problem.reason}`;
+      now.add(id);
+      if (!this.knownProblems.has(id)) this.options.logger.log("warn", "table-problem", { kind: problem.kind, object: problem.object, reason: problem.reason });
+    }
+    this.knownProblems = now;
   }
 
   private keepDirty(since: number | null): void {
