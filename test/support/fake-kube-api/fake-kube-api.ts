@@ -8,8 +8,8 @@ import { sendStatus, serveRequest } from "./serve-request.ts";
 import type { WatchStream } from "./watch-stream.ts";
 
 export interface FakeKubeApiOptions {
-  /** Bearer token clients must present (the kubeconfig carries it). */
-  readonly token?: string;
+  /** Bearer tokens clients may present (the kubeconfig carries one); each is a user in the request log. */
+  readonly tokens?: readonly string[];
   /** Send a BOOKMARK to watches that allow them this often; 0 = only when `sendBookmarks()` is called. */
   readonly bookmarkIntervalMs?: number;
 }
@@ -30,7 +30,7 @@ interface Fault {
 export class FakeKubeApi {
   readonly store = new ObjectStore();
   readonly requests: ApiRequest[] = [];
-  readonly token: string;
+  readonly tokens: readonly string[];
   private server: Server | null = null;
   private port = 0;
   private readonly watches = new Set<WatchStream>();
@@ -39,7 +39,7 @@ export class FakeKubeApi {
   private bookmarkTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FakeKubeApiOptions = {}) {
-    this.token = options.token ?? "fake-token";
+    this.tokens = options.tokens ?? ["fake-token"];
   }
 
   get url(): string {
@@ -122,9 +122,11 @@ export class FakeKubeApi {
     this.store.compact();
   }
 
-  /** The next `times` requests that match get `status` instead of an answer. */
-  fail(match: (request: ApiRequest) => boolean, status: number, times = 1): void {
-    this.faults.push({ match, status, remaining: times });
+  /** The next `times` requests that match get `status` instead of an answer. Returns a function that lifts the fault. */
+  fail(match: (request: ApiRequest) => boolean, status: number, times = 1): () => void {
+    const fault = { match, status, remaining: times };
+    this.faults.push(fault);
+    return () => { fault.remaining = 0; };
   }
 
   sendBookmarks(): void {
@@ -142,7 +144,8 @@ export class FakeKubeApi {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", this.url);
-    if (request.headers.authorization !== `Bearer ${this.token}`) {
+    const user = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+    if (user === undefined || !this.tokens.includes(user)) {
       return sendStatus(response, 401, "Unauthorized", "Unauthorized");
     }
     const path = parseRequestPath(url.pathname);
@@ -150,6 +153,7 @@ export class FakeKubeApi {
     const verb = verbOf(request.method ?? "GET", path.name !== null, url.searchParams.get("watch") === "true");
     if (verb === null) return sendStatus(response, 405, "MethodNotAllowed", "method not allowed");
     const call: ApiRequest = {
+      user,
       verb,
       group: path.type.group,
       resource: path.type.resource,

@@ -1,5 +1,7 @@
 /** One API call as RBAC sees it: verb, API group, resource, subresource. */
 export interface ApiRequest {
+  /** The bearer token presented: which client made the call. */
+  readonly user: string;
   readonly verb: "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
   readonly group: string;
   readonly resource: string;

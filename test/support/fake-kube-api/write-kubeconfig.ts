@@ -7,10 +7,10 @@ import type { FakeKubeApi } from "./fake-kube-api.ts";
  * A kubeconfig file pointing at the fake. `insecure-skip-tls-verify` is what makes @kubernetes/client-node 1.4
  * accept a plain-http server.
  */
-export async function writeKubeconfig(api: FakeKubeApi): Promise<string> {
+export async function writeKubeconfig(api: FakeKubeApi, token = api.tokens[0] ?? ""): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "fake-kube-"));
   const path = join(dir, "kubeconfig.yaml");
-  await writeFile(path, kubeconfigYaml(api.url, api.token));
+  await writeFile(path, kubeconfigYaml(api.url, token));
   return path;
 }
 

@@ -19,7 +19,7 @@ export interface TestAgent {
 export async function startTestAgent(
   api: FakeKubeApi,
   edge: EdgeReceiver,
-  options: { identity?: string; edgeHostname?: string; overrides?: Partial<AgentConfig>; deps?: Partial<AgentDependencies> } = {},
+  options: { identity?: string; token?: string; edgeHostname?: string; overrides?: Partial<AgentConfig>; deps?: Partial<AgentDependencies> } = {},
 ): Promise<TestAgent> {
   const identity = options.identity ?? "agent-1";
   const keys = await generatePushKeys();
@@ -27,7 +27,7 @@ export async function startTestAgent(
   const logs: string[] = [];
   const registry = new Registry();
   const config: AgentConfig = {
-    source: { kind: "kube", connection: { kind: "kubeconfig", path: await writeKubeconfig(api) } },
+    source: { kind: "kube", connection: { kind: "kubeconfig", path: await writeKubeconfig(api, options.token) } },
     compile: defaultCompileOptions,
     edgeUrl: edge.url,
     edgeHostname: options.edgeHostname ?? "edge.example.test",
