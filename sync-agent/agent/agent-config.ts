@@ -39,7 +39,8 @@ export const defaultLeaderElection = {
 export const defaultTimings = {
   debounceMs: 100,
   minPublishIntervalMs: 1000,
-  pushTimeoutMs: 10_000,
+  // Below lease duration − renew deadline (5 s): a push cannot outlive the leadership it started under.
+  pushTimeoutMs: 4_000,
   watchTimeoutSeconds: 300,
   backoff: { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 },
 } as const;
