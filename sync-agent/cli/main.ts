@@ -1,6 +1,8 @@
 import type { CommandIo } from "./command-io.ts";
 import { compileUsage, runCompile } from "./compile-command.ts";
 import { explainUsage, runExplain } from "./explain-command.ts";
+import { keygenUsage, runKeygen } from "./keygen-command.ts";
+import { runSync, syncUsage } from "./sync-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
@@ -8,6 +10,8 @@ type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 const commands: Readonly<Record<string, { run: Command; usage: string }>> = {
   compile: { run: runCompile, usage: compileUsage },
   explain: { run: runExplain, usage: explainUsage },
+  sync: { run: runSync, usage: syncUsage },
+  keygen: { run: runKeygen, usage: keygenUsage },
 };
 
 export function usage(): string {

@@ -1,0 +1,130 @@
+import { ApiException, type CoreV1Api, type CoreV1Event, type NetworkingV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import type { ClusterState } from "../../core/compile/cluster-objects.ts";
+import type { CompileResult } from "../../core/compile/compile-table.ts";
+import { describeKubeError } from "../kube/describe-kube-error.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { SyncMetrics } from "../observe/sync-metrics.ts";
+import { type IngressWithStatus, planIngressStatus } from "./plan-ingress-status.ts";
+import { type ProblemEvent, planProblemEvents } from "./plan-problem-events.ts";
+
+export interface ClusterWriterOptions {
+  readonly networking: NetworkingV1Api;
+  readonly core: CoreV1Api;
+  /** Written into `status.loadBalancer.ingress[].hostname`; absent = leave Ingress status alone. */
+  readonly edgeHostname?: string;
+  /** `reportingInstance` of Events: the Pod name. */
+  readonly instance: string;
+  readonly logger: Logger;
+  readonly metrics?: SyncMetrics;
+  readonly now?: () => Date;
+}
+
+export const EVENT_REASON = "EdgeIngressProblem";
+export const REPORTING_CONTROLLER = "edge-ingress.dev/controller";
+
+const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+
+/**
+ * What the leader writes back to the cluster after each compile: Ingress status and Warning Events. Plans are
+ * pure (see plan-*.ts); this applies them, writing only what changed. A failed write is logged and retried on
+ * the next loop; it never stops publishing.
+ */
+export class ClusterWriter {
+  private reported = new Set<string>();
+  /** Status writes made, by `namespace/name`: the version written over and the entries, until the cache catches up. */
+  private readonly written = new Map<string, string>();
+
+  constructor(private readonly options: ClusterWriterOptions) {}
+
+  async reconcile(result: CompileResult, cluster: ClusterState): Promise<void> {
+    await this.writeStatus(result, cluster.ingresses as readonly IngressWithStatus[]);
+    await this.reportProblems(result, cluster);
+  }
+
+  private async writeStatus(result: CompileResult, ingresses: readonly IngressWithStatus[]): Promise<void> {
+    const hostname = this.options.edgeHostname;
+    if (hostname === undefined) return;
+    for (const change of planIngressStatus(ingresses, new Set(result.served), hostname)) {
+      const key = `${change.namespace}/${change.name}`;
+      const memo = `${change.resourceVersion ?? ""} ${JSON.stringify(change.entries)}`;
+      if (this.written.get(key) === memo) continue; // written already; the watch has not brought it back yet
+      try {
+        await this.options.networking.patchNamespacedIngressStatus({
+          name: change.name,
+          namespace: change.namespace,
+          body: {
+            // A merge patch with a resourceVersion is conditional: a concurrent change makes it fail, not clobber.
+            metadata: { resourceVersion: change.resourceVersion },
+            status: { loadBalancer: { ingress: change.entries.length === 0 ? null : change.entries } },
+          },
+        }, mergePatch);
+        this.written.set(key, memo);
+        this.count("status", "ok");
+        this.options.logger.log("info", "ingress-status-written", { ingress: key, hostnames: change.entries.map((e) => e.hostname ?? e.ip) });
+      } catch (error) {
+        this.count("status", "error");
+        this.options.logger.log(isConflict(error) ? "debug" : "warn", "ingress-status-failed", { ingress: key, error: describeKubeError(error) });
+      }
+    }
+    const live = new Set(ingresses.map((i) => `${i.metadata?.namespace ?? "default"}/${i.metadata?.name ?? ""}`));
+    for (const key of this.written.keys()) if (!live.has(key)) this.written.delete(key);
+  }
+
+  private async reportProblems(result: CompileResult, cluster: ClusterState): Promise<void> {
+    const { toReport, current } = planProblemEvents(result.content.problems, cluster.ingresses, this.reported);
+    const reported = new Set([...this.reported].filter((key) => current.has(key)));
+    for (const event of toReport) {
+      if (await this.emit(event)) reported.add(event.key);
+    }
+    this.reported = reported;
+  }
+
+  private async emit(event: ProblemEvent): Promise<boolean> {
+    const now = (this.options.now ?? (() => new Date()))();
+    const body: CoreV1Event = {
+      metadata: { name: event.eventName, namespace: event.namespace },
+      involvedObject: {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        namespace: event.namespace,
+        name: event.ingress.name,
+        ...(event.ingress.uid === undefined ? {} : { uid: event.ingress.uid }),
+        ...(event.ingress.resourceVersion === undefined ? {} : { resourceVersion: event.ingress.resourceVersion }),
+      },
+      type: "Warning",
+      reason: EVENT_REASON,
+      message: event.message,
+      source: { component: "edge-ingress" },
+      reportingComponent: REPORTING_CONTROLLER,
+      reportingInstance: this.options.instance,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    };
+    try {
+      try {
+        await this.options.core.createNamespacedEvent({ namespace: event.namespace, body });
+      } catch (error) {
+        if (!(error instanceof ApiException) || error.code !== 409) throw error;
+        // Reported by an earlier run of the agent: say it is still so.
+        await this.options.core.patchNamespacedEvent({ name: event.eventName, namespace: event.namespace, body: { lastTimestamp: now.toISOString(), message: event.message } }, mergePatch);
+      }
+      this.count("event", "ok");
+      this.options.logger.log("warn", "ingress-problem", { ingress: `${event.namespace}/${event.ingress.name}`, reason: event.message });
+      return true;
+    } catch (error) {
+      this.count("event", "error");
+      this.options.logger.log("warn", "event-write-failed", { ingress: `${event.namespace}/${event.ingress.name}`, error: describeKubeError(error) });
+      return false;
+    }
+  }
+
+  private count(kind: string, result: string): void {
+    this.options.metrics?.clusterWrites.inc({ kind, result });
+  }
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof ApiException && (error.code === 409 || error.code === 404);
+}
+

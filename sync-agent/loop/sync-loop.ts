@@ -1,0 +1,252 @@
+import type { ClusterState } from "../../core/compile/cluster-objects.ts";
+import type { CompileOptions } from "../../core/compile/compile-options.ts";
+import { type CompileResult, compileTable } from "../../core/compile/compile-table.ts";
+import { hashTableContent, serializeTable } from "../../core/table/hash-table.ts";
+import type { RoutingTable } from "../../core/table/schema.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { SyncMetrics } from "../observe/sync-metrics.ts";
+import { PublishError, type TablePublisher } from "../push/table-publisher.ts";
+import { type BackoffPolicy, backoffDelay } from "./backoff.ts";
+import type { ClusterSource } from "./cluster-source.ts";
+import { type HealthSource, listHealthChecks } from "./health-source.ts";
+import type { Leadership } from "./leadership.ts";
+
+/** Work done with each compiled table besides publishing it (Ingress status, Events). Leader only. */
+export type AfterCompile = (result: CompileResult, cluster: ClusterState) => Promise<void>;
+
+export interface SyncLoopOptions {
+  readonly source: ClusterSource;
+  readonly compileOptions: CompileOptions;
+  readonly health: HealthSource;
+  readonly publisher: TablePublisher;
+  readonly leadership: Leadership;
+  readonly logger: Logger;
+  readonly metrics?: SyncMetrics;
+  readonly afterCompile?: AfterCompile;
+  /** Milliseconds since the epoch: the generation of published tables. */
+  readonly now?: () => number;
+  /** How long after the first change the loop runs, collecting the rest of a burst. At most 250 ms. */
+  readonly debounceMs?: number;
+  /** Workers KV takes one write per second per key. */
+  readonly minPublishIntervalMs?: number;
+  readonly retry?: BackoffPolicy;
+  readonly random?: () => number;
+}
+
+export interface PublishedTable {
+  readonly version: string;
+  readonly generation: number;
+}
+
+const MAX_DEBOUNCE_MS = 250;
+
+/**
+ * The control loop, level-triggered as in external-dns: events only mark the state dirty; after a short
+ * debounce the whole table is compiled from the caches by the pure compiler, sealed, and published only when
+ * its content hash differs from the last one published. A burst of events is one compile and one push; a
+ * failed push is retried with backoff by running the loop again, so a retry always carries the newest table.
+ */
+export class SyncLoop {
+  private readonly debounceMs: number;
+  private readonly minIntervalMs: number;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = Number.POSITIVE_INFINITY;
+  private running = false;
+  private rerun = false;
+  private stopped = true;
+  private dirtySince: number | null = null;
+  private lastAttemptAt = Number.NEGATIVE_INFINITY;
+  private failures = 0;
+  private compiledVersion: string | null = null;
+  private knownProblems = new Set<string>();
+  private published: PublishedTable | null = null;
+  private lastGeneration = 0;
+  private removeHealthListener: () => void = () => {};
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: SyncLoopOptions) {
+    this.debounceMs = Math.min(MAX_DEBOUNCE_MS, Math.max(0, options.debounceMs ?? 100));
+    this.minIntervalMs = options.minPublishIntervalMs ?? 1000;
+    this.now = options.now ?? Date.now;
+    options.source.onChange(() => this.markDirty());
+    options.leadership.onChange((leader) => {
+      options.metrics?.leader.set(leader ? 1 : 0);
+      // A new leader cannot know what the edge holds: publish its table once, whatever the hash.
+      if (leader) this.published = null;
+      this.markDirty();
+    });
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.removeHealthListener = this.options.health.onChange(() => this.markDirty());
+    this.options.metrics?.leader.set(this.options.leadership.isLeader() ? 1 : 0);
+    this.markDirty();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.removeHealthListener();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.idle();
+  }
+
+  /** Something changed: run within the debounce. Cheap; call it for every event. */
+  markDirty(): void {
+    this.dirtySince ??= performance.now();
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.schedule(this.debounceMs);
+  }
+
+  /** The last table this replica published, if any. */
+  lastPublished(): PublishedTable | null {
+    return this.published;
+  }
+
+  /** Why the agent is not ready yet (empty when it is): the hook for the /readyz endpoint. */
+  notReadyReasons(): string[] {
+    const reasons = [...this.options.source.problems()];
+    if (!this.options.source.synced()) reasons.push("cluster not synced yet");
+    else if (this.compiledVersion === null) reasons.push("no table compiled yet");
+    return reasons;
+  }
+
+  /** Resolves when no run is pending or in progress. */
+  idle(): Promise<void> {
+    if (!this.running && this.timer === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    const due = performance.now() + delayMs;
+    if (this.timer !== undefined && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerDue = Number.POSITIVE_INFINITY;
+      void this.run();
+    }, delayMs);
+  }
+
+  private async run(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    this.rerun = false;
+    try {
+      await this.reconcile();
+    } catch (error) {
+      // The compiler is total and writers catch their own errors; this is a bug, but the loop must live on.
+      this.options.logger.log("error", "sync-loop-failed", { error });
+      this.schedule(backoffDelay(this.retryPolicy(), this.failures++, this.options.random));
+    } finally {
+      this.running = false;
+      if (this.rerun) this.schedule(this.debounceMs);
+      if (this.timer === undefined) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  private async reconcile(): Promise<void> {
+    const { source, logger, metrics } = this.options;
+    if (!source.synced()) return; // the source marks us dirty once it has listed everything
+    const since = this.dirtySince;
+    this.dirtySince = null;
+    const cluster = source.snapshot();
+    const result = compileTable(cluster, { ...this.options.compileOptions, unhealthy: this.options.health.unhealthy() });
+    const version = await hashTableContent(result.content);
+    metrics?.compiles.inc();
+    metrics?.problems.set(result.content.problems.length);
+    this.options.health.setChecks(listHealthChecks(result.content));
+    if (version !== this.compiledVersion) {
+      logger.log("info", "table-compiled", {
+        version,
+        hosts: result.content.hosts.length,
+        backends: result.content.backends.length,
+        nodes: result.content.nodes.length,
+        problems: result.content.problems.length,
+      });
+      this.compiledVersion = version;
+      this.logNewProblems(result);
+    }
+    if (!this.options.leadership.isLeader()) return;
+    await this.publishIfChanged(result, version, since);
+    await this.runAfterCompile(result, cluster);
+  }
+
+  private async publishIfChanged(result: CompileResult, version: string, since: number | null): Promise<void> {
+    if (this.published?.version === version) return;
+    const wait = this.lastAttemptAt + this.minIntervalMs - performance.now();
+    if (wait > 0) {
+      this.keepDirty(since);
+      this.schedule(wait);
+      return;
+    }
+    const generation = Math.max(Math.trunc(this.now()), this.lastGeneration + 1);
+    const table: RoutingTable = { ...result.content, version, generation };
+    const { publisher, logger, metrics } = this.options;
+    // Leadership can lapse while compiling; the check right before the write is the one that counts.
+    if (!this.options.leadership.isLeader()) return;
+    this.lastAttemptAt = performance.now();
+    const started = performance.now();
+    try {
+      await publisher.publish(table, serializeTable(table));
+    } catch (error) {
+      const code = error instanceof PublishError ? error.code : "failed";
+      const delay = backoffDelay(this.retryPolicy(), this.failures, this.options.random);
+      this.failures += 1;
+      metrics?.pushes.inc({ result: "error", code });
+      logger.log("warn", "table-push-failed", { version, generation, code, error, attempt: this.failures, retryInMs: delay, destination: publisher.destination });
+      this.keepDirty(since);
+      this.schedule(delay);
+      return;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.failures = 0;
+    this.lastGeneration = generation;
+    this.published = { version, generation };
+    metrics?.pushes.inc({ result: "ok", code: "" });
+    metrics?.pushDuration.observe(seconds);
+    metrics?.lastPushedGeneration.set(generation);
+    metrics?.lastPushTimestamp.set(Date.now() / 1000);
+    metrics?.lastPushedVersion.reset();
+    metrics?.lastPushedVersion.set({ version }, 1);
+    const convergenceMs = since === null ? null : Math.round(performance.now() - since);
+    if (convergenceMs !== null) metrics?.convergence.observe(convergenceMs / 1000);
+    logger.log("info", "table-pushed", { version, generation, durationMs: Math.round(seconds * 1000), convergenceMs, destination: publisher.destination });
+  }
+
+  private async runAfterCompile(result: CompileResult, cluster: ClusterState): Promise<void> {
+    if (this.options.afterCompile === undefined) return;
+    try {
+      await this.options.afterCompile(result, cluster);
+    } catch (error) {
+      this.options.logger.log("warn", "cluster-write-failed", { error });
+    }
+  }
+
+  /** Each problem once, when it first appears (the leader also reports Ingress problems as Events). */
+  private logNewProblems(result: CompileResult): void {
+    const now = new Set<string>();
+    for (const problem of result.content.problems) {
+      const id = `${problem.kind}\u0000${problem.object}\u0000${problem.reason}`;
+      now.add(id);
+      if (!this.knownProblems.has(id)) this.options.logger.log("warn", "table-problem", { kind: problem.kind, object: problem.object, reason: problem.reason });
+    }
+    this.knownProblems = now;
+  }
+
+  private keepDirty(since: number | null): void {
+    if (since !== null) this.dirtySince = Math.min(this.dirtySince ?? since, since);
+  }
+
+  private retryPolicy(): BackoffPolicy {
+    return this.options.retry ?? { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 };
+  }
+}

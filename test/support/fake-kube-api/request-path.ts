@@ -1,0 +1,37 @@
+import { RESOURCE_TYPES, type ResourceType } from "./resource-types.ts";
+
+/** A Kubernetes API URL path, taken apart: `/api/v1/namespaces/ns/services/name/status` and the like. */
+export interface RequestPath {
+  readonly type: ResourceType;
+  readonly namespace: string | null;
+  readonly name: string | null;
+  readonly subresource: string | null;
+}
+
+export function parseRequestPath(pathname: string): RequestPath | null {
+  const parts = pathname.split("/").filter((p) => p !== "").map(decodeURIComponent);
+  let group: string;
+  let rest: string[];
+  if (parts[0] === "api" && parts[1] !== undefined) {
+    group = "";
+    rest = parts.slice(2);
+    if (parts[1] !== "v1") return null;
+  } else if (parts[0] === "apis" && parts[1] !== undefined && parts[2] !== undefined) {
+    group = parts[1];
+    rest = parts.slice(3);
+  } else {
+    return null;
+  }
+  let namespace: string | null = null;
+  if (rest[0] === "namespaces" && rest.length >= 3) {
+    namespace = rest[1] ?? null;
+    rest = rest.slice(2);
+  }
+  const [resource, name, subresource, ...extra] = rest;
+  if (resource === undefined || extra.length > 0) return null;
+  const type = RESOURCE_TYPES.find((t) => t.group === group && t.resource === resource);
+  if (type === undefined) return null;
+  if (namespace !== null && !type.namespaced) return null;
+  if (subresource !== undefined && !type.subresources.includes(subresource)) return null;
+  return { type, namespace, name: name ?? null, subresource: subresource ?? null };
+}

@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, test } from "vitest";
+import { defaultCompileOptions } from "../../../core/compile/compile-options.ts";
+import { healthCheckKey } from "../../../core/health/health-check-key.ts";
+import type { HealthCheckTarget, HealthSource } from "../../../sync-agent/loop/health-source.ts";
+import type { Leadership } from "../../../sync-agent/loop/leadership.ts";
+import { soleLeader } from "../../../sync-agent/loop/leadership.ts";
+import { noHealthChecks } from "../../../sync-agent/loop/health-source.ts";
+import { SyncLoop, type SyncLoopOptions } from "../../../sync-agent/loop/sync-loop.ts";
+import { createLogger } from "../../../sync-agent/observe/logger.ts";
+import { cluster, ingress, node, service, slice } from "../../support/cluster-builder.ts";
+import { MemoryClusterSource } from "../support/memory-cluster-source.ts";
+import { RecordingPublisher } from "../support/recording-publisher.ts";
+import { sleep, waitFor } from "../support/wait-for.ts";
+
+const shop = (replicas: { node: string; ready?: boolean }[], extraHost?: string) => cluster({
+  services: [service("shop/web", [{ port: 80, nodePort: 30080 }])],
+  endpointSlices: [slice("shop/web", replicas)],
+  ingresses: [
+    ingress("shop/web", [{ host: "shop.test", service: "web", port: 80 }, ...(extraHost === undefined ? [] : [{ host: extraHost, service: "web", port: 80 }])]),
+  ],
+});
+
+describe("the sync loop", () => {
+  const loops: SyncLoop[] = [];
+  afterEach(async () => {
+    await Promise.all(loops.splice(0).map((loop) => loop.stop()));
+  });
+
+  function startLoop(overrides: Partial<SyncLoopOptions> = {}) {
+    const source = new MemoryClusterSource();
+    const publisher = new RecordingPublisher();
+    const loop = new SyncLoop({
+      source,
+      publisher,
+      compileOptions: defaultCompileOptions,
+      health: noHealthChecks,
+      leadership: soleLeader,
+      logger: createLogger({ write: () => {} }),
+      debounceMs: 20,
+      minPublishIntervalMs: 200,
+      retry: { initialMs: 30, maxMs: 200, factor: 2, jitter: 0 },
+      ...overrides,
+    });
+    loops.push(loop);
+    loop.start();
+    return { source, publisher, loop };
+  }
+
+  test("publishes nothing before the cluster is synced: an empty cache must never wipe the edge", async () => {
+    const { publisher, loop } = startLoop();
+    await sleep(100);
+    expect(publisher.attempts).toBe(0);
+    expect(loop.notReadyReasons()).toContain("cluster not synced yet");
+  });
+
+  test("publishes the compiled table once synced, sealed with its content hash", async () => {
+    const { source, publisher, loop } = startLoop();
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("a push", () => publisher.published.length === 1);
+    const { table, body } = publisher.published[0] ?? { table: null, body: "" };
+    expect(table?.hosts.map((h) => h.host)).toEqual(["shop.test"]);
+    expect(JSON.parse(body)).toEqual(table);
+    expect(loop.lastPublished()?.version).toBe(table?.version);
+    expect(loop.notReadyReasons()).toEqual([]);
+  });
+
+  test("a burst of events collapses into one compile and one push", async () => {
+    const { source, publisher } = startLoop();
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("the first push", () => publisher.published.length === 1);
+    await sleep(250); // past the publish interval
+    for (let i = 0; i < 20; i++) source.set(shop([{ node: "node-a" }], `h${i}.test`));
+    await sleep(300);
+    expect(publisher.published).toHaveLength(2);
+    expect(publisher.published[1]?.table.hosts.map((h) => h.host)).toContain("h19.test");
+  });
+
+  test("an event that does not change the table pushes nothing", async () => {
+    const { source, publisher } = startLoop();
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("the first push", () => publisher.published.length === 1);
+    source.set(shop([{ node: "node-a" }])); // a new object, the same table
+    source.set({ ...shop([{ node: "node-a" }]), services: [...shop([]).services, service("other/db", [{ port: 5432 }])] });
+    await sleep(300);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  test("publishes at most once per interval, then catches up with the newest state", async () => {
+    const { source, publisher } = startLoop({ minPublishIntervalMs: 300 });
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("the first push", () => publisher.published.length === 1);
+    source.set(shop([{ node: "node-a" }], "a.test"));
+    await sleep(60);
+    source.set(shop([{ node: "node-a" }], "b.test"));
+    await waitFor("the second push", () => publisher.published.length === 2, 2000);
+    await sleep(350);
+    const [first, second] = publisher.published;
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(295);
+    expect(second?.table.hosts.map((h) => h.host)).toContain("b.test");
+    expect(publisher.published).toHaveLength(2);
+  });
+
+  test("generations strictly increase even when the clock stands still", async () => {
+    const { source, publisher } = startLoop({ now: () => 5000, minPublishIntervalMs: 0 });
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("push 1", () => publisher.published.length === 1);
+    source.set(shop([{ node: "node-a" }], "two.test"));
+    await waitFor("push 2", () => publisher.published.length === 2);
+    source.set(shop([{ node: "node-a" }], "three.test"));
+    await waitFor("push 3", () => publisher.published.length === 3);
+    expect(publisher.published.map((p) => p.table.generation)).toEqual([5000, 5001, 5002]);
+  });
+
+  test("a failed push is retried with backoff, and the retry carries the newest table", async () => {
+    const { source, publisher } = startLoop({ minPublishIntervalMs: 0 });
+    publisher.failNext(2);
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("two failed attempts", () => publisher.attempts === 2);
+    source.set(shop([{ node: "node-a" }], "late.test"));
+    await waitFor("the successful retry", () => publisher.published.length === 1, 2000);
+    expect(publisher.published[0]?.table.hosts.map((h) => h.host)).toContain("late.test");
+  });
+
+  test("only the leader publishes; a replica that becomes leader publishes its table even if unchanged", async () => {
+    let leader = false;
+    const listeners: ((leader: boolean) => void)[] = [];
+    const leadership: Leadership = { isLeader: () => leader, onChange: (l) => listeners.push(l) };
+    const { source, publisher, loop } = startLoop({ leadership });
+    source.set(shop([{ node: "node-a" }]));
+    await sleep(100);
+    expect(publisher.attempts).toBe(0);
+    expect(loop.notReadyReasons()).toEqual([]); // a standby is ready
+    leader = true;
+    listeners.forEach((l) => l(true));
+    await waitFor("the new leader's push", () => publisher.published.length === 1);
+  });
+
+  test("marks the targets the health source reports as down, and recompiles when it changes", async () => {
+    let unhealthy = new Set<string>();
+    let notify = () => {};
+    let checks: readonly HealthCheckTarget[] = [];
+    const health: HealthSource = {
+      unhealthy: () => unhealthy,
+      onChange: (listener) => { notify = listener; return () => {}; },
+      setChecks: (c) => { checks = c; },
+    };
+    const { source, publisher } = startLoop({ health, minPublishIntervalMs: 0 });
+    source.set(cluster({ ...shop([{ node: "node-a" }]), nodes: [node("node-a", "127.0.0.2"), node("node-b", "127.0.0.3")] }));
+    await waitFor("the first push", () => publisher.published.length === 1);
+    expect(checks.map((c) => c.key)).toEqual(["tcp://127.0.0.2:30080", "tcp://127.0.0.3:30080"]);
+    unhealthy = new Set([healthCheckKey({ kind: "tcp" }, "127.0.0.3", 30080)]);
+    notify();
+    await waitFor("the push without node-b", () => publisher.published.length === 2);
+    expect(publisher.published[1]?.table.backends[0]?.down).toEqual(["node-b"]);
+  });
+
+  test("the debounce is capped at 250 ms whatever is configured", async () => {
+    const { source, publisher } = startLoop({ debounceMs: 10_000 });
+    const started = performance.now();
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("a push", () => publisher.published.length === 1, 1000);
+    expect(performance.now() - started).toBeLessThan(600);
+  });
+});
