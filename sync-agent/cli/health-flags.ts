@@ -29,7 +29,7 @@ export const healthUsage = `  --health-interval 5s      time between two checks 
   --health-rise 2           consecutive passes that bring a target back (EDGE_HEALTH_RISE)
   --health-fall 2           consecutive failures that take a target out (EDGE_HEALTH_FALL)
   --health-concurrency 64   checks running at once (EDGE_HEALTH_CONCURRENCY)
-  --metrics-port ${DEFAULT_METRICS_PORT}       serves /metrics, /healthz and /readyz (EDGE_METRICS_PORT)
+  --metrics-port ${DEFAULT_METRICS_PORT}       serves /metrics, /healthz and /readyz; 0 picks a free port (EDGE_METRICS_PORT)
   A failing target is taken out within fall × interval + timeout.`;
 
 export interface HealthConfig {
@@ -81,7 +81,7 @@ export function readHealthFlags(flags: HealthFlags, env: NodeJS.ProcessEnv, prob
     problems.push(`--health-interval must be from ${MIN_INTERVAL_MS}ms to 1h, not ${health.intervalMs}ms`);
   }
   problems.push(...checkHealthSettings(health).map((problem) => `--health-${problem}`));
-  if (metricsPort < 1 || metricsPort > 65_535) problems.push(`--metrics-port must be from 1 to 65535, not ${metricsPort}`);
+  if (metricsPort > 65_535) problems.push(`--metrics-port must be from 0 (any free port) to 65535, not ${metricsPort}`);
   return { health, metricsPort };
 }
 

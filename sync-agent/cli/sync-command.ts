@@ -3,6 +3,8 @@ import { type RunningAgent, startAgent } from "../agent/start-agent.ts";
 import { describeKubeError } from "../kube/describe-kube-error.ts";
 import { loadKubeConfig } from "../kube/load-kube-config.ts";
 import { createLogger } from "../observe/logger.ts";
+import { createHealthChecker } from "../health/health-checker.ts";
+import { type ObserveServer, type Readiness, startObserveServer } from "../observe/observe-server.ts";
 import { createPushSigner } from "../push/sign-push-token.ts";
 import type { CommandIo } from "./command-io.ts";
 import { readSyncFlags, syncUsage } from "./sync-flags.ts";
@@ -40,10 +42,21 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
     return 1;
   }
 
-  const { config, logLevel } = read.settings;
+  const { config, logLevel, health: healthSettings, metricsPort } = read.settings;
   const registry = hooks.registry ?? new Registry();
   const logger = createLogger({ level: logLevel, write: io.stderr });
-  const agent = await startAgent(config, { logger, registry });
+  const health = healthSettings === null ? null : createHealthChecker({ ...healthSettings, registry, logger: logger.child({ component: "health" }) });
+  let agent: RunningAgent | null = null;
+  let observe: ObserveServer;
+  try {
+    observe = await startObserveServer({ port: metricsPort, registry, logger, readiness: () => readiness(agent) });
+  } catch (error) {
+    io.stderr(`edge-ingress sync: cannot start: ${(error as Error).message}\n`);
+    return 1;
+  }
+  agent = await startAgent(config, { logger, registry, ...(health === null ? {} : { health }) });
+  health?.start();
+  logger.log("info", "observe-listening", { port: observe.port });
   hooks.onStarted?.(agent, registry);
 
   await new Promise<void>((resolve) => {
@@ -61,5 +74,13 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
     process.on("SIGTERM", stop);
   });
   await agent.stop();
+  await health?.stop();
+  await observe.close();
   return 0;
+}
+
+function readiness(agent: RunningAgent | null): Readiness {
+  if (agent === null) return { ready: false, reasons: ["starting"] };
+  const reasons = agent.notReadyReasons();
+  return { ready: reasons.length === 0, reasons };
 }

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { defaultLeaderElection, defaultTimings, type AgentConfig } from "../agent/agent-config.ts";
 import type { LogLevel } from "../observe/logger.ts";
 import { compileFlagSpec, readCompileFlags } from "./compile-flags.ts";
+import { type HealthConfig, healthFlagSpec, healthUsage, readHealthFlags } from "./health-flags.ts";
 
 export const syncUsage = `edge-ingress sync (--manifests DIR | --kubeconfig PATH | in a cluster) --edge-url URL (--push-key-file PATH | env EDGE_PUSH_PRIVATE_JWK) [flags]
   Watches the cluster (or a manifests folder) and pushes a signed routing table to the edge on every change.
@@ -16,10 +17,14 @@ export const syncUsage = `edge-ingress sync (--manifests DIR | --kubeconfig PATH
   --no-leader-election      run alone (only one replica!)
   --debounce-ms N           wait after a change before compiling, ≤ 250 (default ${defaultTimings.debounceMs})
   --log-level LEVEL         debug, info, warn or error (env EDGE_LOG_LEVEL; default info)
+  --no-health-checks        serve every target without active checks (the edge still fails over on its own)
+${healthUsage}
   plus the compile flags: --ingress-class, --node-domain, --allow-internal-ip`;
 
 const syncFlagSpec = {
   ...compileFlagSpec,
+  ...healthFlagSpec,
+  "no-health-checks": { type: "boolean", default: false },
   "edge-url": { type: "string" },
   "edge-hostname": { type: "string" },
   "push-key-file": { type: "string" },
@@ -46,6 +51,9 @@ export interface SyncFlagsResult {
 export interface SyncSettings {
   readonly config: AgentConfig;
   readonly logLevel: LogLevel;
+  /** Null: `--no-health-checks`. */
+  readonly health: HealthConfig["health"] | null;
+  readonly metricsPort: number;
 }
 
 /**
@@ -95,6 +103,8 @@ export function readSyncFlags(args: readonly string[], env: NodeJS.ProcessEnv): 
   const logLevel = flags["log-level"] ?? env.EDGE_LOG_LEVEL ?? "info";
   if (!LOG_LEVELS.has(logLevel)) problems.push(`--log-level "${logLevel}" must be one of debug, info, warn, error`);
 
+  const { health, metricsPort } = readHealthFlags(flags, env, problems);
+
   const kubeconfigPath = source?.kind === "kubeconfig" ? source.path : null;
   if (problems.length > 0 || agentSource === null || edgeUrl === undefined) return { settings: null, problems, privateJwk, kubeconfigPath };
   return {
@@ -103,6 +113,8 @@ export function readSyncFlags(args: readonly string[], env: NodeJS.ProcessEnv): 
     kubeconfigPath,
     settings: {
       logLevel: logLevel as LogLevel,
+      health: flags["no-health-checks"] === true ? null : health,
+      metricsPort,
       config: {
         source: agentSource,
         compile,

@@ -8,7 +8,8 @@ import type { SyncMetrics } from "../observe/sync-metrics.ts";
 import { PublishError, type TablePublisher } from "../push/table-publisher.ts";
 import { type BackoffPolicy, backoffDelay } from "./backoff.ts";
 import type { ClusterSource } from "./cluster-source.ts";
-import { type HealthSource, listHealthChecks } from "./health-source.ts";
+import { listHealthChecks } from "../../core/health/list-health-checks.ts";
+import type { HealthSource } from "./health-source.ts";
 import type { Leadership } from "./leadership.ts";
 
 /** Work done with each compiled table besides publishing it (Ingress status, Events). Leader only. */

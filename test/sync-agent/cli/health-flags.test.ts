@@ -42,7 +42,7 @@ describe("readHealthFlags", () => {
       '--health-fall "two" is not a whole number',
       '--health-concurrency "-1" is not a whole number',
       "--health-rise must be a whole number from 1 to 100, not 0",
-      "--metrics-port must be from 1 to 65535, not 70000",
+      "--metrics-port must be from 0 (any free port) to 65535, not 70000",
     ]);
   });
 

@@ -63,7 +63,7 @@ describe("edge-ingress sync --manifests", () => {
     await edge.trust("cli", keys.publicJwk);
     const { io, err } = capture({ EDGE_PUSH_PRIVATE_JWK: JSON.stringify(keys.privateJwk) });
     const stop = new AbortController();
-    const running = runSync(["--manifests", dir, "--edge-url", edge.url, "--debounce-ms", "20"], io, { signal: stop.signal });
+    const running = runSync(["--manifests", dir, "--edge-url", edge.url, "--debounce-ms", "20", "--metrics-port", "0"], io, { signal: stop.signal });
     const hosts = () => edge.latest()?.hosts.map((h) => h.host) ?? [];
     await waitFor("the first push", () => hosts().includes("shop.example.test"));
 

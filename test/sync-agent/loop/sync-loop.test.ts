@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { defaultCompileOptions } from "../../../core/compile/compile-options.ts";
 import { healthCheckKey } from "../../../core/health/health-check-key.ts";
-import type { HealthCheckTarget, HealthSource } from "../../../sync-agent/loop/health-source.ts";
+import type { ActiveCheck } from "../../../core/health/list-health-checks.ts";
+import type { HealthSource } from "../../../sync-agent/loop/health-source.ts";
 import type { Leadership } from "../../../sync-agent/loop/leadership.ts";
 import { soleLeader } from "../../../sync-agent/loop/leadership.ts";
 import { noHealthChecks } from "../../../sync-agent/loop/health-source.ts";
@@ -138,7 +139,7 @@ describe("the sync loop", () => {
   test("marks the targets the health source reports as down, and recompiles when it changes", async () => {
     let unhealthy = new Set<string>();
     let notify = () => {};
-    let checks: readonly HealthCheckTarget[] = [];
+    let checks: readonly ActiveCheck[] = [];
     const health: HealthSource = {
       unhealthy: () => unhealthy,
       onChange: (listener) => { notify = listener; return () => {}; },
@@ -158,7 +159,8 @@ describe("the sync loop", () => {
     const { source, publisher } = startLoop({ debounceMs: 10_000 });
     const started = performance.now();
     source.set(shop([{ node: "node-a" }]));
-    await waitFor("a push", () => publisher.published.length === 1, 1000);
-    expect(performance.now() - started).toBeLessThan(600);
+    // Far below the configured 10 s, with room for a loaded machine: the cap, not the setting, decided.
+    await waitFor("a push", () => publisher.published.length === 1, 5000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
