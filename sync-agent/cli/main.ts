@@ -1,6 +1,7 @@
 import type { CommandIo } from "./command-io.ts";
 import { compileUsage, runCompile } from "./compile-command.ts";
 import { explainUsage, runExplain } from "./explain-command.ts";
+import { devUsage, runDev } from "./dev-command.ts";
 import { keygenUsage, runKeygen } from "./keygen-command.ts";
 import { runSync, syncUsage } from "./sync-command.ts";
 import { UsageError } from "./usage-error.ts";
@@ -12,6 +13,7 @@ const commands: Readonly<Record<string, { run: Command; usage: string }>> = {
   explain: { run: runExplain, usage: explainUsage },
   sync: { run: runSync, usage: syncUsage },
   keygen: { run: runKeygen, usage: keygenUsage },
+  dev: { run: runDev, usage: devUsage },
 };
 
 export function usage(): string {

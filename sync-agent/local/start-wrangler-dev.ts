@@ -12,8 +12,10 @@ export interface WranglerDevOptions {
   readonly protocol: "http" | "https";
   /** Vars and secrets for the worker, written to an env file (never on a command line, where `ps` shows them). */
   readonly vars: Readonly<Record<string, string>>;
-  /** Local KV and other state; one folder per edge instance. */
+  /** This instance's own files (its env file). */
   readonly stateDir: string;
+  /** Wrangler's local persistence (KV): instances given the same folder share one KV namespace. */
+  readonly kvDir: string;
   readonly tls?: { readonly keyPath: string; readonly certPath: string };
   readonly onLine?: (line: string) => void;
   readonly readyTimeoutMs?: number;
@@ -44,7 +46,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     "--port", String(options.port),
     "--local-protocol", options.protocol,
     "--env-file", envFile,
-    "--persist-to", join(options.stateDir, "wrangler"),
+    "--persist-to", options.kvDir,
     "--show-interactive-dev-session=false",
     "--inspector-port", "0",
     "--log-level", "warn",

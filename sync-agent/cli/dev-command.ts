@@ -1,0 +1,117 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { compileTable } from "../../core/compile/compile-table.ts";
+import { loadManifests } from "../manifests/load-manifests.ts";
+import { type LocalStack, startLocalStack } from "../local/local-stack.ts";
+import { createLogger, type LogLevel } from "../observe/logger.ts";
+import type { CommandIo } from "./command-io.ts";
+import { compileFlagSpec, readCompileFlags } from "./compile-flags.ts";
+import { UsageError } from "./usage-error.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const DEMO = resolve(ROOT, "examples/demo");
+
+export const devUsage = `edge-ingress dev [--manifests DIR] [--port 8787] [--https-port 8443 | --no-https] [compile flags]
+  The whole edge on this machine: the worker under wrangler dev (local KV) on http://127.0.0.1:PORT and
+  https://127.0.0.1:HTTPS-PORT (wrangler's local certificate), and the sync agent watching DIR and pushing signed
+  tables to it. Without --manifests: the bundled demo (examples/demo) with three demo Nodes on 127.0.0.2-4;
+  with it, Node addresses are used as given and no demo Nodes are started (--demo-nodes starts them anyway).
+  Ctrl-C stops everything.`;
+
+const devFlagSpec = {
+  ...compileFlagSpec,
+  port: { type: "string", default: "8787" },
+  "https-port": { type: "string", default: "8443" },
+  "no-https": { type: "boolean", default: false },
+  "demo-nodes": { type: "boolean", default: false },
+  "log-level": { type: "string", default: "warn" },
+} as const;
+
+export async function runDev(args: readonly string[], io: CommandIo, signal?: AbortSignal): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: devFlagSpec, strict: true });
+  } catch (error) {
+    throw new UsageError([(error as Error).message]);
+  }
+  const flags = parsed.values;
+  const problems: string[] = [];
+  const bundled = flags.manifests === undefined && io.env.EDGE_MANIFESTS === undefined;
+  const { source, options } = readCompileFlags({ ...flags, manifests: flags.manifests ?? io.env.EDGE_MANIFESTS ?? DEMO }, {}, problems);
+  if (source?.kind !== "manifests") problems.push("dev runs on a manifests folder (--manifests DIR); --kubeconfig is for sync");
+  const port = readPort("--port", flags.port, problems);
+  const httpsPort = flags["no-https"] ? null : readPort("--https-port", flags["https-port"], problems);
+  if (httpsPort !== null && httpsPort === port) problems.push("--port and --https-port must differ");
+  const level = flags["log-level"];
+  if (!["debug", "info", "warn", "error"].includes(level)) problems.push(`--log-level "${level}" must be debug, info, warn or error`);
+  if (problems.length > 0 || source?.kind !== "manifests") throw new UsageError(problems);
+
+  const manifests = resolve(source.dir);
+  const logger = createLogger({ level: level as LogLevel, write: io.stderr });
+  io.stdout(`Starting the local edge (wrangler dev takes a few seconds)…\n`);
+  const stack = await startLocalStack({
+    root: ROOT,
+    manifests,
+    httpPort: port,
+    httpsPort,
+    demoNodes: bundled || flags["demo-nodes"],
+    compile: options,
+    logger,
+    onEdgeLine: (line) => {
+      if (/error|✘/i.test(line)) io.stderr(`[edge] ${line}\n`);
+    },
+  });
+  io.stdout(await describeStack(stack, manifests, bundled));
+
+  await new Promise<void>((done) => {
+    if (signal !== undefined) {
+      if (signal.aborted) done();
+      signal.addEventListener("abort", () => done(), { once: true });
+      return;
+    }
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      done();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  io.stdout("Stopping…\n");
+  await stack.stop();
+  return 0;
+}
+
+function readPort(name: string, text: string, problems: string[]): number {
+  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) problems.push(`${name} "${text}" is not a port number`);
+  return port;
+}
+
+/** The banner: where the edge listens and a few lines to paste, built from the routes actually served. */
+async function describeStack(stack: LocalStack, manifests: string, bundled: boolean): Promise<string> {
+  const table = compileTable(await loadManifests(manifests), { ingressClass: "edge", allowInternalIp: false }).content;
+  const tlsHosts = new Set(table.tls.map((t) => t.host));
+  const hosts = table.hosts.filter((h) => h.host !== "" && !h.host.startsWith("*."));
+  const sticky = table.hosts.flatMap((h) => h.rules.map((r) => ({ host: h.host, rule: r }))).find(({ host, rule }) => host !== "" && table.backends.find((b) => b.id === rule.backend)?.affinity?.mode === "cookie");
+  const base = (host: string): string => (tlsHosts.has(host) && stack.httpsUrl !== null ? stack.httpsUrl : stack.httpUrl);
+  const curl = (host: string, path: string, extra = ""): string => `curl -sk${extra} -H 'Host: ${host}' ${base(host)}${path}`;
+  const lines = [
+    "",
+    "edge-ingress is running.",
+    `  edge (http):   ${stack.httpUrl}`,
+    ...(stack.httpsUrl === null ? [] : [`  edge (https):  ${stack.httpsUrl}   (wrangler's local certificate: curl -k)`]),
+    `  manifests:     ${manifests}${bundled ? "   (the bundled demo; demo Nodes on 127.0.0.2-4)" : ""}   — edits take effect at once`,
+    "",
+    "Try:",
+    ...hosts.slice(0, 2).map((h) => `  ${curl(h.host, h.rules[0]?.path ?? "/")}`),
+    ...(hosts[0] === undefined || !tlsHosts.has(hosts[0].host) ? [] : [`  curl -si -H 'Host: ${hosts[0].host}' ${stack.httpUrl}/   # plain http to a TLS host: 308 to https`]),
+    ...(sticky === undefined ? [] : [`  for i in 1 2 3; do ${curl(sticky.host, sticky.rule.path, " -c /tmp/edge-jar -b /tmp/edge-jar")} | grep '"node"'; done   # sticky: one node`]),
+    ...(hosts[0] === undefined ? [] : [`  npm run --silent edge-ingress -- explain --manifests ${manifests} http://${hosts[0].host}/`]),
+    "",
+    "Ctrl-C stops everything.",
+    "",
+  ];
+  return `${lines.join("\n")}\n`;
+}
