@@ -14,4 +14,6 @@ export interface EdgeEnv {
   readonly EDGE_MAX_COOLDOWN_MS?: string;
   readonly EDGE_HSTS?: string;
   readonly EDGE_PUSH_MAX_BYTES?: string;
+  /** Socket transport: connect timeout in ms (default 5000). */
+  readonly EDGE_CONNECT_TIMEOUT_MS?: string;
 }

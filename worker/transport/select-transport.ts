@@ -1,10 +1,12 @@
 import type { EdgeConfig } from "../config.ts";
 import { createFetchTransport } from "./fetch-transport.ts";
+import { createSocketTransport } from "./socket-transport.ts";
 import type { Transport } from "./transport.ts";
 
-/** Every transport this build offers, by `EDGE_TRANSPORT` name. The socket transport (issue 6) registers here. */
+/** Every transport this build offers, by `EDGE_TRANSPORT` name. */
 export const TRANSPORTS: Readonly<Record<string, (config: EdgeConfig) => Transport>> = {
   fetch: (config) => createFetchTransport({ allowIpTargets: config.allowIpTargets }),
+  socket: (config) => createSocketTransport({ connectTimeoutMs: config.connectTimeoutMs }),
 };
 
 export function selectTransport(config: EdgeConfig): Transport {
