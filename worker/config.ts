@@ -1,4 +1,5 @@
 import type { EdgeEnv } from "./env.ts";
+import { readOriginTokenConfig, type OriginTokenConfig } from "./transport/origin-token-config.ts";
 
 export interface EdgeConfig {
   readonly transport: string;
@@ -16,6 +17,8 @@ export interface EdgeConfig {
   readonly pushPublicJwk: string | null;
   /** Socket transport: until the TCP connection to a target is open. */
   readonly connectTimeoutMs: number;
+  /** Null: no origin tokens (the default). */
+  readonly originToken: OriginTokenConfig | null;
 }
 
 export type ConfigReading = { readonly ok: true; readonly config: EdgeConfig } | { readonly ok: false; readonly problems: readonly string[] };
@@ -74,6 +77,7 @@ export function readConfig(env: EdgeEnv, transports: readonly string[]): ConfigR
     cookieKey,
     pushPublicJwk: env.EDGE_PUSH_PUBLIC_JWK === undefined || env.EDGE_PUSH_PUBLIC_JWK === "" ? null : env.EDGE_PUSH_PUBLIC_JWK,
     connectTimeoutMs: integer("EDGE_CONNECT_TIMEOUT_MS", 5_000, 1, 600_000),
+    originToken: readOriginTokenConfig(env, problems),
   };
   return problems.length === 0 ? { ok: true, config } : { ok: false, problems };
 }

@@ -1,5 +1,6 @@
 import type { EdgeConfig } from "../config.ts";
 import { createFetchTransport } from "./fetch-transport.ts";
+import { withOriginTokens } from "./origin-token-transport.ts";
 import { createSocketTransport } from "./socket-transport.ts";
 import type { Transport } from "./transport.ts";
 
@@ -12,5 +13,5 @@ export const TRANSPORTS: Readonly<Record<string, (config: EdgeConfig) => Transpo
 export function selectTransport(config: EdgeConfig): Transport {
   const create = TRANSPORTS[config.transport];
   if (create === undefined) throw new Error(`unknown transport ${config.transport}`);
-  return create(config);
+  return withOriginTokens(create(config), config.originToken);
 }
