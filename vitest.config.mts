@@ -36,7 +36,7 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
-          globalSetup: ["test/worker/node/global-setup.ts", "test/worker/node/raw-http-setup.ts"],
+          globalSetup: ["test/worker/node/global-setup.ts"],
           // One KV namespace serves every worker test file: run them one after another.
           fileParallelism: false,
           testTimeout: 20_000,
