@@ -1,4 +1,5 @@
 import type { EdgeEnv } from "./env.ts";
+import { readOriginTokenConfig, type OriginTokenConfig } from "./transport/origin-token-config.ts";
 
 export interface EdgeConfig {
   readonly transport: string;
@@ -14,6 +15,10 @@ export interface EdgeConfig {
   /** Null: cookie affinity disabled (no secret). */
   readonly cookieKey: string | null;
   readonly pushPublicJwk: string | null;
+  /** Socket transport: until the TCP connection to a target is open. */
+  readonly connectTimeoutMs: number;
+  /** Null: no origin tokens (the default). */
+  readonly originToken: OriginTokenConfig | null;
 }
 
 export type ConfigReading = { readonly ok: true; readonly config: EdgeConfig } | { readonly ok: false; readonly problems: readonly string[] };
@@ -71,6 +76,8 @@ export function readConfig(env: EdgeEnv, transports: readonly string[]): ConfigR
     pushMaxBytes: integer("EDGE_PUSH_MAX_BYTES", KV_VALUE_LIMIT, 1, KV_VALUE_LIMIT),
     cookieKey,
     pushPublicJwk: env.EDGE_PUSH_PUBLIC_JWK === undefined || env.EDGE_PUSH_PUBLIC_JWK === "" ? null : env.EDGE_PUSH_PUBLIC_JWK,
+    connectTimeoutMs: integer("EDGE_CONNECT_TIMEOUT_MS", 5_000, 1, 600_000),
+    originToken: readOriginTokenConfig(env, problems),
   };
   return problems.length === 0 ? { ok: true, config } : { ok: false, problems };
 }

@@ -14,4 +14,10 @@ export interface EdgeEnv {
   readonly EDGE_MAX_COOLDOWN_MS?: string;
   readonly EDGE_HSTS?: string;
   readonly EDGE_PUSH_MAX_BYTES?: string;
+  /** Socket transport: connect timeout in ms (default 5000). */
+  readonly EDGE_CONNECT_TIMEOUT_MS?: string;
+  /** Secret: the edge's private ES256 JWK, as JSON. Set: every proxied request carries a signed origin token. */
+  readonly EDGE_ORIGIN_PRIVATE_JWK?: string;
+  /** Origin token lifetime in seconds (default 30, at most 300). */
+  readonly EDGE_ORIGIN_TOKEN_LIFETIME_S?: string;
 }

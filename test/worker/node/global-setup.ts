@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 import type { TestProject } from "vitest/node";
 import type { Echo, TestBackends } from "./backend-contract.ts";
+import startRawHttpServer from "./raw-http-setup.ts";
 
 /**
  * Real HTTP backends on loopback "Nodes" (127.0.0.2, .3, .4), one port per Service as NodePorts are: the worker
@@ -15,6 +16,8 @@ const NODES = [
 ];
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The socket transport's raw HTTP/1.1 server (malformed and hand-framed responses) runs beside the echo Nodes.
+  const stopRawHttp = await startRawHttpServer(project);
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   const track = (server: Server): Server => {
@@ -77,6 +80,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const backends: TestBackends = { nodes: NODES, ports: { web, api, hang, mixed, dead, canary }, canaryControl };
   project.provide("backends", backends);
   return async () => {
+    await stopRawHttp();
     for (const socket of sockets) socket.destroy();
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   };

@@ -1,0 +1,28 @@
+export type Http1ErrorCode =
+  | "head-too-large"
+  | "bad-line-ending"
+  | "bad-status-line"
+  | "bad-header-field"
+  | "obs-fold"
+  | "too-many-headers"
+  | "bad-content-length"
+  | "duplicate-content-length"
+  | "conflicting-framing"
+  | "unsupported-transfer-encoding"
+  | "unexpected-status"
+  | "bad-chunk"
+  | "body-truncated"
+  | "bad-request";
+
+/**
+ * A message that breaks HTTP/1.1's syntax or framing rules. Never recovered from: a proxy that guesses where a
+ * malformed message ends is how request and response smuggling happen.
+ */
+export class Http1Error extends Error {
+  readonly code: Http1ErrorCode;
+  constructor(code: Http1ErrorCode, message: string) {
+    super(message);
+    this.name = "Http1Error";
+    this.code = code;
+  }
+}

@@ -1,0 +1,28 @@
+import { importOriginSigningKey, ORIGIN_TOKEN_HEADER, signOriginToken, type OriginSigningKey } from "../../core/origin/origin-token.ts";
+import type { OriginTokenConfig } from "./origin-token-config.ts";
+import type { Transport } from "./transport.ts";
+
+/**
+ * Wraps any transport so each attempt carries a fresh origin token bound to its method, original host and path
+ * (when configured), and never a token the client sent (always). The name stays the inner transport's.
+ */
+export function withOriginTokens(transport: Transport, config: OriginTokenConfig | null, now: () => number = () => Date.now()): Transport {
+  // The imported key, once imported: a finished value, never the import's promise.
+  let signing: OriginSigningKey | null = null;
+  return {
+    name: transport.name,
+    unreachableReason: (target) => transport.unreachableReason(target),
+    async send(target, request) {
+      const headers = new Headers(request.headers);
+      headers.delete(ORIGIN_TOKEN_HEADER);
+      if (config !== null) {
+        signing ??= await importOriginSigningKey(config.privateJwk);
+        const query = request.pathAndQuery.indexOf("?");
+        const path = query === -1 ? request.pathAndQuery : request.pathAndQuery.slice(0, query);
+        const token = await signOriginToken(signing, { method: request.method, host: request.originalHost, path }, Math.floor(now() / 1000), { lifetimeSeconds: config.lifetimeSeconds });
+        headers.set(ORIGIN_TOKEN_HEADER, token);
+      }
+      return transport.send(target, { ...request, headers });
+    },
+  };
+}

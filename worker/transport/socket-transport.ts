@@ -1,0 +1,104 @@
+import { connect as connectSocket } from "cloudflare:sockets";
+import { Http1Error } from "../../core/http1/http1-error.ts";
+import { serializeRequestHead } from "../../core/http1/request-head.ts";
+import type { ResolvedTarget } from "../../core/table/resolve-targets.ts";
+import { HeadTimeout, readResponse } from "./socket-response-reader.ts";
+import { chooseRequestFraming, messageOf, writeRequest, type SendOutcome } from "./socket-request-writer.ts";
+import { TransportError, type Transport, type UpstreamRequest } from "./transport.ts";
+
+export type Connect = (address: SocketAddress, options: SocketOptions) => Socket;
+
+export interface SocketTransportOptions {
+  /** Until the TCP connection is open (capped by the request's own timeout). */
+  readonly connectTimeoutMs: number;
+  /** The largest response head accepted, interim responses included. Default 64 KiB. */
+  readonly maxHeadBytes?: number;
+  /** `connect` from `cloudflare:sockets`, unless a test passes another. */
+  readonly connect?: Connect;
+}
+
+export const DEFAULT_MAX_HEAD_BYTES = 64 * 1024;
+
+/**
+ * HTTP/1.1 over a raw TCP socket to the target's address and nodePort: what a deployed Worker can do that its
+ * fetch() cannot — reach a bare IP on any port and send the client's own Host. One request per connection
+ * (`Connection: close`; Workers cannot keep sockets between requests anyway), so no response can be mistaken
+ * for the next one's; strict parsing on top, so no malformed response is passed on. WebSocket upgrades are not
+ * offered: the request goes out without its Upgrade header and the backend's plain answer is passed back.
+ */
+export function createSocketTransport(options: SocketTransportOptions): Transport {
+  const problems: string[] = [];
+  if (!Number.isSafeInteger(options.connectTimeoutMs) || options.connectTimeoutMs < 1) problems.push("connectTimeoutMs must be a positive integer");
+  const maxHeadBytes = options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES;
+  if (!Number.isSafeInteger(maxHeadBytes) || maxHeadBytes < 1024 || maxHeadBytes > 1024 * 1024) problems.push("maxHeadBytes must be an integer in 1024..1048576");
+  if (problems.length > 0) throw new TypeError(`invalid socket transport options: ${problems.join("; ")}`);
+  const connect = options.connect ?? connectSocket;
+  return {
+    name: "socket",
+    // Every target has an address, and connect() reaches IPs on any port (25 aside).
+    unreachableReason: () => null,
+    send: (target, request) => sendOverSocket(connect, target, request, { connectTimeoutMs: options.connectTimeoutMs, maxHeadBytes }),
+  };
+}
+
+async function sendOverSocket(connect: Connect, target: ResolvedTarget, request: UpstreamRequest, limits: { connectTimeoutMs: number; maxHeadBytes: number }): Promise<Response> {
+  const started = Date.now();
+  const framing = chooseRequestFraming(request.method, request.headers, request.body !== null);
+  let head: Uint8Array;
+  try {
+    head = serializeRequestHead({ method: request.method, target: request.pathAndQuery, host: request.originalHost, fields: request.headers.entries(), framing });
+  } catch (error) {
+    throw new TransportError("protocol-error", `the request cannot be written as HTTP/1.1: ${messageOf(error)}`, false);
+  }
+
+  let socket: Socket;
+  try {
+    socket = connect({ hostname: target.address, port: target.nodePort }, { secureTransport: "off", allowHalfOpen: true });
+  } catch (error) {
+    throw new TransportError("connect-failed", `connect() refused the address: ${messageOf(error)}`, false);
+  }
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    socket.close().catch(() => undefined);
+  };
+
+  const connectTimeoutMs = Math.min(limits.connectTimeoutMs, request.timeoutMs);
+  const opened = await settleWithin(socket.opened, connectTimeoutMs);
+  if (opened !== "ok") {
+    close();
+    const detail = opened === "timeout" ? `no connection within ${connectTimeoutMs} ms` : `connection failed: ${messageOf(opened.error)}`;
+    throw new TransportError("connect-failed", detail, false);
+  }
+
+  const sending: { outcome: SendOutcome | null } = { outcome: null };
+  void writeRequest(socket.writable, head, framing, request.body).then((result) => {
+    sending.outcome = result;
+    // A half-sent request must not be completed by whatever the backend reads next: abort the connection.
+    if (!result.ok && result.fault === "client") close();
+  });
+  const remainingMs = Math.max(1, request.timeoutMs - (Date.now() - started));
+  try {
+    return await readResponse(socket.readable.getReader(), { method: request.method, maxHeadBytes: limits.maxHeadBytes, timeoutMs: remainingMs, close });
+  } catch (error) {
+    close();
+    const sendFailure = sending.outcome;
+    const why = sendFailure !== null && !sendFailure.ok ? ` (${sendFailure.detail})` : "";
+    if (error instanceof HeadTimeout) throw new TransportError("timeout", `${error.message}${why}`, true);
+    if (error instanceof Http1Error) throw new TransportError("protocol-error", `invalid response (${error.code}): ${error.message}${why}`, true);
+    throw new TransportError("protocol-error", `reading the response failed: ${messageOf(error)}${why}`, true);
+  }
+}
+
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<"ok" | "timeout" | { error: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => "ok" as const, (error: unknown) => ({ error })), timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
