@@ -4,6 +4,7 @@ import { explainUsage, runExplain } from "./explain-command.ts";
 import { devUsage, runDev } from "./dev-command.ts";
 import { keygenUsage, runKeygen } from "./keygen-command.ts";
 import { runSync, syncUsage } from "./sync-command.ts";
+import { runVerify, verifyUsage } from "./verify-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
@@ -14,6 +15,7 @@ const commands: Readonly<Record<string, { run: Command; usage: string }>> = {
   sync: { run: runSync, usage: syncUsage },
   keygen: { run: runKeygen, usage: keygenUsage },
   dev: { run: runDev, usage: devUsage },
+  verify: { run: runVerify, usage: verifyUsage },
 };
 
 export function usage(): string {

@@ -14,8 +14,8 @@ beforeAll(async () => {
   await storeTable(
     await sealed({
       nodes: loopbackNodes(backends),
-      backends: [backend("web:80", backends.ports.web, { targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }, { node: "node-c", weight: 1 }] })],
-      hosts: [{ host: "app.example", rules: [prefix("/", "web:80")] }],
+      backends: [backend("default/web:80", backends.ports.web, { targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }, { node: "node-c", weight: 1 }] })],
+      hosts: [{ host: "app.example", rules: [prefix("/", "default/web:80")] }],
     }),
   );
 });

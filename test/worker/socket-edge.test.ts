@@ -19,16 +19,16 @@ beforeAll(async () => {
     await sealed({
       nodes: [...loopbackNodes(backends), { name: "node-dead", address: "127.0.0.5" }],
       backends: [
-        backend("web:80", ports.web, { targets: all }),
-        backend("raw:80", raw.port, { targets: all }),
-        backend("flaky:80", ports.web, { targets: [{ node: "node-dead", weight: 1 }, { node: "node-b", weight: 1 }] }),
-        backend("hang:80", ports.hang, { targets: [{ node: "node-a", weight: 1 }] }),
+        backend("default/web:80", ports.web, { targets: all }),
+        backend("default/raw:80", raw.port, { targets: all }),
+        backend("default/flaky:80", ports.web, { targets: [{ node: "node-dead", weight: 1 }, { node: "node-b", weight: 1 }] }),
+        backend("default/hang:80", ports.hang, { targets: [{ node: "node-a", weight: 1 }] }),
       ],
       hosts: [
-        { host: "app.example", rules: [prefix("/", "web:80")] },
-        { host: "flaky.example", rules: [prefix("/", "flaky:80")] },
-        { host: "hang.example", rules: [prefix("/", "hang:80")] },
-        { host: "raw.example", rules: [prefix("/", "raw:80")] },
+        { host: "app.example", rules: [prefix("/", "default/web:80")] },
+        { host: "flaky.example", rules: [prefix("/", "default/flaky:80")] },
+        { host: "hang.example", rules: [prefix("/", "default/hang:80")] },
+        { host: "raw.example", rules: [prefix("/", "default/raw:80")] },
       ],
     }),
   );

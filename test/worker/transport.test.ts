@@ -60,7 +60,7 @@ describe("how the edge reaches targets", () => {
 
 describe("configuration", () => {
   it("refuses traffic and lists every problem when the vars are wrong", async () => {
-    const edge = startEdge({ EDGE_TRANSPORT: "socket", EDGE_MAX_TRIES: "many", EDGE_HSTS: "forever", EDGE_ALLOW_IP_TARGETS: "yes", EDGE_COOKIE_KEY: "short" });
+    const edge = startEdge({ EDGE_TRANSPORT: "carrier-pigeon", EDGE_MAX_TRIES: "many", EDGE_HSTS: "forever", EDGE_ALLOW_IP_TARGETS: "yes", EDGE_COOKIE_KEY: "short" });
     const response = await edge.send("http://app.example/");
     expect(response.status).toBe(500);
     expect(await response.text()).not.toMatch(/EDGE_/);
