@@ -10,6 +10,8 @@ export const TABLE_KEY = "routing-table";
 export const MAX_VALUE_BYTES = 25 * 1024 * 1024;
 /** Workers KV takes one write per second per key. */
 export const KEY_WRITE_INTERVAL_MS = 1000;
+/** As the edge publisher's push timeout: below the Lease's takeover margin. */
+export const DEFAULT_TIMEOUT_MS = 4000;
 
 export interface KvPublisherOptions {
   readonly client: Cloudflare;
@@ -18,7 +20,12 @@ export interface KvPublisherOptions {
   readonly key?: string;
   /** Least time between two writes of the key (KV's limit: one per second). */
   readonly minWriteIntervalMs?: number;
-  /** 429s are waited out within one `publish`, as Retry-After says, up to these bounds. */
+  /**
+   * The most one `publish` may take, waits and retries included. Keep it below the Lease's takeover margin
+   * (the agent's push timeout, 4 s by default), so that a write never outlives the leadership it began under.
+   */
+  readonly timeoutMs?: number;
+  /** 429s are waited out within one `publish`, as Retry-After says, within `timeoutMs`. */
   readonly retry?: RateLimitRetryOptions;
   readonly nowMs?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -64,6 +71,8 @@ export class KvPublisher implements TablePublisher {
     if (bytes > MAX_VALUE_BYTES) {
       throw new PublishError("rejected", `the table is ${bytes} bytes; a Workers KV value holds at most ${MAX_VALUE_BYTES}`);
     }
+    const budgetMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = this.nowMs() + budgetMs;
     const wait = this.lastWriteAt + (this.options.minWriteIntervalMs ?? KEY_WRITE_INTERVAL_MS) - this.nowMs();
     if (wait > 0) await this.sleep(wait);
 
@@ -76,12 +85,12 @@ export class KvPublisher implements TablePublisher {
           return await client.kv.namespaces.bulkUpdate(namespaceId, {
             account_id: accountId,
             body: [{ key: this.key, value: body, metadata: { version: table.version, generation: table.generation } }],
-          });
+          }, { timeout: Math.max(1, deadline - this.nowMs()) });
         } finally {
           // Counted from the answer, not the request: KV stamps the write somewhere in between.
           this.lastWriteAt = this.nowMs();
         }
-      }, { sleep: this.sleep, ...this.options.retry });
+      }, { sleep: this.sleep, nowMs: this.nowMs, ...this.options.retry, budgetMs: Math.max(0, deadline - this.nowMs()) });
     } catch (error) {
       throw toPublishError(toCloudflareApiError(error, action));
     }

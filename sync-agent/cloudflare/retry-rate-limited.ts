@@ -10,6 +10,9 @@ export interface RateLimitRetryOptions {
   readonly backoff?: BackoffPolicy;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** Total time for the call, waits included: a wait that would pass it is not made. */
+  readonly budgetMs?: number;
+  readonly nowMs?: () => number;
   /** Told before each wait: for logs and metrics. */
   readonly onRetry?: (error: CloudflareApiError, waitMs: number, attempt: number) => void;
 }
@@ -31,6 +34,8 @@ export async function retryRateLimited<T>(action: string, call: () => Promise<T>
   const maxAttempts = options.maxAttempts ?? defaultRateLimitRetry.maxAttempts;
   const maxWaitMs = options.maxWaitMs ?? defaultRateLimitRetry.maxWaitMs;
   const wait = options.sleep ?? sleep;
+  const now = options.nowMs ?? Date.now;
+  const deadline = options.budgetMs === undefined ? Number.POSITIVE_INFINITY : now() + options.budgetMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();
@@ -38,7 +43,7 @@ export async function retryRateLimited<T>(action: string, call: () => Promise<T>
       const error = toCloudflareApiError(caught, action);
       if (error.code !== "rate-limited" || attempt >= maxAttempts) throw error;
       const delay = error.retryAfterMs ?? backoffDelay(options.backoff ?? defaultRateLimitRetry.backoff, attempt - 1, options.random);
-      if (delay > maxWaitMs) throw error;
+      if (delay > maxWaitMs || now() + delay >= deadline) throw error;
       options.onRetry?.(error, delay, attempt);
       await wait(delay);
     }

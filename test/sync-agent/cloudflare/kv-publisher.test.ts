@@ -66,6 +66,12 @@ describe("the Workers KV publisher, against the fake Cloudflare API", () => {
     expect(waits).toEqual([]);
   });
 
+  test("never waits past its timeout, so that a write cannot outlive the leadership it began under", async () => {
+    api.fail((r) => r.method === "PUT", { status: 429, retryAfter: "5" });
+    await expect(publisher().publish(table, body)).rejects.toMatchObject({ code: "failed", status: 429, retryAfterMs: 5000 });
+    expect(waits).toEqual([]);
+  });
+
   test("gives up after a bounded number of 429s", async () => {
     api.fail((r) => r.method === "PUT", { status: 429, retryAfter: "1" }, 10);
     await expect(publisher().publish(table, body)).rejects.toBeInstanceOf(RateLimitedPublishError);
