@@ -1,0 +1,142 @@
+import type { Cloudflare } from "cloudflare";
+import type { CompileResult } from "../../core/compile/compile-table.ts";
+import { type BackoffPolicy, backoffDelay } from "../loop/backoff.ts";
+import { silentLogger, type Logger } from "../observe/logger.ts";
+import type { TablePublisher } from "../push/table-publisher.ts";
+import { toCloudflareApiError } from "./cloudflare-api-error.ts";
+import { createCloudflareClient } from "./cloudflare-client.ts";
+import type { CloudflareConfig } from "./cloudflare-flags.ts";
+import { CustomCertificatesReconciler } from "./custom-certificates-reconciler.ts";
+import { KvPublisher } from "./kv-publisher.ts";
+import { NodeDnsReconciler } from "./node-dns-reconciler.ts";
+import { retryRateLimited } from "./retry-rate-limited.ts";
+import type { TlsSecret } from "./tls-secret.ts";
+
+export interface CloudflareParts {
+  readonly client: Cloudflare | null;
+  /** The Workers KV publisher with `--publish kv`; null with `--publish edge` (the sync command builds the EdgePublisher). */
+  readonly publisher: TablePublisher | null;
+  /** With `--manage-dns`. */
+  readonly nodeDns: NodeDnsReconciler | null;
+  /** With `--upload-certificates`. */
+  readonly certificates: CustomCertificatesReconciler | null;
+}
+
+export interface BuildCloudflareOptions {
+  readonly logger?: Logger;
+  /** Tests: a fetch of their own. (`config.api.baseUrl` points the client at a fake server.) */
+  readonly fetch?: typeof fetch;
+}
+
+/** The Cloudflare side of `sync`, from a checked config: one SDK client shared by the publisher and the reconcilers. */
+export function buildCloudflare(config: CloudflareConfig, options: BuildCloudflareOptions = {}): CloudflareParts {
+  if (config.api === null) return { client: null, publisher: null, nodeDns: null, certificates: null };
+  const logger = options.logger ?? silentLogger;
+  const client = createCloudflareClient({
+    apiToken: config.api.token,
+    ...(config.api.baseUrl === undefined ? {} : { baseUrl: config.api.baseUrl }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+  const onRetry = (what: string) => (error: { message: string }, waitMs: number, attempt: number) =>
+    logger.log("info", "cloudflare-rate-limited", { what, waitMs, attempt, error: error.message });
+  return {
+    client,
+    publisher: config.kv === null ? null : new KvPublisher({ client, ...config.kv, retry: { onRetry: onRetry("kv") } }),
+    nodeDns: config.dns === null ? null : new NodeDnsReconciler({ client, ...config.dns, logger: logger.child({ part: "node-dns" }), retry: { onRetry: onRetry("dns") } }),
+    certificates: config.certificates === null
+      ? null
+      : new CustomCertificatesReconciler({ client, ...config.certificates, logger: logger.child({ part: "certificates" }), retry: { onRetry: onRetry("certificates") } }),
+  };
+}
+
+/**
+ * Start-up checks against the API, so that a wrong token, id or domain stops the agent with every problem
+ * listed instead of failing on the first write: the zone is readable and holds the node domain; the KV
+ * namespace is readable. Returns the problems (empty: all good).
+ */
+export async function checkCloudflareAccess(config: CloudflareConfig, parts: CloudflareParts): Promise<string[]> {
+  const client = parts.client;
+  if (client === null) return [];
+  const problems: string[] = [];
+  const zoneId = config.dns?.zoneId ?? config.certificates?.zoneId;
+  if (zoneId !== undefined) {
+    try {
+      const zone = await retryRateLimited(`read zone ${zoneId}`, () => client.zones.get({ zone_id: zoneId }));
+      const domain = config.dns?.nodeDomain;
+      if (domain !== undefined && domain !== zone.name && !domain.endsWith(`.${zone.name}`)) {
+        problems.push(`--node-domain ${domain} is not in the zone ${zone.name} (--cloudflare-zone-id ${zoneId})`);
+      }
+    } catch (error) {
+      problems.push(`--cloudflare-zone-id ${zoneId}: ${toCloudflareApiError(error, "cannot read the zone").message}`);
+    }
+  }
+  if (config.kv !== null) {
+    const { accountId, namespaceId } = config.kv;
+    try {
+      await retryRateLimited(`read KV namespace ${namespaceId}`, () => client.kv.namespaces.get(namespaceId, { account_id: accountId }));
+    } catch (error) {
+      problems.push(`--kv-namespace-id ${namespaceId}: ${toCloudflareApiError(error, "cannot read the KV namespace").message}`);
+    }
+  }
+  return problems;
+}
+
+export interface ReconcileHookOptions {
+  readonly logger?: Logger;
+  /** Asks the sync loop for another pass (its `markDirty`): how a failed reconcile is retried in a quiet cluster. */
+  readonly requestRerun: () => void;
+  readonly retry?: BackoffPolicy;
+  readonly random?: () => number;
+}
+
+/**
+ * Runs the reconcilers after each compile (the sync loop's `afterCompile`, leader only). Failures are logged
+ * and retried with backoff by asking the loop for another pass; they never stop the table from being served.
+ * TLS Secrets are the agent's to read: hand the latest set to `setTlsSecrets`.
+ */
+export class CloudflareReconcileHook {
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Null until the agent has read the Secrets once: an empty set would delete every certificate we own. */
+  private secrets: readonly TlsSecret[] | null = null;
+
+  constructor(private readonly parts: CloudflareParts, private readonly options: ReconcileHookOptions) {}
+
+  setTlsSecrets(secrets: readonly TlsSecret[]): void {
+    this.secrets = secrets;
+  }
+
+  readonly afterCompile = async (result: CompileResult): Promise<void> => {
+    const logger = this.options.logger ?? silentLogger;
+    let failed = false;
+    if (this.parts.nodeDns !== null) {
+      try {
+        await this.parts.nodeDns.reconcile(result.content.nodes);
+      } catch (error) {
+        failed = true;
+        logger.log("warn", "node-dns-failed", { code: (error as { code?: string }).code, error });
+      }
+    }
+    if (this.parts.certificates !== null && this.secrets !== null) {
+      try {
+        await this.parts.certificates.reconcile(this.secrets);
+      } catch (error) {
+        failed = true;
+        logger.log("warn", "certificates-failed", { code: (error as { code?: string }).code, error });
+      }
+    }
+    if (!failed) {
+      this.failures = 0;
+      return;
+    }
+    const delay = backoffDelay(this.options.retry ?? { initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.2 }, this.failures++, this.options.random);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.options.requestRerun(), delay);
+    this.timer.unref();
+  };
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

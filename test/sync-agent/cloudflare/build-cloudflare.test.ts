@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import type { CompileResult } from "../../../core/compile/compile-table.ts";
+import { TABLE_SCHEMA } from "../../../core/table/schema.ts";
+import { buildCloudflare, checkCloudflareAccess, CloudflareReconcileHook } from "../../../sync-agent/cloudflare/build-cloudflare.ts";
+import type { CloudflareConfig } from "../../../sync-agent/cloudflare/cloudflare-flags.ts";
+import { KvPublisher } from "../../../sync-agent/cloudflare/kv-publisher.ts";
+import { FakeCloudflareApi } from "../../support/fake-cloudflare-api/index.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+const compiled = (nodes: { name: string; address: string; hostname: string }[]): CompileResult =>
+  ({ content: { schema: TABLE_SCHEMA, nodes, hosts: [], defaultBackend: null, backends: [], tls: [], problems: [] } }) as unknown as CompileResult;
+
+describe("building the Cloudflare side of sync", () => {
+  let api: FakeCloudflareApi;
+  const config = (overrides: Partial<CloudflareConfig> = {}): CloudflareConfig => ({
+    publish: "kv",
+    api: { token: api.token, baseUrl: api.baseUrl },
+    kv: { accountId: api.accountId, namespaceId: api.namespaceId },
+    dns: { zoneId: api.zoneId, nodeDomain: "nodes.example.com", ownerId: "cluster-a" },
+    certificates: { zoneId: api.zoneId, ownerId: "cluster-a" },
+    ...overrides,
+  });
+
+  beforeEach(async () => {
+    api = new FakeCloudflareApi();
+    await api.start();
+  });
+
+  afterEach(async () => {
+    await api.stop();
+  });
+
+  test("builds nothing when no API is configured", () => {
+    expect(buildCloudflare({ publish: "edge", api: null, kv: null, dns: null, certificates: null })).toEqual({ client: null, publisher: null, nodeDns: null, certificates: null });
+  });
+
+  test("builds the KV publisher and both reconcilers from one config", () => {
+    const parts = buildCloudflare(config());
+    expect(parts.publisher).toBeInstanceOf(KvPublisher);
+    expect(parts.publisher?.destination).toBe(`workers-kv:${api.accountId}/${api.namespaceId}/routing-table`);
+    expect(parts.nodeDns).not.toBeNull();
+    expect(parts.certificates).not.toBeNull();
+  });
+
+  test("the start-up check passes a good config and lists every problem of a bad one", async () => {
+    expect(await checkCloudflareAccess(config(), buildCloudflare(config()))).toEqual([]);
+    const bad = config({
+      kv: { accountId: api.accountId, namespaceId: "ffffffffffffffffffffffffffffffff" },
+      dns: { zoneId: api.zoneId, nodeDomain: "nodes.example.org", ownerId: "cluster-a" },
+    });
+    expect(await checkCloudflareAccess(bad, buildCloudflare(bad))).toEqual([
+      `--node-domain nodes.example.org is not in the zone example.com (--cloudflare-zone-id ${api.zoneId})`,
+      expect.stringMatching(/^--kv-namespace-id ffffffffffffffffffffffffffffffff: read KV namespace ffffffffffffffffffffffffffffffff: .*\(7003\)$/),
+    ]);
+    const wrongToken = config({ api: { token: "wrong", baseUrl: api.baseUrl } });
+    expect(await checkCloudflareAccess(wrongToken, buildCloudflare(wrongToken))).toEqual([
+      expect.stringContaining("Invalid access token (9109)"),
+      expect.stringContaining("Invalid access token (9109)"),
+    ]);
+  });
+
+  test("the after-compile hook keeps node records in line and leaves certificates alone until Secrets are known", async () => {
+    const parts = buildCloudflare(config());
+    const hook = new CloudflareReconcileHook(parts, { requestRerun: () => {} });
+    await hook.afterCompile(compiled([{ name: "node-a", address: "203.0.113.5", hostname: "node-a.nodes.example.com" }]));
+    expect(api.dns.all().filter((r) => r.type === "A").map((r) => r.name)).toEqual(["node-a.nodes.example.com"]);
+    expect(api.requests.some((r) => r.path.includes("custom_certificates"))).toBe(false);
+    hook.stop();
+  });
+
+  test("a failed reconcile asks the loop for another pass after a backoff", async () => {
+    let reruns = 0;
+    api.fail((r) => r.method === "POST", { status: 500 });
+    const hook = new CloudflareReconcileHook(buildCloudflare(config()), { requestRerun: () => { reruns += 1; }, retry: { initialMs: 20, maxMs: 20, factor: 1, jitter: 0 } });
+    await hook.afterCompile(compiled([{ name: "node-a", address: "203.0.113.5", hostname: "node-a.nodes.example.com" }]));
+    await waitFor("a rerun", () => reruns === 1);
+    hook.stop();
+  });
+});
