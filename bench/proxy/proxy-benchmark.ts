@@ -10,7 +10,7 @@ import { pickMedianRun } from "../harness/median-run.ts";
 import type { LoadResult } from "../harness/parse-wrk-report.ts";
 import { probeHttp } from "../harness/probe-http.ts";
 import { runWrk } from "../harness/run-wrk.ts";
-import { startBackends } from "../harness/start-backends.ts";
+import { NODE_ADDRESSES, startBackends } from "../harness/start-backends.ts";
 import { writeResults } from "../harness/write-results.ts";
 import { parseProxyOptions, type ProxyBenchOptions } from "./proxy-options.ts";
 import { resolveWorker, type ResolvedWorker } from "./resolve-worker.ts";
@@ -48,8 +48,8 @@ export const proxyBenchmark: Benchmark = {
 };
 
 async function measureAll(options: ProxyBenchOptions, worker: ResolvedWorker, workDirectory: string, wrkPath: string, haproxyPath: string): Promise<TargetOutcome[]> {
-  console.log("starting backends on 127.0.0.2-4 …");
-  const backends = await startBackends();
+  console.log(`starting ${options.backendServer} backends on ${NODE_ADDRESSES.join(", ")} …`);
+  const backends = await startBackends({ server: options.backendServer, haproxyPath });
   const nodes = backends.addresses.map((address, index) => ({ name: NODE_NAMES[index] ?? `node-${index}`, address }));
   const setup: TargetSetup = { worker, backends, nodes, workDirectory, haproxyPath, cookieName: COOKIE, host: HOST };
   const headers = { Host: HOST };
@@ -109,7 +109,10 @@ async function report(options: ProxyBenchOptions, worker: ResolvedWorker, outcom
   const workerOverHaproxy = ratio("worker", "haproxy");
 
   console.log("");
-  console.log(`proxy: ${options.connections} connections, ${options.threads} wrk thread(s), ${options.durationSeconds} s per target, ${options.rounds} round(s)`);
+  console.log(
+    `proxy: ${options.connections} connections, ${options.threads} wrk thread(s), ${options.durationSeconds} s per target, ` +
+      `${options.rounds} round(s), ${options.backendServer} backends`,
+  );
   console.log(formatTable(["target", "req/s", "p50 ms", "p99 ms", "errors", "note"], rows));
   console.log(`a/b (worker / pass-through) req/s: ${workerOverPassThrough ?? "—"}   goal ≥ ${GOAL_WORKER_OVER_PASS_THROUGH}`);
   console.log(`a/c (worker / HAProxy) req/s:      ${workerOverHaproxy ?? "—"}`);
@@ -137,6 +140,7 @@ async function report(options: ProxyBenchOptions, worker: ResolvedWorker, outcom
     measuredAt: new Date().toISOString(),
     machine: describeMachine(),
     settings: {
+      backends: options.backendServer,
       connections: options.connections,
       wrkThreads: options.threads,
       durationSeconds: options.durationSeconds,

@@ -44,7 +44,7 @@ export const START_TARGET: Readonly<Record<TargetKey, (setup: TargetSetup) => Pr
   haproxy: startHaproxyTarget,
   direct: async (setup) => {
     const address = setup.backends.addresses[0] ?? "127.0.0.2";
-    return { url: `http://${address}:${setup.backends.port}/`, detail: "node backend, no proxy" };
+    return { url: `http://${address}:${setup.backends.port}/`, detail: `${setup.backends.server} backend, no proxy` };
   },
 };
 
