@@ -21,7 +21,7 @@ export const proxyBenchmark: Benchmark = {
   summary: "requests/s and p50/p99 latency through our worker, a pass-through worker, HAProxy, and direct",
   run: async (args) => {
     const options = parseProxyOptions(args);
-    const worker = resolveWorker(options);
+    const worker = await resolveWorker(options);
     const tools = findTools([
       { command: "wrk", install: "apt-get update && apt-get install -y wrk" },
       { command: "haproxy", install: "apt-get update && apt-get install -y haproxy" },

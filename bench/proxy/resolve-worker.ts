@@ -21,9 +21,9 @@ const DEFAULT_ENTRY = "worker/index.ts";
 const DEFAULT_DATE = "2024-09-23";
 const DEFAULT_FLAGS = ["nodejs_compat"];
 
-export function resolveWorker(options: ProxyBenchOptions): ResolvedWorker {
+export async function resolveWorker(options: ProxyBenchOptions): Promise<ResolvedWorker> {
   const configPath = chooseConfig(options.wranglerConfig);
-  const settings = configPath === undefined ? undefined : readWranglerConfig(configPath);
+  const settings = configPath === undefined ? undefined : await readWranglerConfig(configPath);
   const vars: WorkerBinding[] = [];
   for (const [name, value] of Object.entries(settings?.vars ?? {})) {
     if (name in options.vars) continue;
