@@ -23,7 +23,8 @@ export interface ProxyBenchOptions {
 export const PROXY_USAGE = `npm run bench -- proxy [options]
   --worker FILE             worker entry measured as (a)     (default: the config's main, else worker/index.ts)
   --wrangler-config FILE    bundle (a) with this config, or "none"   (default: ./wrangler.toml if present)
-  --var NAME=VALUE          text binding for (a), over the config's [vars]; repeatable
+  --var NAME=VALUE          text binding for (a), over the config's [vars] and the bench's
+                            EDGE_ALLOW_IP_TARGETS=true and random EDGE_COOKIE_KEY; repeatable
   --compatibility-date D    for both workers          (default: the config's, else 2024-09-23)
   --compatibility-flag F    for both workers; repeatable (default: the config's, else nodejs_compat)
   --backends haproxy|node   what answers on the Nodes               (default haproxy: fastest here)
