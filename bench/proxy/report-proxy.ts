@@ -17,6 +17,7 @@ interface CaseFigures {
   readonly proxyCpuMicrosecondsPerRequest: number | null;
   readonly errors: number;
   readonly requestsPerSecondByRound: readonly number[];
+  readonly proxyCpuMicrosecondsPerRequestByRound: readonly number[];
   readonly detail: string;
 }
 
@@ -105,15 +106,19 @@ export async function reportProxy(
 }
 
 function summarize(measuredCase: MeasuredCase): CaseFigures {
-  const median: CaseRun = pickMedian(measuredCase.runs, (run) => run.load.requestsPerSecond);
-  const { load, proxyCpuSeconds } = median;
+  const { load }: CaseRun = pickMedian(measuredCase.runs, (run) => run.load.requestsPerSecond);
+  // CPU per request has its own median: the run with median throughput need not have the median cost.
+  const cpuPerRequest = measuredCase.runs.flatMap((run) =>
+    run.proxyCpuSeconds === null || run.load.requests === 0 ? [] : [(run.proxyCpuSeconds * 1e6) / run.load.requests],
+  );
   return {
     label: measuredCase.case.label,
     requestsPerSecond: Math.round(load.requestsPerSecond),
     latencyMs: load.latencyMs,
-    proxyCpuMicrosecondsPerRequest: proxyCpuSeconds === null || load.requests === 0 ? null : round((proxyCpuSeconds * 1e6) / load.requests, 1),
+    proxyCpuMicrosecondsPerRequest: cpuPerRequest.length === 0 ? null : round(pickMedian(cpuPerRequest, (value) => value), 1),
     errors: Object.values(load.errors).reduce((sum, count) => sum + count, 0),
     requestsPerSecondByRound: measuredCase.runs.map((run) => Math.round(run.load.requestsPerSecond)),
+    proxyCpuMicrosecondsPerRequestByRound: cpuPerRequest.map((value) => round(value, 1)),
     detail: measuredCase.endpoint.detail,
   };
 }
