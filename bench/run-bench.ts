@@ -5,8 +5,9 @@
 import type { Benchmark } from "./harness/benchmark.ts";
 import { wasInterrupted } from "./harness/child-processes.ts";
 import { proxyBenchmark } from "./proxy/proxy-benchmark.ts";
+import { stickinessBenchmark } from "./stickiness/stickiness-benchmark.ts";
 
-const benchmarks: readonly Benchmark[] = [proxyBenchmark];
+const benchmarks: readonly Benchmark[] = [proxyBenchmark, stickinessBenchmark];
 
 const [name, ...rest] = process.argv.slice(2);
 
