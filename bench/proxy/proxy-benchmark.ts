@@ -34,8 +34,8 @@ export const proxyBenchmark: Benchmark = {
       const backends = await startBackends({ server: options.backendServer, haproxyPath });
       const nodes = backends.addresses.map((address, index) => ({ name: NODE_NAMES[index] ?? `node-${index}`, address }));
       const { ready, failed } = await prepareCases({ worker, backends, nodes, workDirectory, haproxyPath, cookieName: COOKIE, host: HOST });
-      const measured = await measureCases(requireTool(tools, "wrk"), options, ready);
-      await reportProxy(options, worker, measured, failed, loadBefore);
+      const measurement = await measureCases(requireTool(tools, "wrk"), options, ready);
+      await reportProxy(options, worker, measurement.measured, [...failed, ...measurement.failed], loadBefore);
     } finally {
       await stopAllProcesses();
       await rm(workDirectory, { recursive: true, force: true });

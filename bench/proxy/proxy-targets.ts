@@ -30,7 +30,7 @@ export interface TargetEndpoint {
   /** What the setup was, for the results file. */
   readonly detail: string;
   /** The process doing the proxying, whose CPU time is measured; absent for direct. */
-  readonly pid?: number;
+  readonly process?: StartedProcess;
 }
 
 const passThroughEntry = fileURLToPath(new URL("../workers/pass-through.ts", import.meta.url));
@@ -60,7 +60,7 @@ async function startOurWorker(setup: TargetSetup): Promise<TargetEndpoint> {
     compatibilityFlags: worker.compatibilityFlags,
     bindings: [{ kind: "kv-directory", name: "TABLE_KV", directory: kvDirectory }, ...worker.vars],
   });
-  return { url: `${running.url}/`, detail: `${worker.entry}, table of ${table.length} bytes in TABLE_KV`, ...pidOf(running.process) };
+  return { url: `${running.url}/`, detail: `${worker.entry}, table of ${table.length} bytes in TABLE_KV`, process: running.process };
 }
 
 async function startPassThroughWorker(setup: TargetSetup): Promise<TargetEndpoint> {
@@ -77,7 +77,7 @@ async function startPassThroughWorker(setup: TargetSetup): Promise<TargetEndpoin
     compatibilityFlags: worker.compatibilityFlags,
     bindings: [{ kind: "text", name: "TARGETS", value: targets }],
   });
-  return { url: `${running.url}/`, detail: "bench/workers/pass-through.ts, round-robin fetch()", ...pidOf(running.process) };
+  return { url: `${running.url}/`, detail: "bench/workers/pass-through.ts, round-robin fetch()", process: running.process };
 }
 
 async function startHaproxyTarget(setup: TargetSetup): Promise<TargetEndpoint> {
@@ -86,9 +86,5 @@ async function startHaproxyTarget(setup: TargetSetup): Promise<TargetEndpoint> {
     nodePort: setup.backends.port,
     cookieName: setup.cookieName,
   });
-  return { url: `${running.url}/`, detail: "roundrobin, cookie insert, httpchk every 2 s", ...pidOf(running.process) };
-}
-
-function pidOf(started: StartedProcess): { pid?: number } {
-  return started.child.pid === undefined ? {} : { pid: started.child.pid };
+  return { url: `${running.url}/`, detail: "roundrobin, cookie insert, httpchk every 2 s", process: running.process };
 }
