@@ -24,7 +24,7 @@ export async function measureCases(
   options: ProxyBenchOptions,
   cases: readonly ReadyCase[],
 ): Promise<{ measured: MeasuredCase[]; failed: FailedCase[] }> {
-  const runs = cases.map(() => [] as CaseRun[]);
+  const runs: CaseRun[][] = cases.map(() => []);
   const failures = new Map<number, string>();
   for (let round = 1; round <= options.rounds; round++) {
     for (const [index, ready] of cases.entries()) {
