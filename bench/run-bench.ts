@@ -3,10 +3,12 @@
  * table and, last, one JSON line with its figures, and writes bench/results/<name>.json.
  */
 import type { Benchmark } from "./harness/benchmark.ts";
+import { wasInterrupted } from "./harness/child-processes.ts";
 import { matchBenchmark } from "./match/match-benchmark.ts";
 import { proxyBenchmark } from "./proxy/proxy-benchmark.ts";
+import { stickinessBenchmark } from "./stickiness/stickiness-benchmark.ts";
 
-const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark];
+const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark, stickinessBenchmark];
 
 const [name, ...rest] = process.argv.slice(2);
 
@@ -35,9 +37,15 @@ async function main(): Promise<number> {
     try {
       await benchmark.run(name === undefined ? [] : rest);
     } catch (error) {
+      if (wasInterrupted()) break;
       failures++;
       console.error(`${benchmark.name} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (wasInterrupted()) break;
+  }
+  if (wasInterrupted()) {
+    console.error("interrupted: everything started was stopped");
+    return 130;
   }
   return failures === 0 ? 0 : 1;
 }

@@ -20,10 +20,12 @@ export interface StartOptions {
 }
 
 const running = new Set<StartedProcess>();
+let interrupted = false;
 const OUTPUT_LIMIT = 64 * 1024;
 const STOP_GRACE_MS = 3_000;
 
 export function startProcess(name: string, command: string, args: readonly string[], options: StartOptions = {}): StartedProcess {
+  if (interrupted) throw new Error(`interrupted: not starting ${name}`);
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -84,9 +86,19 @@ function installExitHandlers(): void {
   process.once("exit", () => {
     for (const started of running) started.child.kill("SIGKILL");
   });
+  // On Ctrl-C, stop the children: whatever awaited them then fails and unwinds through its `finally` (temporary
+  // files removed); the timer only ends a run that still hangs after that.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      void stopAllProcesses().finally(() => process.exit(130));
+      interrupted = true;
+      process.exitCode = 130;
+      void stopAllProcesses();
+      setTimeout(() => process.exit(130), STOP_GRACE_MS * 2).unref();
     });
   }
+}
+
+/** True once Ctrl-C (or SIGTERM) arrived: nothing more should start. */
+export function wasInterrupted(): boolean {
+  return interrupted;
 }

@@ -1,4 +1,4 @@
-import { cpus, release, totalmem } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 
 /** What the figures were measured on: they mean little without it. */
 export interface MachineDescription {
@@ -7,6 +7,8 @@ export interface MachineDescription {
   readonly memoryGiB: number;
   readonly kernel: string;
   readonly node: string;
+  /** 1-minute load average when the figures were taken: other work on a shared machine skews them. */
+  readonly loadAverage: number;
 }
 
 export function describeMachine(): MachineDescription {
@@ -17,5 +19,21 @@ export function describeMachine(): MachineDescription {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     kernel: release(),
     node: process.version,
+    loadAverage: currentLoad(),
   };
+}
+
+export function currentLoad(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
+}
+
+/**
+ * A warning to print with the figures when something else kept the machine busy, or null. Before the run the
+ * machine should be nearly idle; after it, the benchmark's own processes (load generator, proxy, backends) account
+ * for a load of about two per core at most.
+ */
+export function warnIfBusy(loadBefore: number, machine: MachineDescription): string | null {
+  if (loadBefore <= machine.cores * 0.75 && machine.loadAverage <= machine.cores * 2.5) return null;
+  const busiest = Math.max(loadBefore, machine.loadAverage);
+  return `warning: load average reached ${busiest.toFixed(1)} on ${machine.cores} cores: other work ran alongside, figures are unreliable`;
 }

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /** What one wrk run measured. Errors count non-2xx/3xx answers (`status`) and socket failures. */
 export interface LoadResult {
   readonly requests: number;
@@ -8,12 +10,21 @@ export interface LoadResult {
 }
 
 const MARKER = "WRK_REPORT ";
+const count = z.number().int().min(0);
+const rawReport = z.object({
+  requests: count,
+  durationUs: count,
+  errors: z.object({ connect: count, read: count, write: count, status: count, timeout: count }),
+  latencyUs: z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() }),
+});
 
 /** Reads the line that bench/harness/wrk-report.lua prints at the end of a run. */
 export function parseWrkReport(stdout: string): LoadResult {
   const line = stdout.split("\n").find((candidate) => candidate.startsWith(MARKER));
   if (line === undefined) throw new Error(`wrk printed no report line:\n${stdout}`);
-  const raw = JSON.parse(line.slice(MARKER.length)) as RawReport;
+  const parsed = rawReport.safeParse(JSON.parse(line.slice(MARKER.length)));
+  if (!parsed.success) throw new Error(`wrk report line is malformed (${parsed.error.message}):\n${line}`);
+  const raw = parsed.data;
   const durationSeconds = raw.durationUs / 1e6;
   return {
     requests: raw.requests,
@@ -27,11 +38,4 @@ export function parseWrkReport(stdout: string): LoadResult {
     },
     errors: raw.errors,
   };
-}
-
-interface RawReport {
-  readonly requests: number;
-  readonly durationUs: number;
-  readonly errors: LoadResult["errors"];
-  readonly latencyUs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
 }

@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { unstable_readConfig } from "wrangler";
 
 /** What a benchmark needs from a wrangler config to serve the worker as a deploy would. */
 export interface WranglerSettings {
@@ -10,9 +9,13 @@ export interface WranglerSettings {
   readonly vars: Readonly<Record<string, unknown>>;
 }
 
-/** Reads the config with wrangler's own reader, so that TOML, JSONC and inheritance rules are wrangler's. */
-export function readWranglerConfig(path: string): WranglerSettings {
+/**
+ * Reads the config with wrangler's own reader, so that TOML, JSONC and inheritance rules are wrangler's.
+ * Imported on demand: wrangler's bundle takes seconds of CPU to load.
+ */
+export async function readWranglerConfig(path: string): Promise<WranglerSettings> {
   if (!existsSync(path)) throw new Error(`no wrangler config at ${path}`);
+  const { unstable_readConfig } = await import("wrangler");
   const config = unstable_readConfig({ config: path }, { hideWarnings: true });
   return {
     ...(config.main === undefined ? {} : { main: config.main }),

@@ -1,41 +1,35 @@
-import { fileURLToPath } from "node:url";
-import { startProcess, type StartedProcess } from "./child-processes.ts";
+import type { StartedProcess } from "./child-processes.ts";
+import { startNodeBackends } from "./start-node-backends.ts";
+import { startStaticBackends } from "./start-static-backends.ts";
 
+/** The loopback "Nodes" of every benchmark. */
 export const NODE_ADDRESSES = ["127.0.0.2", "127.0.0.3", "127.0.0.4"] as const;
 
+/**
+ * What answers on the Nodes. `haproxy`: HAProxy answering a fixed body itself (`http-request return`), about
+ * 2.5× the requests/s of a Node http server here, so that the backends are not what limits a proxy under test.
+ * `node`: a Node http server, closer to a real application.
+ */
+export type BackendServer = "haproxy" | "node";
+
 export interface Backends {
+  readonly server: BackendServer;
   readonly addresses: readonly string[];
-  /** The same port on every address, like a NodePort. */
+  /** The same port on every address, like a NodePort. Each answers `node <address>\n` to any request. */
   readonly port: number;
   readonly process: StartedProcess;
 }
 
-const serverScript = fileURLToPath(new URL("./backend-server.ts", import.meta.url));
-
-/** Starts the loopback "Nodes" in a child process and waits until each listens. */
-export async function startBackends(addresses: readonly string[] = NODE_ADDRESSES): Promise<Backends> {
-  const started = startProcess("backends", process.execPath, ["--import", "tsx", serverScript, ...addresses]);
-  const port = await readAnnouncedPort(started);
-  return { addresses, port, process: started };
+export interface BackendOptions {
+  readonly server: BackendServer;
+  readonly addresses?: readonly string[];
+  /** Needed for `haproxy`. */
+  readonly haproxyPath?: string;
 }
 
-async function readAnnouncedPort(started: StartedProcess): Promise<number> {
-  const stdout = started.child.stdout;
-  if (stdout === null) throw new Error("backends: no stdout");
-  const line = await new Promise<string>((resolve, reject) => {
-    let buffered = "";
-    const onData = (chunk: Buffer): void => {
-      buffered += chunk.toString("utf8");
-      const end = buffered.indexOf("\n");
-      if (end >= 0) {
-        stdout.off("data", onData);
-        resolve(buffered.slice(0, end));
-      }
-    };
-    stdout.on("data", onData);
-    void started.exited.then((code) => reject(new Error(`backends exited (${String(code)}):\n${started.output()}`)));
-  });
-  const parsed: unknown = JSON.parse(line);
-  if (typeof parsed === "object" && parsed !== null && "port" in parsed && typeof parsed.port === "number") return parsed.port;
-  throw new Error(`backends announced no port: ${line}`);
+export async function startBackends(options: BackendOptions): Promise<Backends> {
+  const addresses = options.addresses ?? NODE_ADDRESSES;
+  if (options.server === "node") return startNodeBackends(addresses);
+  if (options.haproxyPath === undefined) throw new Error("haproxy backends need the haproxy binary");
+  return startStaticBackends(options.haproxyPath, addresses);
 }

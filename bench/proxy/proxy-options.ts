@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { BackendServer } from "../harness/start-backends.ts";
 
 export interface ProxyBenchOptions {
   /** Entry file of the worker measured as (a); any worker can stand in. Default: the config's `main`. */
@@ -10,6 +11,7 @@ export interface ProxyBenchOptions {
   /** Both workers run with the same date and flags; default: the config's, else 2024-09-23 + nodejs_compat. */
   readonly compatibilityDate?: string;
   readonly compatibilityFlags?: readonly string[];
+  readonly backendServer: BackendServer;
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
   readonly connections: number;
@@ -21,9 +23,11 @@ export interface ProxyBenchOptions {
 export const PROXY_USAGE = `npm run bench -- proxy [options]
   --worker FILE             worker entry measured as (a)     (default: the config's main, else worker/index.ts)
   --wrangler-config FILE    bundle (a) with this config, or "none"   (default: ./wrangler.toml if present)
-  --var NAME=VALUE          text binding for (a), over the config's [vars]; repeatable
+  --var NAME=VALUE          text binding for (a), over the config's [vars] and the bench's
+                            EDGE_ALLOW_IP_TARGETS=true and random EDGE_COOKIE_KEY; repeatable
   --compatibility-date D    for both workers          (default: the config's, else 2024-09-23)
   --compatibility-flag F    for both workers; repeatable (default: the config's, else nodejs_compat)
+  --backends haproxy|node   what answers on the Nodes               (default haproxy: fastest here)
   --duration S              seconds measured per target and round   (default 5)
   --warmup S                seconds of unmeasured load first        (default 1)
   --connections N           wrk connections                         (default 32)
@@ -42,6 +46,7 @@ export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
       var: { type: "string", multiple: true, default: [] },
       "compatibility-date": { type: "string" },
       "compatibility-flag": { type: "string", multiple: true },
+      backends: { type: "string", default: "haproxy" },
       duration: { type: "string", default: "5" },
       warmup: { type: "string", default: "1" },
       connections: { type: "string", default: "32" },
@@ -63,12 +68,15 @@ export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
   }
   const date = values["compatibility-date"];
   if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) problems.push(`--compatibility-date must be YYYY-MM-DD, got "${date}"`);
+  const backendServer = values.backends;
+  if (backendServer !== "haproxy" && backendServer !== "node") problems.push(`--backends must be haproxy or node, got "${backendServer}"`);
   const options: ProxyBenchOptions = {
     ...(values.worker === undefined ? {} : { worker: values.worker }),
     ...(values["wrangler-config"] === undefined ? {} : { wranglerConfig: values["wrangler-config"] }),
     vars,
     ...(date === undefined ? {} : { compatibilityDate: date }),
     ...(values["compatibility-flag"] === undefined ? {} : { compatibilityFlags: values["compatibility-flag"] }),
+    backendServer: backendServer === "node" ? "node" : "haproxy",
     durationSeconds: number("duration", values.duration, 1, 600),
     warmupSeconds: number("warmup", values.warmup, 0, 60),
     connections: number("connections", values.connections, 1, 10_000),

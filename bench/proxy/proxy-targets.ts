@@ -2,22 +2,17 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleWorker } from "../harness/bundle-worker.ts";
+import type { StartedProcess } from "../harness/child-processes.ts";
 import type { Backends } from "../harness/start-backends.ts";
 import { startWorkerd } from "../harness/start-workerd.ts";
 import { buildBenchTable } from "./bench-table.ts";
 import type { ResolvedWorker } from "./resolve-worker.ts";
 import { startHaproxy } from "./start-haproxy.ts";
 
-/** The four ways a request reaches the Nodes, in the order they are reported. */
+/** The four ways a request reaches the Nodes. */
 export const TARGET_KEYS = ["worker", "passThrough", "haproxy", "direct"] as const;
 export type TargetKey = (typeof TARGET_KEYS)[number];
 
-export const TARGET_LABELS: Readonly<Record<TargetKey, string>> = {
-  worker: "(a) our worker on workerd",
-  passThrough: "(b) pass-through worker on workerd",
-  haproxy: "(c) HAProxy, cookie + health checks",
-  direct: "(d) direct to one backend",
-};
 
 export interface TargetSetup {
   readonly worker: ResolvedWorker;
@@ -34,6 +29,8 @@ export interface TargetEndpoint {
   readonly url: string;
   /** What the setup was, for the results file. */
   readonly detail: string;
+  /** The process doing the proxying, whose CPU time is measured; absent for direct. */
+  readonly process?: StartedProcess;
 }
 
 const passThroughEntry = fileURLToPath(new URL("../workers/pass-through.ts", import.meta.url));
@@ -44,7 +41,7 @@ export const START_TARGET: Readonly<Record<TargetKey, (setup: TargetSetup) => Pr
   haproxy: startHaproxyTarget,
   direct: async (setup) => {
     const address = setup.backends.addresses[0] ?? "127.0.0.2";
-    return { url: `http://${address}:${setup.backends.port}/`, detail: "node backend, no proxy" };
+    return { url: `http://${address}:${setup.backends.port}/`, detail: `${setup.backends.server} backend, no proxy` };
   },
 };
 
@@ -63,7 +60,7 @@ async function startOurWorker(setup: TargetSetup): Promise<TargetEndpoint> {
     compatibilityFlags: worker.compatibilityFlags,
     bindings: [{ kind: "kv-directory", name: "TABLE_KV", directory: kvDirectory }, ...worker.vars],
   });
-  return { url: `${running.url}/`, detail: `${worker.entry}, table of ${table.length} bytes in TABLE_KV` };
+  return { url: `${running.url}/`, detail: `${worker.entry}, table of ${table.length} bytes in TABLE_KV`, process: running.process };
 }
 
 async function startPassThroughWorker(setup: TargetSetup): Promise<TargetEndpoint> {
@@ -80,7 +77,7 @@ async function startPassThroughWorker(setup: TargetSetup): Promise<TargetEndpoin
     compatibilityFlags: worker.compatibilityFlags,
     bindings: [{ kind: "text", name: "TARGETS", value: targets }],
   });
-  return { url: `${running.url}/`, detail: "bench/workers/pass-through.ts, round-robin fetch()" };
+  return { url: `${running.url}/`, detail: "bench/workers/pass-through.ts, round-robin fetch()", process: running.process };
 }
 
 async function startHaproxyTarget(setup: TargetSetup): Promise<TargetEndpoint> {
@@ -89,5 +86,5 @@ async function startHaproxyTarget(setup: TargetSetup): Promise<TargetEndpoint> {
     nodePort: setup.backends.port,
     cookieName: setup.cookieName,
   });
-  return { url: `${running.url}/`, detail: "roundrobin, cookie insert, httpchk every 2 s" };
+  return { url: `${running.url}/`, detail: "roundrobin, cookie insert, httpchk every 2 s", process: running.process };
 }

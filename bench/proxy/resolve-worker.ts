@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,7 @@ export interface ResolvedWorker {
   readonly wranglerConfig?: string;
   readonly compatibilityDate: string;
   readonly compatibilityFlags: readonly string[];
-  /** From the config's `[vars]`, overridden by `--var`. */
+  /** The config's `[vars]`, overridden by the benchmark's own settings, overridden by `--var`. */
   readonly vars: readonly WorkerBinding[];
 }
 
@@ -21,15 +22,24 @@ const DEFAULT_ENTRY = "worker/index.ts";
 const DEFAULT_DATE = "2024-09-23";
 const DEFAULT_FLAGS = ["nodejs_compat"];
 
-export function resolveWorker(options: ProxyBenchOptions): ResolvedWorker {
+/**
+ * What our worker needs to do the same job as HAProxy on this table: reach bare loopback IP targets (a
+ * local-development switch), and a cookie key so that cookie affinity is on. Secrets are never in a config.
+ */
+function benchVars(): Record<string, string> {
+  return { EDGE_ALLOW_IP_TARGETS: "true", EDGE_COOKIE_KEY: randomBytes(24).toString("hex") };
+}
+
+export async function resolveWorker(options: ProxyBenchOptions): Promise<ResolvedWorker> {
   const configPath = chooseConfig(options.wranglerConfig);
-  const settings = configPath === undefined ? undefined : readWranglerConfig(configPath);
+  const settings = configPath === undefined ? undefined : await readWranglerConfig(configPath);
+  const overrides = { ...benchVars(), ...options.vars };
   const vars: WorkerBinding[] = [];
   for (const [name, value] of Object.entries(settings?.vars ?? {})) {
-    if (name in options.vars) continue;
+    if (name in overrides) continue;
     vars.push(typeof value === "string" ? { kind: "text", name, value } : { kind: "json", name, json: JSON.stringify(value) });
   }
-  for (const [name, value] of Object.entries(options.vars)) vars.push({ kind: "text", name, value });
+  for (const [name, value] of Object.entries(overrides)) vars.push({ kind: "text", name, value });
   return {
     entry: resolve(repoRoot, options.worker ?? settings?.main ?? DEFAULT_ENTRY),
     ...(configPath === undefined ? {} : { wranglerConfig: configPath }),

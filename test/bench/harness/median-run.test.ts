@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pickMedianRun } from "../../../bench/harness/median-run.ts";
+import { pickMedian } from "../../../bench/harness/median-run.ts";
 import type { LoadResult } from "../../../bench/harness/parse-wrk-report.ts";
 
 function run(requestsPerSecond: number, p99: number): LoadResult {
@@ -12,16 +12,18 @@ function run(requestsPerSecond: number, p99: number): LoadResult {
   };
 }
 
-describe("pickMedianRun", () => {
+const byThroughput = (result: LoadResult): number => result.requestsPerSecond;
+
+describe("pickMedian", () => {
   it("picks the run with the middle throughput, with that run's own latencies", () => {
-    expect(pickMedianRun([run(300, 3), run(100, 1), run(200, 2)])).toEqual(run(200, 2));
+    expect(pickMedian([run(300, 3), run(100, 1), run(200, 2)], byThroughput)).toEqual(run(200, 2));
   });
 
   it("picks the lower middle of an even number of runs", () => {
-    expect(pickMedianRun([run(400, 4), run(100, 1), run(300, 3), run(200, 2)]).requestsPerSecond).toBe(200);
+    expect(pickMedian([run(400, 4), run(100, 1), run(300, 3), run(200, 2)], byThroughput).requestsPerSecond).toBe(200);
   });
 
   it("refuses an empty list", () => {
-    expect(() => pickMedianRun([])).toThrow(/no runs/);
+    expect(() => pickMedian([], byThroughput)).toThrow(/no runs/);
   });
 });

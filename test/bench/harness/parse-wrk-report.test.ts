@@ -26,3 +26,9 @@ describe("parseWrkReport", () => {
     expect(() => parseWrkReport("unable to connect to 127.0.0.1:1 Connection refused\n")).toThrow(/no report line[\s\S]*Connection refused/);
   });
 });
+
+describe("parseWrkReport on a malformed report", () => {
+  it("says the line is malformed rather than returning NaN figures", () => {
+    expect(() => parseWrkReport('WRK_REPORT {"requests":-1}\n')).toThrow(/malformed/);
+  });
+});

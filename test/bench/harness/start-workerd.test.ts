@@ -45,7 +45,7 @@ describe("startWorkerd", () => {
   });
 
   it("lets the worker's fetch reach backends on other loopback addresses", async () => {
-    const backends = await startBackends(["127.0.0.3"]);
+    const backends = await startBackends({ server: "node", addresses: ["127.0.0.3"] });
     await writeFile(join(directory, "index.js"), worker);
     const running = await startWorkerd({
       name: "workerd (test)",

@@ -1,0 +1,129 @@
+import { describeMachine, warnIfBusy } from "../harness/describe-machine.ts";
+import { formatTable } from "../harness/format-table.ts";
+import { pickMedian } from "../harness/median-run.ts";
+import { writeResults } from "../harness/write-results.ts";
+import type { CaseRun, MeasuredCase } from "./measure-cases.ts";
+import type { FailedCase } from "./prepare-cases.ts";
+import type { ProxyBenchOptions } from "./proxy-options.ts";
+import type { ResolvedWorker } from "./resolve-worker.ts";
+
+/** Issue 7's goal: our worker keeps at least 90% of a bare pass-through worker's throughput. */
+const GOAL_WORKER_OVER_PASS_THROUGH = 0.9;
+
+interface CaseFigures {
+  readonly label: string;
+  readonly requestsPerSecond: number;
+  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
+  readonly proxyCpuMicrosecondsPerRequest: number | null;
+  readonly errors: number;
+  readonly requestsPerSecondByRound: readonly number[];
+  readonly proxyCpuMicrosecondsPerRequestByRound: readonly number[];
+  readonly detail: string;
+}
+
+export async function reportProxy(
+  options: ProxyBenchOptions,
+  worker: ResolvedWorker,
+  measured: readonly MeasuredCase[],
+  failed: readonly FailedCase[],
+  loadBefore: number,
+): Promise<void> {
+  const machine = describeMachine();
+  const busy = warnIfBusy(loadBefore, machine);
+  const figures = new Map<string, CaseFigures>(measured.map((measuredCase) => [measuredCase.case.key, summarize(measuredCase)]));
+  const ratio = (over: string, under: string, of: (case_: CaseFigures) => number | null): number | null => {
+    const top = figures.get(over);
+    const bottom = figures.get(under);
+    const topValue = top === undefined ? null : of(top);
+    const bottomValue = bottom === undefined ? null : of(bottom);
+    return topValue === null || bottomValue === null || bottomValue === 0 ? null : round(topValue / bottomValue, 3);
+  };
+  const throughput = (case_: CaseFigures): number => case_.requestsPerSecond;
+  const cpu = (case_: CaseFigures): number | null => case_.proxyCpuMicrosecondsPerRequest;
+  const ratios = {
+    workerOverPassThrough: ratio("worker", "passThrough", throughput),
+    workerOverHaproxy: ratio("worker", "haproxy", throughput),
+    returningWorkerOverHaproxy: ratio("workerReturning", "haproxyReturning", throughput),
+    cpuPerRequestWorkerOverPassThrough: ratio("worker", "passThrough", cpu),
+    cpuPerRequestWorkerOverHaproxy: ratio("worker", "haproxy", cpu),
+  };
+
+  const order = [...measured.map((measuredCase) => measuredCase.case), ...failed.map((failure) => failure.case)];
+  const rows = order.map((proxyCase) => {
+    const case_ = figures.get(proxyCase.key);
+    if (case_ === undefined) return [proxyCase.label, "—", "—", "—", "—", "—"];
+    return [
+      proxyCase.label,
+      case_.requestsPerSecond,
+      case_.latencyMs.p50.toFixed(2),
+      case_.latencyMs.p99.toFixed(2),
+      case_.proxyCpuMicrosecondsPerRequest === null ? "—" : case_.proxyCpuMicrosecondsPerRequest.toFixed(1),
+      case_.errors,
+    ];
+  });
+  const show = (value: number | null): string => (value === null ? "—" : value.toFixed(3));
+  console.log("");
+  console.log(
+    `proxy: ${options.connections} connections, ${options.threads} wrk thread(s), ${options.durationSeconds} s per case ` +
+      `after ${options.warmupSeconds} s warm-up, ${options.rounds} round(s) (median shown), ${options.backendServer} backends`,
+  );
+  console.log(formatTable(["case", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "errors"], rows));
+  console.log(`a/b  worker / pass-through   req/s ${show(ratios.workerOverPassThrough)} (goal ≥ ${GOAL_WORKER_OVER_PASS_THROUGH})   CPU/req ${show(ratios.cpuPerRequestWorkerOverPassThrough)}`);
+  console.log(`a/c  worker / HAProxy        req/s ${show(ratios.workerOverHaproxy)}   CPU/req ${show(ratios.cpuPerRequestWorkerOverHaproxy)}`);
+  console.log(`a/c  returning clients       req/s ${show(ratios.returningWorkerOverHaproxy)}`);
+  if (busy !== null) console.log(busy);
+  for (const failure of failed) console.log(`\n${failure.case.label} left out:\n${failure.error}`);
+  console.log("");
+
+  const cases: Record<string, CaseFigures | { readonly label: string; readonly error: string }> = {};
+  for (const proxyCase of order) {
+    cases[proxyCase.key] = figures.get(proxyCase.key) ?? {
+      label: proxyCase.label,
+      error: failed.find((failure) => failure.case.key === proxyCase.key)?.error ?? "not measured",
+    };
+  }
+  await writeResults("proxy", {
+    measuredAt: new Date().toISOString(),
+    machine: { ...machine, loadAverageBefore: loadBefore },
+    ...(busy === null ? {} : { warning: busy }),
+    settings: {
+      backends: options.backendServer,
+      connections: options.connections,
+      wrkThreads: options.threads,
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
+      rounds: options.rounds,
+      worker: worker.entry,
+      wranglerConfig: worker.wranglerConfig ?? null,
+      workerVars: worker.vars.map((binding) => binding.name),
+      compatibilityDate: worker.compatibilityDate,
+      compatibilityFlags: worker.compatibilityFlags,
+    },
+    cases,
+    ratios,
+    goals: { workerOverPassThrough: GOAL_WORKER_OVER_PASS_THROUGH },
+  });
+}
+
+function summarize(measuredCase: MeasuredCase): CaseFigures {
+  const { load }: CaseRun = pickMedian(measuredCase.runs, (run) => run.load.requestsPerSecond);
+  // CPU per request has its own median: the run with median throughput need not have the median cost.
+  const cpuPerRequest = measuredCase.runs.flatMap((run) =>
+    run.proxyCpuSeconds === null || run.load.requests === 0 ? [] : [(run.proxyCpuSeconds * 1e6) / run.load.requests],
+  );
+  return {
+    label: measuredCase.case.label,
+    requestsPerSecond: Math.round(load.requestsPerSecond),
+    latencyMs: load.latencyMs,
+    proxyCpuMicrosecondsPerRequest: cpuPerRequest.length === 0 ? null : round(pickMedian(cpuPerRequest, (value) => value), 1),
+    errors: Object.values(load.errors).reduce((sum, count) => sum + count, 0),
+    requestsPerSecondByRound: measuredCase.runs.map((run) => Math.round(run.load.requestsPerSecond)),
+    proxyCpuMicrosecondsPerRequestByRound: cpuPerRequest.map((value) => round(value, 1)),
+    detail: measuredCase.endpoint.detail,
+  };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
