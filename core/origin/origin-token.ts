@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, errors, importJWK, jwtVerify, SignJWT, type JWK, type JWTHeaderParameters } from "jose";
+import { classifyJwtFailure, describeEs256JwkProblem, importEs256Jwk, type KeyUse } from "../jwt/es256-jwk.ts";
+import { calculateJwkThumbprint, jwtVerify, SignJWT, type JWK, type JWTHeaderParameters } from "jose";
 
 /**
  * Origin tokens: a short-lived ES256 JWT the edge adds to every proxied request, bound to its method, original
@@ -181,28 +182,17 @@ function bindingOf(request: OriginRequest): { method: string; host: string; path
   return { method: request.method, host: request.host.toLowerCase(), path: query === -1 ? request.path : request.path.slice(0, query) };
 }
 
-function checkJwk(jwk: unknown, use: "private" | "public"): JWK {
-  if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) throw new OriginTokenError("key-invalid", "a key must be a JWK object");
-  const candidate = jwk as JWK;
-  if (candidate.kty !== "EC" || candidate.crv !== "P-256" || typeof candidate.x !== "string" || typeof candidate.y !== "string") {
-    throw new OriginTokenError("key-invalid", "the key must be an EC P-256 JWK (ES256)");
-  }
-  if (use === "public" && candidate.d !== undefined) {
-    throw new OriginTokenError("key-invalid", "a private key was given to a verifier; verifiers need only the public key (drop \"d\")");
-  }
-  if (use === "private" && typeof candidate.d !== "string") throw new OriginTokenError("key-invalid", "signing needs the private JWK (with \"d\")");
-  return candidate;
+function checkJwk(jwk: unknown, use: KeyUse): JWK {
+  const problem = describeEs256JwkProblem(jwk, use);
+  if (problem !== null) throw new OriginTokenError("key-invalid", problem);
+  return jwk as JWK;
 }
 
-async function importEcKey(jwk: JWK, use: "private" | "public"): Promise<CryptoKey> {
-  const { kty, crv, x, y, d } = jwk;
+async function importEcKey(jwk: JWK, use: KeyUse): Promise<CryptoKey> {
   try {
-    const key = await importJWK(use === "public" ? { kty, crv, x, y } : { kty, crv, x, y, d }, ORIGIN_TOKEN_ALGORITHM);
-    if (key instanceof Uint8Array) throw new OriginTokenError("key-invalid", "not an asymmetric key");
-    return key;
+    return await importEs256Jwk(jwk, use);
   } catch (error) {
-    if (error instanceof OriginTokenError) throw error;
-    throw new OriginTokenError("key-invalid", `cannot import the key: ${messageOf(error)}`);
+    throw new OriginTokenError("key-invalid", messageOf(error));
   }
 }
 
@@ -212,22 +202,21 @@ async function kidOf(jwk: JWK): Promise<string> {
 
 function translateJoseError(error: unknown): OriginTokenError {
   if (error instanceof OriginTokenError) return error;
-  if (error instanceof errors.JWTExpired) return new OriginTokenError("token-expired", "token expired");
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    switch (error.claim) {
-      case "iss":
-        return new OriginTokenError("wrong-issuer", `issuer must be ${ORIGIN_TOKEN_ISSUER}`);
-      case "aud":
-        return new OriginTokenError("wrong-audience", `audience must be ${ORIGIN_TOKEN_AUDIENCE}`);
-      case "nbf":
-      case "iat":
-        return new OriginTokenError("token-not-yet-valid", "token not yet valid");
-      default:
-        return new OriginTokenError("token-malformed", `claim check failed: ${error.claim} ${error.reason}`);
-    }
+  const failure = classifyJwtFailure(error);
+  switch (failure.kind) {
+    case "expired":
+      return new OriginTokenError("token-expired", "token expired");
+    case "not-yet-valid":
+      return new OriginTokenError("token-not-yet-valid", "token not yet valid");
+    case "wrong-issuer":
+      return new OriginTokenError("wrong-issuer", `issuer must be ${ORIGIN_TOKEN_ISSUER}`);
+    case "wrong-audience":
+      return new OriginTokenError("wrong-audience", `audience must be ${ORIGIN_TOKEN_AUDIENCE}`);
+    case "signature-invalid":
+      return new OriginTokenError("signature-invalid", "signature does not verify");
+    case "malformed":
+      return new OriginTokenError("token-malformed", `not a valid origin token: ${failure.detail}`);
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new OriginTokenError("signature-invalid", "signature does not verify");
-  return new OriginTokenError("token-malformed", `not a valid origin token: ${messageOf(error)}`);
 }
 
 function messageOf(error: unknown): string {

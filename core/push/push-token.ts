@@ -1,4 +1,5 @@
-import { base64url, errors, importJWK, jwtVerify, SignJWT, type JWK } from "jose";
+import { classifyJwtFailure, describeEs256JwkProblem, importEs256Jwk, type KeyUse } from "../jwt/es256-jwk.ts";
+import { base64url, jwtVerify, SignJWT, type JWK } from "jose";
 
 /**
  * The push-token contract between the sync agent (signs) and the edge worker (verifies): an ES256 JWT bound to
@@ -147,38 +148,31 @@ export async function hashPushBody(body: string | Uint8Array): Promise<string> {
   return base64url.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
 }
 
-async function importKey(jwk: JWK, use: "private" | "public"): Promise<CryptoKey> {
-  if (jwk.kty !== "EC" || jwk.crv !== "P-256") throw new PushTokenError("key-invalid", "key must be an EC P-256 JWK (ES256)");
-  if (use === "public" && jwk.d !== undefined) {
-    throw new PushTokenError("key-invalid", "a private key was given where the public key belongs; keep the private key with the agent");
-  }
-  if (use === "private" && jwk.d === undefined) throw new PushTokenError("key-invalid", "signing needs the private JWK (with d)");
+async function importKey(jwk: JWK, use: KeyUse): Promise<CryptoKey> {
+  const problem = describeEs256JwkProblem(jwk, use);
+  if (problem !== null) throw new PushTokenError("key-invalid", problem);
   try {
-    const { d, x, y, kty, crv } = jwk;
-    const key = await importJWK(use === "public" ? { kty, crv, x, y } : { kty, crv, x, y, d }, PUSH_TOKEN_ALGORITHM);
-    if (key instanceof Uint8Array) throw new PushTokenError("key-invalid", "not an asymmetric key");
-    return key;
+    return await importEs256Jwk(jwk, use);
   } catch (error) {
-    if (error instanceof PushTokenError) throw error;
-    throw new PushTokenError("key-invalid", `cannot import key: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PushTokenError("key-invalid", (error as Error).message);
   }
 }
 
 function translateJoseError(error: unknown): PushTokenError {
-  if (error instanceof errors.JWTExpired) return new PushTokenError("token-expired", "token expired");
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    switch (error.claim) {
-      case "iss":
-        return new PushTokenError("wrong-issuer", `issuer must be ${PUSH_TOKEN_ISSUER}`);
-      case "aud":
-        return new PushTokenError("wrong-audience", `audience must be ${PUSH_TOKEN_AUDIENCE}`);
-      case "nbf":
-      case "iat":
-        return new PushTokenError("token-not-yet-valid", "token not yet valid");
-      default:
-        return new PushTokenError("token-malformed", `claim check failed: ${error.claim} ${error.reason}`);
-    }
+  if (error instanceof PushTokenError) return error;
+  const failure = classifyJwtFailure(error);
+  switch (failure.kind) {
+    case "expired":
+      return new PushTokenError("token-expired", "token expired");
+    case "not-yet-valid":
+      return new PushTokenError("token-not-yet-valid", "token not yet valid");
+    case "wrong-issuer":
+      return new PushTokenError("wrong-issuer", `issuer must be ${PUSH_TOKEN_ISSUER}`);
+    case "wrong-audience":
+      return new PushTokenError("wrong-audience", `audience must be ${PUSH_TOKEN_AUDIENCE}`);
+    case "signature-invalid":
+      return new PushTokenError("signature-invalid", "signature does not verify");
+    case "malformed":
+      return new PushTokenError("token-malformed", "not a valid ES256 JWT");
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new PushTokenError("signature-invalid", "signature does not verify");
-  return new PushTokenError("token-malformed", "not a valid ES256 JWT");
 }

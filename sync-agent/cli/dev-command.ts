@@ -6,6 +6,7 @@ import { loadManifests } from "../manifests/load-manifests.ts";
 import { type LocalStack, startLocalStack } from "../local/local-stack.ts";
 import { createLogger, type LogLevel } from "../observe/logger.ts";
 import type { CommandIo } from "./command-io.ts";
+import { waitForStop } from "./wait-for-stop.ts";
 import { compileFlagSpec, readCompileFlags } from "./compile-flags.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -64,20 +65,7 @@ export async function runDev(args: readonly string[], io: CommandIo, signal?: Ab
   });
   io.stdout(await describeStack(stack, manifests, bundled));
 
-  await new Promise<void>((done) => {
-    if (signal !== undefined) {
-      if (signal.aborted) done();
-      signal.addEventListener("abort", () => done(), { once: true });
-      return;
-    }
-    const stop = (): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      done();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await waitForStop(signal);
   io.stdout("Stopping…\n");
   await stack.stop();
   return 0;

@@ -7,6 +7,7 @@ import { createHealthChecker } from "../health/health-checker.ts";
 import { type ObserveServer, type Readiness, startObserveServer } from "../observe/observe-server.ts";
 import { createPushSigner } from "../push/sign-push-token.ts";
 import type { CommandIo } from "./command-io.ts";
+import { waitForStop } from "./wait-for-stop.ts";
 import { readSyncFlags, syncUsage } from "./sync-flags.ts";
 
 export { syncUsage };
@@ -59,20 +60,7 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
   logger.log("info", "observe-listening", { port: observe.port });
   hooks.onStarted?.(agent, registry);
 
-  await new Promise<void>((resolve) => {
-    if (hooks.signal !== undefined) {
-      if (hooks.signal.aborted) resolve();
-      hooks.signal.addEventListener("abort", () => resolve(), { once: true });
-      return;
-    }
-    const stop = (): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await waitForStop(hooks.signal);
   await agent.stop();
   await health?.stop();
   await observe.close();

@@ -32,7 +32,7 @@ describe("edge-ingress sync: configuration", () => {
     const keys = await generatePushKeys();
     const first = capture({ EDGE_PUSH_PRIVATE_JWK: JSON.stringify(keys.publicJwk) });
     expect(await runSync(["--manifests", "examples/demo", "--edge-url", "ftp://edge"], first.io)).toBe(1);
-    expect(first.err.join("")).toContain("the agent needs the private JWK");
+    expect(first.err.join("")).toContain("the push key: signing needs the private JWK");
     expect(first.err.join("")).toContain("is not an http(s) URL");
     const second = capture();
     expect(await runSync(["--kubeconfig", "/nonexistent/kubeconfig", "--edge-url", "http://127.0.0.1:1", "--push-key-file", "/nonexistent/key.jwk"], second.io)).toBe(1);
@@ -69,7 +69,7 @@ describe("edge-ingress sync --manifests", () => {
 
     const blog = await readFile("examples/demo/blog.yaml", "utf8");
     await writeFile(join(dir, "blog.yaml"), blog);
-    await waitFor("the edit pushed", () => hosts().includes("blog.example.test"), 5000);
+    await waitFor("the edit pushed", () => hosts().includes("blog.example.test"), 15_000);
 
     await writeFile(join(dir, "broken.yaml"), "kind: Service\nmetadata: [unclosed\n");
     await waitFor("the problem logged", () => err.join("").includes('"manifests-invalid"'));
@@ -78,7 +78,7 @@ describe("edge-ingress sync --manifests", () => {
 
     await writeFile(join(dir, "broken.yaml"), "");
     await writeFile(join(dir, "blog.yaml"), blog.replaceAll("blog.example.test", "journal.example.test"));
-    await waitFor("edits apply again once the folder is valid", () => hosts().includes("journal.example.test"), 5000);
+    await waitFor("edits apply again once the folder is valid", () => hosts().includes("journal.example.test"), 15_000);
 
     stop.abort();
     expect(await running).toBe(0);

@@ -93,7 +93,7 @@ describe("the sync loop", () => {
     source.set(shop([{ node: "node-a" }], "a.test"));
     await sleep(60);
     source.set(shop([{ node: "node-a" }], "b.test"));
-    await waitFor("the second push", () => publisher.published.length === 2, 2000);
+    await waitFor("the second push", () => publisher.published.length === 2, 15_000);
     await sleep(350);
     const [first, second] = publisher.published;
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(295);
@@ -118,7 +118,7 @@ describe("the sync loop", () => {
     source.set(shop([{ node: "node-a" }]));
     await waitFor("two failed attempts", () => publisher.attempts === 2);
     source.set(shop([{ node: "node-a" }], "late.test"));
-    await waitFor("the successful retry", () => publisher.published.length === 1, 2000);
+    await waitFor("the successful retry", () => publisher.published.length === 1, 15_000);
     expect(publisher.published[0]?.table.hosts.map((h) => h.host)).toContain("late.test");
   });
 
