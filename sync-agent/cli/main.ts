@@ -3,6 +3,7 @@ import { compileUsage, runCompile } from "./compile-command.ts";
 import { explainUsage, runExplain } from "./explain-command.ts";
 import { devUsage, runDev } from "./dev-command.ts";
 import { keygenUsage, runKeygen } from "./keygen-command.ts";
+import { runStatus, statusUsage } from "./status-command.ts";
 import { runSync, syncUsage } from "./sync-command.ts";
 import { runVerify, verifyUsage } from "./verify-command.ts";
 import { UsageError } from "./usage-error.ts";
@@ -16,6 +17,7 @@ const commands: Readonly<Record<string, { run: Command; usage: string }>> = {
   keygen: { run: runKeygen, usage: keygenUsage },
   dev: { run: runDev, usage: devUsage },
   verify: { run: runVerify, usage: verifyUsage },
+  status: { run: runStatus, usage: statusUsage },
 };
 
 export function usage(): string {
