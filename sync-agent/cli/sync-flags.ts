@@ -24,8 +24,9 @@ export const syncUsage = `edge-ingress sync (--manifests DIR | --kubeconfig PATH
 ${healthUsage}
   plus the compile flags: --ingress-class, --node-domain, --allow-internal-ip
 ${cloudflareUsage}
-  --upload-certificates makes the agent read Secrets of type kubernetes.io/tls: grant that with
-  deploy/components/tls-secrets (the default ClusterRole has no access to Secrets).`;
+  Secrets are read only with --upload-certificates (type kubernetes.io/tls, those the served Ingresses name);
+  grant that with deploy/components/tls-secrets: the default ClusterRole has no access to Secrets.
+  More in docs/cloudflare-api.md.`;
 
 const syncFlagSpec = {
   ...compileFlagSpec,
