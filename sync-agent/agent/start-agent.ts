@@ -7,7 +7,6 @@ import { KubeSecretSource } from "../kube/kube-secret-source.ts";
 import { loadKubeConfig } from "../kube/load-kube-config.ts";
 import { LeaseElector } from "../leader/lease-elector.ts";
 import type { ClusterSource } from "../loop/cluster-source.ts";
-import type { SecretStore } from "../tls/secret-store.ts";
 import { type HealthSource, noHealthChecks } from "../loop/health-source.ts";
 import { type Leadership, soleLeader } from "../loop/leadership.ts";
 import { type AfterCompile, SyncLoop } from "../loop/sync-loop.ts";
@@ -17,6 +16,7 @@ import { createSyncMetrics } from "../observe/sync-metrics.ts";
 import { EdgePublisher } from "../push/edge-publisher.ts";
 import { createPushSigner } from "../push/sign-push-token.ts";
 import type { TablePublisher } from "../push/table-publisher.ts";
+import type { SecretStore } from "../tls/secret-store.ts";
 import { TlsSecretFeed } from "../tls/tls-secret-feed.ts";
 import type { AgentConfig } from "./agent-config.ts";
 
