@@ -16,10 +16,11 @@ export interface LeaderElectionConfig {
 export interface AgentConfig {
   readonly source: { readonly kind: "manifests"; readonly dir: string } | { readonly kind: "kube"; readonly connection: KubeConnection };
   readonly compile: CompileOptions;
-  readonly edgeUrl: string;
+  /** The worker's sync endpoint, with `privateJwk`; absent when tables go elsewhere (a publisher in the agent's dependencies: Workers KV). */
+  readonly edgeUrl?: string;
   /** Written into Ingress status; absent = status left alone. */
   readonly edgeHostname?: string;
-  readonly privateJwk: unknown;
+  readonly privateJwk?: unknown;
   readonly leaderElection: LeaderElectionConfig;
   readonly debounceMs: number;
   readonly minPublishIntervalMs: number;

@@ -1,5 +1,6 @@
 import { Registry } from "prom-client";
 import { type RunningAgent, startAgent } from "../agent/start-agent.ts";
+import { buildCloudflare, checkCloudflareAccess, CloudflareReconcileHook } from "../cloudflare/build-cloudflare.ts";
 import { describeKubeError } from "../kube/describe-kube-error.ts";
 import { loadKubeConfig } from "../kube/load-kube-config.ts";
 import { createLogger } from "../observe/logger.ts";
@@ -21,8 +22,9 @@ export interface SyncHooks {
 }
 
 /**
- * `edge-ingress sync`: checks the whole configuration (flags, key, kubeconfig) and reports every problem at
- * once with exit code 1; otherwise runs the agent until stopped.
+ * `edge-ingress sync`: checks the whole configuration (flags, key, kubeconfig, and with a Cloudflare API token
+ * what the token can reach) and reports every problem at once with exit code 1; otherwise runs the agent until
+ * stopped.
  */
 export async function runSync(args: readonly string[], io: CommandIo, hooks: SyncHooks = {}): Promise<number> {
   const read = readSyncFlags(args, io.env);
@@ -38,14 +40,17 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
       problems.push(describeKubeError(error));
     }
   }
+  // Built before the verdict, so that the API check adds its problems to the same list.
+  const logger = createLogger({ level: read.settings?.logLevel ?? "info", write: io.stderr });
+  const cf = read.cloudflare === null ? null : buildCloudflare(read.cloudflare, { logger: logger.child({ component: "cloudflare" }) });
+  if (cf !== null && read.cloudflare !== null) problems.push(...await checkCloudflareAccess(read.cloudflare, cf));
   if (problems.length > 0 || read.settings === null) {
     io.stderr(`edge-ingress sync: cannot start:${problems.map((p) => `\n  - ${p}`).join("")}\n\n${syncUsage}\n`);
     return 1;
   }
 
-  const { config, logLevel, health: healthSettings, metricsPort } = read.settings;
+  const { config, health: healthSettings, metricsPort } = read.settings;
   const registry = hooks.registry ?? new Registry();
-  const logger = createLogger({ level: logLevel, write: io.stderr });
   const health = healthSettings === null ? null : createHealthChecker({ ...healthSettings, registry, logger: logger.child({ component: "health" }) });
   let agent: RunningAgent | null = null;
   let observe: ObserveServer;
@@ -55,13 +60,27 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
     io.stderr(`edge-ingress sync: cannot start: ${(error as Error).message}\n`);
     return 1;
   }
-  agent = await startAgent(config, { logger, registry, ...(health === null ? {} : { health }) });
+  const publisher = cf?.publisher ?? null;
+  const reconcile = cf === null || (cf.nodeDns === null && cf.certificates === null)
+    ? null
+    // The loop exists only once the agent has started: bound late.
+    : new CloudflareReconcileHook(cf, { logger: logger.child({ component: "cloudflare" }), requestRerun: () => agent?.loop.markDirty() });
+  agent = await startAgent(config, {
+    logger,
+    registry,
+    ...(health === null ? {} : { health }),
+    ...(publisher === null ? {} : { publisher }),
+    ...(reconcile === null ? {} : { afterCompile: (result) => reconcile.afterCompile(result) }),
+    // Secrets are read only for certificates: the default ClusterRole grants no access to them.
+    ...(reconcile === null || cf === null || cf.certificates === null ? {} : { onTlsSecrets: (secrets) => reconcile.setTlsSecrets(secrets) }),
+  });
   health?.start();
   logger.log("info", "observe-listening", { port: observe.port });
   hooks.onStarted?.(agent, registry);
 
   await waitForStop(hooks.signal);
   await agent.stop();
+  reconcile?.stop();
   await health?.stop();
   await observe.close();
   return 0;

@@ -2,15 +2,18 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { defaultLeaderElection, defaultTimings, type AgentConfig } from "../agent/agent-config.ts";
+import { type CloudflareConfig, cloudflareFlagSpec, cloudflareUsage, readCloudflareFlags } from "../cloudflare/cloudflare-flags.ts";
 import type { LogLevel } from "../observe/logger.ts";
 import { compileFlagSpec, readCompileFlags } from "./compile-flags.ts";
 import { type HealthConfig, healthFlagSpec, healthUsage, readHealthFlags } from "./health-flags.ts";
 
-export const syncUsage = `edge-ingress sync (--manifests DIR | --kubeconfig PATH | in a cluster) --edge-url URL (--push-key-file PATH | env EDGE_PUSH_PRIVATE_JWK) [flags]
-  Watches the cluster (or a manifests folder) and pushes a signed routing table to the edge on every change.
-  --edge-url URL            the edge worker (env EDGE_URL)
+export const syncUsage = `edge-ingress sync (--manifests DIR | --kubeconfig PATH | in a cluster) WHERE [flags]
+  WHERE: --edge-url URL (--push-key-file PATH | env EDGE_PUSH_PRIVATE_JWK)    push to the edge worker (default)
+     or: --publish kv --cloudflare-account-id ID --kv-namespace-id ID (+ API token)    write Workers KV via the API
+  Watches the cluster (or a manifests folder) and publishes the routing table on every change.
+  --edge-url URL            the edge worker (env EDGE_URL); not needed with --publish kv
   --edge-hostname NAME      written into the status of served Ingresses (env EDGE_HOSTNAME)
-  --push-key-file PATH      the private ES256 JWK from "edge-ingress keygen" (env EDGE_PUSH_KEY_FILE)
+  --push-key-file PATH      the private ES256 JWK from "edge-ingress keygen" (env EDGE_PUSH_KEY_FILE); not with --publish kv
   --lease-namespace NS      namespace of the leader Lease (env POD_NAMESPACE; default edge-ingress)
   --lease-name NAME         default ${defaultLeaderElection.name}
   --identity NAME           this replica in the Lease and in Events (env POD_NAME; default the host name)
@@ -19,11 +22,16 @@ export const syncUsage = `edge-ingress sync (--manifests DIR | --kubeconfig PATH
   --log-level LEVEL         debug, info, warn or error (env EDGE_LOG_LEVEL; default info)
   --no-health-checks        serve every target without active checks (the edge still fails over on its own)
 ${healthUsage}
-  plus the compile flags: --ingress-class, --node-domain, --allow-internal-ip`;
+  plus the compile flags: --ingress-class, --node-domain, --allow-internal-ip
+${cloudflareUsage}
+  Secrets are read only with --upload-certificates (type kubernetes.io/tls, those the served Ingresses name);
+  grant that with deploy/components/tls-secrets: the default ClusterRole has no access to Secrets.
+  More in docs/cloudflare-api.md.`;
 
 const syncFlagSpec = {
   ...compileFlagSpec,
   ...healthFlagSpec,
+  ...cloudflareFlagSpec,
   "no-health-checks": { type: "boolean", default: false },
   "edge-url": { type: "string" },
   "edge-hostname": { type: "string" },
@@ -46,6 +54,8 @@ export interface SyncFlagsResult {
   /** As read (not yet checked as a key), so that the caller can check it even when other flags are wrong. */
   readonly privateJwk: unknown;
   readonly kubeconfigPath: string | null;
+  /** As read, even when other flags are wrong: the caller checks API access so that all problems are listed at once. */
+  readonly cloudflare: CloudflareConfig | null;
 }
 
 export interface SyncSettings {
@@ -54,6 +64,7 @@ export interface SyncSettings {
   /** Null: `--no-health-checks`. */
   readonly health: HealthConfig["health"] | null;
   readonly metricsPort: number;
+  readonly cloudflare: CloudflareConfig;
 }
 
 /**
@@ -65,7 +76,7 @@ export function readSyncFlags(args: readonly string[], env: NodeJS.ProcessEnv): 
   try {
     parsed = parseArgs({ args: [...args], options: syncFlagSpec, allowPositionals: true, strict: true });
   } catch (error) {
-    return { settings: null, problems: [(error as Error).message], privateJwk: null, kubeconfigPath: null };
+    return { settings: null, problems: [(error as Error).message], privateJwk: null, kubeconfigPath: null, cloudflare: null };
   }
   const flags = parsed.values;
   const problems: string[] = [];
@@ -81,14 +92,17 @@ export function readSyncFlags(args: readonly string[], env: NodeJS.ProcessEnv): 
   else if (env.KUBERNETES_SERVICE_HOST !== undefined) agentSource = { kind: "kube", connection: { kind: "in-cluster" } };
   else problems.push("give --manifests DIR or --kubeconfig PATH, or run inside a cluster");
 
-  const edgeUrl = flags["edge-url"] ?? env.EDGE_URL;
-  if (edgeUrl === undefined) problems.push("give --edge-url URL (or EDGE_URL): the edge worker to push tables to");
-  else if (!URL.canParse(edgeUrl) || !["http:", "https:"].includes(new URL(edgeUrl).protocol)) problems.push(`--edge-url "${edgeUrl}" is not an http(s) URL`);
+  const cloudflare = readCloudflareFlags(flags, env, problems, { nodeDomain: compile.nodeDomain });
+  // With --publish kv the agent writes KV itself: no edge URL, no push key (any in the environment are unused).
+  const pushToEdge = cloudflare.publish === "edge";
+  const edgeUrl = pushToEdge ? flags["edge-url"] ?? env.EDGE_URL : undefined;
+  if (pushToEdge && edgeUrl === undefined) problems.push("give --edge-url URL (or EDGE_URL): the edge worker to push tables to (or --publish kv)");
+  else if (edgeUrl !== undefined && (!URL.canParse(edgeUrl) || !["http:", "https:"].includes(new URL(edgeUrl).protocol))) problems.push(`--edge-url "${edgeUrl}" is not an http(s) URL`);
 
   const edgeHostname = (flags["edge-hostname"] ?? env.EDGE_HOSTNAME)?.replace(/\.$/, "").toLowerCase();
   if (edgeHostname !== undefined && !DNS_NAME.test(edgeHostname)) problems.push(`--edge-hostname "${edgeHostname}" is not a DNS name`);
 
-  const privateJwk = readPushKey(flags["push-key-file"] ?? env.EDGE_PUSH_KEY_FILE, env.EDGE_PUSH_PRIVATE_JWK, problems);
+  const privateJwk = pushToEdge ? readPushKey(flags["push-key-file"] ?? env.EDGE_PUSH_KEY_FILE, env.EDGE_PUSH_PRIVATE_JWK, problems) : null;
 
   const identity = flags.identity ?? env.POD_NAME ?? hostname();
   if (!DNS_NAME.test(identity)) problems.push(`--identity "${identity}" must be a DNS name (a Pod name)`);
@@ -106,21 +120,22 @@ export function readSyncFlags(args: readonly string[], env: NodeJS.ProcessEnv): 
   const { health, metricsPort } = readHealthFlags(flags, env, problems);
 
   const kubeconfigPath = source?.kind === "kubeconfig" ? source.path : null;
-  if (problems.length > 0 || agentSource === null || edgeUrl === undefined) return { settings: null, problems, privateJwk, kubeconfigPath };
+  if (problems.length > 0 || agentSource === null) return { settings: null, problems, privateJwk, kubeconfigPath, cloudflare };
   return {
     problems,
     privateJwk,
     kubeconfigPath,
+    cloudflare,
     settings: {
       logLevel: logLevel as LogLevel,
       health: flags["no-health-checks"] === true ? null : health,
       metricsPort,
+      cloudflare,
       config: {
         source: agentSource,
         compile,
-        edgeUrl,
+        ...(edgeUrl === undefined ? {} : { edgeUrl, privateJwk }),
         ...(edgeHostname === undefined ? {} : { edgeHostname }),
-        privateJwk,
         leaderElection: {
           ...defaultLeaderElection,
           // A manifests folder has no API server to hold a Lease: a single agent.

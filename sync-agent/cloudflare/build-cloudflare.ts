@@ -51,8 +51,11 @@ export function buildCloudflare(config: CloudflareConfig, options: BuildCloudfla
 
 /**
  * Start-up checks against the API, so that a wrong token, id or domain stops the agent with every problem
- * listed instead of failing on the first write: the zone is readable and holds the node domain; the KV
- * namespace is readable. Returns the problems (empty: all good).
+ * listed instead of failing on the first write: the zone is readable and holds the node domain; its DNS
+ * records (node records, and the certificates' ownership records) and custom certificates can be listed when
+ * they are used; the KV namespace is readable. A token lacking a permission is caught here; one that may read
+ * but not edit, or a plan without custom certificates, only shows on the first write. Returns the problems
+ * (empty: all good).
  */
 export async function checkCloudflareAccess(config: CloudflareConfig, parts: CloudflareParts): Promise<string[]> {
   const client = parts.client;
@@ -65,6 +68,18 @@ export async function checkCloudflareAccess(config: CloudflareConfig, parts: Clo
       const domain = config.dns?.nodeDomain;
       if (domain !== undefined && domain !== zone.name && !domain.endsWith(`.${zone.name}`)) {
         problems.push(`--node-domain ${domain} is not in the zone ${zone.name} (--cloudflare-zone-id ${zoneId})`);
+      }
+      const can = async (what: string, permission: string, call: () => Promise<unknown>): Promise<void> => {
+        try {
+          await retryRateLimited(what, call);
+        } catch (error) {
+          problems.push(`--cloudflare-zone-id ${zoneId}: ${toCloudflareApiError(error, what).message} (the token needs ${permission})`);
+        }
+      };
+      // Both features keep ownership records in the zone's DNS.
+      await can(`list DNS records of ${zone.name}`, "Zone DNS Edit", () => client.dns.records.list({ zone_id: zoneId, per_page: 5 }));
+      if (config.certificates !== null) {
+        await can(`list custom certificates of ${zone.name}`, "Zone SSL and Certificates Edit", () => client.customCertificates.list({ zone_id: zoneId, per_page: 5 }));
       }
     } catch (error) {
       problems.push(`--cloudflare-zone-id ${zoneId}: ${toCloudflareApiError(error, "cannot read the zone").message}`);

@@ -33,8 +33,8 @@ export interface KvPublisherOptions {
 
 /** A publish refused with 429 whose Retry-After was longer than the publisher would wait: the loop should wait that long. */
 export class RateLimitedPublishError extends PublishError {
-  constructor(message: string, readonly retryAfterMs: number | undefined) {
-    super("failed", message, 429);
+  constructor(message: string, retryAfterMs: number | undefined) {
+    super("failed", message, 429, retryAfterMs);
   }
 }
 

@@ -13,6 +13,8 @@ export interface SupervisedInformerOptions {
   /** Called each time the informer is restarted after a failure (for metrics). */
   readonly onRestart?: () => void;
   readonly random?: () => number;
+  /** Asked of the watch (the list function must ask the same): e.g. `type=kubernetes.io/tls`. */
+  readonly fieldSelector?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export class SupervisedInformer<T extends KubernetesObject> {
       });
       return result;
     };
-    this.informer = new ListWatch(path, new BookmarkWatch(config, options.watchTimeoutSeconds), listAndNote, false);
+    this.informer = new ListWatch(path, new BookmarkWatch(config, options.watchTimeoutSeconds), listAndNote, false, undefined, options.fieldSelector);
     const changed = (): void => {
       this.failures = 0;
       this.noteSignOfLife();

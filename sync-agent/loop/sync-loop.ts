@@ -200,7 +200,9 @@ export class SyncLoop {
       await publisher.publish(table, serializeTable(table));
     } catch (error) {
       const code = error instanceof PublishError ? error.code : "failed";
-      const delay = backoffDelay(this.retryPolicy(), this.failures, this.options.random);
+      // A destination that says how long to wait (KV's 429 Retry-After) is not asked again sooner.
+      const retryAfterMs = error instanceof PublishError ? error.retryAfterMs ?? 0 : 0;
+      const delay = Math.max(backoffDelay(this.retryPolicy(), this.failures, this.options.random), retryAfterMs);
       this.failures += 1;
       metrics?.pushes.inc({ result: "error", code });
       logger.log("warn", "table-push-failed", { version, generation, code, error, attempt: this.failures, retryInMs: delay, destination: publisher.destination });

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
 import { LineCounter, parseAllDocuments } from "yaml";
 import type { ClusterState } from "../../core/compile/cluster-objects.ts";
+import type { SecretObject } from "../tls/select-tls-secrets.ts";
 
 export class ManifestError extends Error {
   readonly code = "MANIFEST_INVALID";
@@ -25,8 +26,20 @@ interface KubeObject {
  * file is an error naming it (and the line), and nothing half-read is returned.
  */
 export async function loadManifests(dir: string): Promise<ClusterState> {
+  return (await loadManifestFolder(dir)).cluster;
+}
+
+export interface ManifestFolder {
+  readonly cluster: ClusterState;
+  /** Only with `secrets: true` (the agent's `--upload-certificates`); otherwise Secrets are not even looked at. */
+  readonly secrets: readonly SecretObject[];
+}
+
+/** {@link loadManifests}, and with `secrets: true` the folder's Secrets too, their `data` and `stringData` checked to be maps of strings. */
+export async function loadManifestFolder(dir: string, options: { readonly secrets?: boolean } = {}): Promise<ManifestFolder> {
   const files = await listManifestFiles(dir);
   const state = { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], nodes: [] } as Record<keyof ClusterState, unknown[]>;
+  const secrets: SecretObject[] = [];
   for (const file of files) {
     const shown = relative(process.cwd(), file) || file;
     let text: string;
@@ -35,9 +48,15 @@ export async function loadManifests(dir: string): Promise<ClusterState> {
     } catch (error) {
       throw new ManifestError(shown, null, `cannot read: ${(error as Error).message}`);
     }
-    for (const object of parseObjects(shown, text, extname(file) === ".json")) sortInto(state, object);
+    for (const { object, line } of parseObjects(shown, text, extname(file) === ".json")) {
+      if (object.kind === "Secret") {
+        if (options.secrets === true) secrets.push(checkSecret(shown, line, object));
+      } else {
+        sortInto(state, object);
+      }
+    }
   }
-  return state as unknown as ClusterState;
+  return { cluster: state as unknown as ClusterState, secrets };
 }
 
 export async function listManifestFiles(dir: string): Promise<string[]> {
@@ -53,17 +72,22 @@ export async function listManifestFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-function parseObjects(file: string, text: string, json: boolean): KubeObject[] {
+interface Located {
+  readonly object: KubeObject;
+  readonly line: number | null;
+}
+
+function parseObjects(file: string, text: string, json: boolean): Located[] {
   if (json) {
     try {
-      return expand(file, null, JSON.parse(text) as unknown);
+      return expand(file, null, JSON.parse(text) as unknown).map((object) => ({ object, line: null }));
     } catch (error) {
       if (error instanceof ManifestError) throw error;
       throw new ManifestError(file, null, `invalid JSON: ${(error as Error).message}`);
     }
   }
   const lines = new LineCounter();
-  const objects: KubeObject[] = [];
+  const objects: Located[] = [];
   for (const doc of parseAllDocuments(text, { lineCounter: lines, prettyErrors: false })) {
     const error = doc.errors[0];
     if (error !== undefined) {
@@ -72,7 +96,7 @@ function parseObjects(file: string, text: string, json: boolean): KubeObject[] {
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     const line = doc.contents === null ? null : lines.linePos(doc.contents.range[0]).line;
-    objects.push(...expand(file, line, value));
+    objects.push(...expand(file, line, value).map((object) => ({ object, line })));
   }
   return objects;
 }
@@ -101,4 +125,15 @@ const KINDS: Readonly<Record<string, keyof ClusterState>> = {
 function sortInto(state: Record<keyof ClusterState, unknown[]>, object: KubeObject): void {
   const kind = KINDS[object.kind as string];
   if (kind !== undefined) state[kind].push(object);
+}
+
+function checkSecret(file: string, line: number | null, object: KubeObject): SecretObject {
+  for (const field of ["data", "stringData"] as const) {
+    const value = object[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "object" || Array.isArray(value) || Object.values(value).some((entry) => typeof entry !== "string")) {
+      throw new ManifestError(file, line, `Secret ${field} must map keys to strings`);
+    }
+  }
+  return object as SecretObject;
 }

@@ -2,20 +2,25 @@ import { type FSWatcher, watch } from "node:fs";
 import type { ClusterState } from "../../core/compile/cluster-objects.ts";
 import type { ClusterSource } from "../loop/cluster-source.ts";
 import type { Logger } from "../observe/logger.ts";
-import { loadManifests } from "./load-manifests.ts";
+import type { SecretStore } from "../tls/secret-store.ts";
+import type { SecretObject } from "../tls/select-tls-secrets.ts";
+import { loadManifestFolder } from "./load-manifests.ts";
 
 export interface ManifestClusterSourceOptions {
   readonly logger: Logger;
   /** Editors write a file in several steps; wait this long after the last change before reading. */
   readonly debounceMs?: number;
+  /** Read the folder's Secrets too (`--upload-certificates`): then this source is also the agent's {@link SecretStore}. */
+  readonly readSecrets?: boolean;
 }
 
 /**
  * The cluster as a folder of manifests, for local use and demos. The folder is watched; an edit acts like a
  * cluster event. A folder that does not load (a broken file) keeps the last good snapshot and says why.
  */
-export class ManifestClusterSource implements ClusterSource {
+export class ManifestClusterSource implements ClusterSource, SecretStore {
   private current: ClusterState | null = null;
+  private currentSecrets: readonly SecretObject[] = [];
   private error: string | null = null;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -45,6 +50,11 @@ export class ManifestClusterSource implements ClusterSource {
     return this.current ?? { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], nodes: [] };
   }
 
+  /** The folder's Secrets as of the last good load; always empty unless `readSecrets`. */
+  secrets(): readonly SecretObject[] {
+    return this.currentSecrets;
+  }
+
   onChange(listener: () => void): void {
     this.listeners.push(listener);
   }
@@ -67,7 +77,9 @@ export class ManifestClusterSource implements ClusterSource {
 
   private async reload(): Promise<void> {
     try {
-      this.current = await loadManifests(this.dir);
+      const folder = await loadManifestFolder(this.dir, { secrets: this.options.readSecrets === true });
+      this.current = folder.cluster;
+      this.currentSecrets = folder.secrets;
       if (this.error !== null) this.options.logger.log("info", "manifests-valid-again", { dir: this.dir });
       this.error = null;
       this.listeners.forEach((listener) => listener());

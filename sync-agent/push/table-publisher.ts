@@ -14,7 +14,13 @@ export type PublishErrorCode =
   | "failed";
 
 export class PublishError extends Error {
-  constructor(readonly code: PublishErrorCode, message: string, readonly status?: number) {
+  constructor(
+    readonly code: PublishErrorCode,
+    message: string,
+    readonly status?: number,
+    /** The destination asked us to wait this long before trying again (Retry-After): the loop waits at least that. */
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = "PublishError";
   }

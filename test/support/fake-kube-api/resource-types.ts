@@ -9,6 +9,8 @@ export interface ResourceType {
   readonly namespaced: boolean;
   /** Subresources that accept get/update/patch (only `status` here). */
   readonly subresources: readonly string[];
+  /** Fields besides metadata.name and metadata.namespace that a field selector may name (Secrets: `type`). */
+  readonly fieldLabels?: readonly string[];
 }
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
@@ -17,6 +19,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, subresources: ["status"] },
   { group: "discovery.k8s.io", version: "v1", resource: "endpointslices", kind: "EndpointSlice", namespaced: true, subresources: [] },
   { group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, subresources: ["status"] },
+  { group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, subresources: [], fieldLabels: ["type"] },
   { group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, subresources: [] },
   { group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, subresources: [] },
 ];

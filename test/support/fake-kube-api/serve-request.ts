@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { applyPatch, PatchError, patchTypeOf } from "./apply-patch.ts";
+import { parseFieldSelector } from "./field-selector.ts";
 import { type KubeObject, type ObjectStore, StoreError } from "./object-store.ts";
 import type { ApiRequest } from "./request-log.ts";
 import type { RequestPath } from "./request-path.ts";
@@ -24,13 +25,15 @@ export async function serveRequest(
   const { type, namespace, name, subresource } = path;
   try {
     switch (call.verb) {
-      case "list":
+      case "list": {
+        const selected = parseFieldSelector(type, url.searchParams.get("fieldSelector")) ?? (() => true);
         return sendJson(response, 200, {
           kind: `${type.kind}List`,
           apiVersion: apiVersionOf(type),
           metadata: { resourceVersion: String(store.currentVersion()) },
-          items: store.list(type, namespace),
+          items: store.list(type, namespace).filter(selected),
         });
+      }
       case "watch":
         return openWatch(response, url, path, store, watch, call);
       case "get":
@@ -73,6 +76,9 @@ export async function serveRequest(
 }
 
 function openWatch(response: ServerResponse, url: URL, path: RequestPath, store: ObjectStore, watch: WatchOptions, call: ApiRequest): void {
+  // Filtering on the object as it is now is enough for the fields served here (a Secret's type is immutable);
+  // kube-apiserver also turns an object leaving the selection into DELETED and one entering it into ADDED.
+  const selected = parseFieldSelector(path.type, url.searchParams.get("fieldSelector")) ?? (() => true);
   const raw = url.searchParams.get("resourceVersion") ?? "";
   const bookmarks = url.searchParams.get("allowWatchBookmarks") === "true";
   let unsubscribe = (): void => {};
@@ -87,18 +93,19 @@ function openWatch(response: ServerResponse, url: URL, path: RequestPath, store:
   const from = raw === "" || raw === "0" ? null : Number(raw);
   if (from === null) {
     // No resourceVersion: the current state as synthetic ADDED events, then changes.
-    for (const object of store.list(path.type, path.namespace)) stream.send("ADDED", object);
+    for (const object of store.list(path.type, path.namespace).filter(selected)) stream.send("ADDED", object);
   } else {
     const events = store.eventsSince(path.type, path.namespace, Number.isFinite(from) ? from : 0);
     if (events === "expired") {
       stream.expire(`too old resource version: ${raw} (${store.currentVersion()})`);
       return;
     }
-    for (const event of events) stream.send(event.eventType, event.object);
+    for (const event of events) if (selected(event.object)) stream.send(event.eventType, event.object);
   }
   unsubscribe = store.subscribe((event) => {
     if (event.type !== path.type) return;
     if (path.namespace !== null && event.object.metadata.namespace !== path.namespace) return;
+    if (!selected(event.object)) return;
     stream.send(event.eventType, event.object);
   });
   const timeout = Number(url.searchParams.get("timeoutSeconds") ?? "");

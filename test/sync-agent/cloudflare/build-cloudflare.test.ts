@@ -59,6 +59,16 @@ describe("building the Cloudflare side of sync", () => {
     ]);
   });
 
+  test("the start-up check names the permission a token lacks, for DNS and for certificates", async () => {
+    await api.stop();
+    api = new FakeCloudflareApi({ permissions: ["kv"] });
+    await api.start();
+    expect(await checkCloudflareAccess(config(), buildCloudflare(config()))).toEqual([
+      expect.stringMatching(/list DNS records of example\.com: .*\(10000\) \(the token needs Zone DNS Edit\)$/),
+      expect.stringMatching(/list custom certificates of example\.com: .*\(10000\) \(the token needs Zone SSL and Certificates Edit\)$/),
+    ]);
+  });
+
   test("the after-compile hook keeps node records in line and leaves certificates alone until Secrets are known", async () => {
     const parts = buildCloudflare(config());
     const hook = new CloudflareReconcileHook(parts, { requestRerun: () => {} });

@@ -22,6 +22,9 @@ interface Manifest {
   [key: string]: unknown;
 }
 
+/** The optional component that lets the agent read TLS Secrets (--upload-certificates). */
+const TLS_SECRETS_COMPONENT = "components/tls-secrets";
+
 async function loadDeploy(): Promise<{ file: string; object: Manifest }[]> {
   const files = (await readdir("deploy", { recursive: true })).filter((f) => f.endsWith(".yaml")).sort();
   const out: { file: string; object: Manifest }[] = [];
@@ -64,22 +67,56 @@ async function recordAgentCalls(): Promise<ApiRequest[]> {
   }
 }
 
+/** The same agent reading TLS Secrets (what `--upload-certificates` asks of it): every request it made. */
+async function recordSecretReadingCalls(): Promise<ApiRequest[]> {
+  const api = new FakeKubeApi();
+  await api.start();
+  const edge = new EdgeReceiver();
+  await edge.start();
+  try {
+    seedShop(api);
+    api.apply(kubeIngress("shop/secure", [{ host: "secure.test", service: "web", port: 80 }], { tls: ["secure.test"] }));
+    api.apply({ apiVersion: "v1", kind: "Secret", metadata: { namespace: "shop", name: "tls" }, type: "kubernetes.io/tls", data: { "tls.crt": "", "tls.key": "" } });
+    let handed = 0;
+    const agent = await startTestAgent(api, edge, { deps: { onTlsSecrets: () => { handed += 1; } } });
+    await waitFor("Secrets handed over", () => handed > 0 && api.requests.some((r) => r.resource === "secrets" && r.verb === "watch"));
+    await agent.agent.stop();
+    return api.requests;
+  } finally {
+    await edge.stop();
+    await api.stop();
+  }
+}
+
 describe("deploy/", () => {
   let manifests: { file: string; object: Manifest }[];
   let calls: ApiRequest[];
+  let secretCalls: ApiRequest[];
   beforeAll(async () => {
     manifests = await loadDeploy();
-    calls = await recordAgentCalls();
+    [calls, secretCalls] = await Promise.all([recordAgentCalls(), recordSecretReadingCalls()]);
   });
   afterAll(() => {});
 
   const byKind = (kind: string) => manifests.filter((m) => m.object.kind === kind).map((m) => m.object);
+  /** Files a kustomization (or component) in `dir` lists as resources, as paths under deploy/. */
+  const listed = (dir: string): string[] => {
+    const kustomization = manifests.find((m) => m.file === join(dir, "kustomization.yaml"))?.object as { resources?: string[] } | undefined;
+    return (kustomization?.resources ?? []).map((resource) => join(dir, resource));
+  };
+  /** The ClusterRoles and Roles of the files given. */
+  const rolesIn = (files: readonly string[]): Manifest[] =>
+    manifests.filter((m) => files.includes(m.file) && (m.object.kind === "ClusterRole" || m.object.kind === "Role")).map((m) => m.object);
+  const defaultRoles = (): Manifest[] => rolesIn(listed("."));
+  const withTlsSecrets = (): Manifest[] => [...defaultRoles(), ...rolesIn(listed(TLS_SECRETS_COMPONENT))];
 
-  test("parses, and the kustomization lists files that exist", async () => {
-    const [kustomization] = byKind("Kustomization") as unknown as { resources: string[] }[];
-    for (const resource of kustomization?.resources ?? []) {
-      expect(manifests.some((m) => m.file === resource), resource).toBe(true);
+  test("parses, and the kustomization and the tls-secrets component list files that exist", async () => {
+    for (const dir of [".", TLS_SECRETS_COMPONENT]) {
+      const files = listed(dir);
+      expect(files.length, dir).toBeGreaterThan(0);
+      for (const file of files) expect(manifests.some((m) => m.file === file), file).toBe(true);
     }
+    expect(manifests.find((m) => m.file === join(TLS_SECRETS_COMPONENT, "kustomization.yaml"))?.object.kind).toBe("Component");
     for (const kind of ["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "IngressClass", "Ingress"]) {
       expect(byKind(kind).length, kind).toBeGreaterThan(0);
     }
@@ -102,37 +139,61 @@ describe("deploy/", () => {
     expect(subjects.every((s) => s.name === pod.serviceAccountName)).toBe(true);
   });
 
-  test("the roles allow every API call the agent made in the tests", () => {
-    const denied = calls.filter((call) => !allowedBy(call)).map(describeRequest);
-    expect([...new Set(denied)]).toEqual([]);
+  test("the default roles allow every API call the agent made in the tests", () => {
+    expect(denied(defaultRoles(), calls)).toEqual([]);
   });
 
   test("and nothing more: every verb on every resource granted was used", () => {
-    const unused: string[] = [];
-    for (const { rule, namespace } of grants()) {
-      for (const group of rule.apiGroups ?? []) {
-        for (const resource of rule.resources ?? []) {
-          for (const verb of rule.verbs ?? []) {
-            const used = calls.some((call) => ruleCovers(rule, namespace, call) && call.group === group && resourceOf(call) === resource && call.verb === verb);
-            if (!used) unused.push(`${verb} ${group || "core"}/${resource}`);
-          }
+    expect(unused(defaultRoles(), calls)).toEqual([]);
+  });
+
+  test("the default roles grant nothing on Secrets, and the default agent asked for none", () => {
+    expect(denied(defaultRoles(), secretCalls).filter((call) => call.includes("core/secrets")).length).toBeGreaterThan(0);
+    expect(calls.filter((call) => call.resource === "secrets")).toEqual([]);
+  });
+
+  test("reading TLS Secrets, the agent is allowed every call by the default roles plus the tls-secrets component", () => {
+    expect(denied(withTlsSecrets(), secretCalls)).toEqual([]);
+  });
+
+  test("and the component grants nothing the agent did not use", () => {
+    expect(unused(rolesIn(listed(TLS_SECRETS_COMPONENT)), secretCalls)).toEqual([]);
+  });
+
+  test("the agent asks only for Secrets of type kubernetes.io/tls, across namespaces", () => {
+    const secrets = secretCalls.filter((call) => call.resource === "secrets");
+    expect([...new Set(secrets.map((call) => `${call.verb} ${call.namespace ?? "*"} ${call.query.fieldSelector ?? ""}`))].sort()).toEqual([
+      "list * type=kubernetes.io/tls",
+      "watch * type=kubernetes.io/tls",
+    ]);
+  });
+});
+
+function grants(roles: readonly Manifest[]): { rule: PolicyRule; namespace: string | null }[] {
+  return roles.flatMap((role) => (role.rules ?? []).map((rule) => ({ rule, namespace: role.kind === "Role" ? role.metadata.namespace ?? "edge-ingress" : null })));
+}
+
+/** Each distinct call no rule of `roles` allows. */
+function denied(roles: readonly Manifest[], made: readonly ApiRequest[]): string[] {
+  const all = grants(roles);
+  return [...new Set(made.filter((call) => !all.some(({ rule, namespace }) => ruleCovers(rule, namespace, call))).map(describeRequest))];
+}
+
+/** Each verb on each resource `roles` grant that no call in `made` used. */
+function unused(roles: readonly Manifest[], made: readonly ApiRequest[]): string[] {
+  const out: string[] = [];
+  for (const { rule, namespace } of grants(roles)) {
+    for (const group of rule.apiGroups ?? []) {
+      for (const resource of rule.resources ?? []) {
+        for (const verb of rule.verbs ?? []) {
+          const used = made.some((call) => ruleCovers(rule, namespace, call) && call.group === group && resourceOf(call) === resource && call.verb === verb);
+          if (!used) out.push(`${verb} ${group || "core"}/${resource}`);
         }
       }
     }
-    expect(unused).toEqual([]);
-  });
-
-  function grants(): { rule: PolicyRule; namespace: string | null }[] {
-    return [
-      ...byKind("ClusterRole").flatMap((role) => (role.rules ?? []).map((rule) => ({ rule, namespace: null }))),
-      ...byKind("Role").flatMap((role) => (role.rules ?? []).map((rule) => ({ rule, namespace: role.metadata.namespace ?? "edge-ingress" }))),
-    ];
   }
-
-  function allowedBy(call: ApiRequest): boolean {
-    return grants().some(({ rule, namespace }) => ruleCovers(rule, namespace, call));
-  }
-});
+  return out;
+}
 
 function resourceOf(call: ApiRequest): string {
   return call.subresource === null ? call.resource : `${call.resource}/${call.subresource}`;

@@ -122,6 +122,15 @@ describe("the sync loop", () => {
     expect(publisher.published[0]?.table.hosts.map((h) => h.host)).toContain("late.test");
   });
 
+  test("a failed push that names a Retry-After is not retried sooner than that, whatever the backoff says", async () => {
+    const { source, publisher } = startLoop();
+    publisher.failNext(1, 400);
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("the retry succeeding", () => publisher.published.length === 1, 2000);
+    const [first = 0, second = 0] = publisher.attemptedAt;
+    expect(second - first).toBeGreaterThanOrEqual(390);
+  });
+
   test("only the leader publishes; a replica that becomes leader publishes its table even if unchanged", async () => {
     let leader = false;
     const listeners: ((leader: boolean) => void)[] = [];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadManifests, ManifestError } from "../../../sync-agent/manifests/load-manifests.ts";
+import { loadManifestFolder, loadManifests, ManifestError } from "../../../sync-agent/manifests/load-manifests.ts";
 import { makeTempDir } from "../../support/temp-dir.ts";
 
 let cleanup: (() => Promise<void>) | null = null;
@@ -46,5 +46,26 @@ describe("loadManifests", () => {
   });
   it("fails with a typed error for a missing folder", async () => {
     await expect(loadManifests("/nonexistent/edge-ingress")).rejects.toBeInstanceOf(ManifestError);
+  });
+});
+
+describe("loadManifestFolder: Secrets, for --upload-certificates only", () => {
+  const secretYaml = "kind: Secret\nmetadata: { name: tls, namespace: shop }\ntype: kubernetes.io/tls\ndata: { tls.crt: Q0VSVA== }\nstringData: { tls.key: KEY }\n";
+
+  it("leaves Secrets out unless asked for them", async () => {
+    const dir = await folder({ "s.yaml": secretYaml });
+    expect((await loadManifestFolder(dir)).secrets).toEqual([]);
+  });
+
+  it("collects Secrets with data and stringData as written, apart from the cluster snapshot", async () => {
+    const dir = await folder({ "s.yaml": `${secretYaml}---\nkind: Node\nmetadata: { name: n1 }\n` });
+    const { cluster, secrets } = await loadManifestFolder(dir, { secrets: true });
+    expect(cluster.nodes).toHaveLength(1);
+    expect(secrets).toEqual([expect.objectContaining({ type: "kubernetes.io/tls", data: { "tls.crt": "Q0VSVA==" }, stringData: { "tls.key": "KEY" } })]);
+  });
+
+  it("refuses a Secret whose data is not a map of strings, naming the file and line", async () => {
+    const dir = await folder({ "s.yaml": "kind: Node\nmetadata: { name: n1 }\n---\nkind: Secret\nmetadata: { name: tls }\ndata: { tls.crt: [1, 2] }\n" });
+    await expect(loadManifestFolder(dir, { secrets: true })).rejects.toThrow(/s\.yaml:4: Secret data must map keys to strings/);
   });
 });

@@ -6,17 +6,23 @@ export class RecordingPublisher implements TablePublisher {
   readonly destination = "memory";
   readonly published: { table: RoutingTable; body: string; at: number }[] = [];
   attempts = 0;
+  /** `performance.now()` of every call, failed or not. */
+  readonly attemptedAt: number[] = [];
   private failures = 0;
+  private retryAfterMs: number | undefined;
 
-  failNext(times: number): void {
+  /** The next `times` calls fail; with `retryAfterMs`, as a destination that says when to come back. */
+  failNext(times: number, retryAfterMs?: number): void {
     this.failures += times;
+    this.retryAfterMs = retryAfterMs;
   }
 
   async publish(table: RoutingTable, body: string): Promise<void> {
     this.attempts += 1;
+    this.attemptedAt.push(performance.now());
     if (this.failures > 0) {
       this.failures -= 1;
-      throw new PublishError("failed", "injected failure", 503);
+      throw new PublishError("failed", "injected failure", this.retryAfterMs === undefined ? 503 : 429, this.retryAfterMs);
     }
     this.published.push({ table, body, at: performance.now() });
   }

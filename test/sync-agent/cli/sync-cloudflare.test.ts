@@ -1,0 +1,201 @@
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { compileTable } from "../../../core/compile/compile-table.ts";
+import { hashTableContent, serializeTable } from "../../../core/table/hash-table.ts";
+import type { RoutingTable } from "../../../core/table/schema.ts";
+import { runSync } from "../../../sync-agent/cli/sync-command.ts";
+import { loadManifests } from "../../../sync-agent/manifests/load-manifests.ts";
+import { FakeCloudflareApi } from "../../support/fake-cloudflare-api/index.ts";
+import { FakeKubeApi, writeKubeconfig } from "../../support/fake-kube-api/index.ts";
+import { makeTempDir } from "../../support/temp-dir.ts";
+import { kubeEdgeClass, kubeIngress, kubeNamedSlice, kubeNode, kubeService } from "../support/kube-objects.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+const fixture = (name: string): string => readFileSync(join("test/sync-agent/cloudflare/fixtures", name), "utf8");
+const b64 = (text: string): string => Buffer.from(text).toString("base64");
+const fingerprint = (pem: string): string => new X509Certificate(pem).fingerprint256;
+
+/** One `sync` run in the background; `stop` ends it the way SIGTERM would and returns its exit code. */
+function startSync(args: string[], env: NodeJS.ProcessEnv) {
+  const err: string[] = [];
+  const abort = new AbortController();
+  const io = { stdout: () => {}, stderr: (text: string) => err.push(text), env };
+  const running = runSync([...args, "--debounce-ms", "20", "--metrics-port", "0", "--no-health-checks"], io, { signal: abort.signal });
+  return {
+    err,
+    running,
+    async stop(): Promise<number> {
+      abort.abort();
+      return running;
+    },
+  };
+}
+
+describe("edge-ingress sync with the Cloudflare API", () => {
+  let api: FakeCloudflareApi;
+  let dir: string;
+  let removeDir: () => Promise<void>;
+  let env: NodeJS.ProcessEnv;
+  const kvFlags = (): string[] => ["--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", api.namespaceId];
+  const zoneFlags = (): string[] => ["--cloudflare-zone-id", api.zoneId, "--owner-id", "cluster-a"];
+
+  beforeEach(async () => {
+    api = new FakeCloudflareApi();
+    await api.start();
+    env = { CLOUDFLARE_API_TOKEN: api.token };
+    ({ dir, remove: removeDir } = await makeTempDir({
+      "cluster.yaml": await readFile("examples/demo/cluster.yaml", "utf8"),
+      "shop.yaml": await readFile("examples/demo/shop.yaml", "utf8"),
+    }));
+  });
+
+  afterEach(async () => {
+    await api.stop();
+    await removeDir();
+  });
+
+  test("--publish kv writes the compiled table's exact bytes to Workers KV, with no edge URL and no push key", async () => {
+    const sync = startSync(["--manifests", dir, ...kvFlags()], env);
+    const entry = await waitFor("the table in KV", () => api.kv.peek("routing-table"));
+    expect(await sync.stop()).toBe(0);
+
+    const text = entry.value.toString("utf8");
+    const table = JSON.parse(text) as RoutingTable;
+    const { version, generation, ...content } = table;
+    const expected = compileTable(await loadManifests(dir), { ingressClass: "edge", allowInternalIp: false }).content;
+    expect(content).toEqual(expected);
+    expect(version).toBe(await hashTableContent(expected));
+    expect(text).toBe(serializeTable(table));
+    expect(entry.metadata).toEqual({ version, generation });
+    expect(sync.err.join("")).toContain(`"destination":"workers-kv:${api.accountId}/${api.namespaceId}/routing-table"`);
+  });
+
+  test("--manage-dns keeps one grey-clouded record per Node under --node-domain, and deletes the record of a Node that is gone", async () => {
+    const sync = startSync(["--manifests", dir, ...kvFlags(), "--manage-dns", "--node-domain", "nodes.example.com", ...zoneFlags()], env);
+    const addresses = () => api.dns.all().filter((r) => r.type === "A").map((r) => `${r.name}=${r.content}${r.proxied ? " proxied" : ""}`).sort();
+    await waitFor("three node records", () => addresses().length === 3);
+    expect(addresses()).toEqual(["node-a.nodes.example.com=127.0.0.2", "node-b.nodes.example.com=127.0.0.3", "node-c.nodes.example.com=127.0.0.4"]);
+    const table = JSON.parse(api.kv.get("routing-table").value.toString("utf8")) as RoutingTable;
+    expect(table.nodes.map((n) => n.hostname)).toEqual(["node-a.nodes.example.com", "node-b.nodes.example.com", "node-c.nodes.example.com"]);
+
+    const cluster = await readFile(join(dir, "cluster.yaml"), "utf8");
+    await writeFile(join(dir, "cluster.yaml"), cluster.slice(0, cluster.indexOf("apiVersion: v1\nkind: Node\nmetadata:\n  name: node-c")));
+    await waitFor("node-c's record deleted", () => addresses().length === 2, 5000);
+    expect(addresses()).toEqual(["node-a.nodes.example.com=127.0.0.2", "node-b.nodes.example.com=127.0.0.3"]);
+    expect(await sync.stop()).toBe(0);
+  });
+
+  test("--upload-certificates in manifests mode uploads the certificate of a folder Secret that a served Ingress names", async () => {
+    const shop = (await readFile(join(dir, "shop.yaml"), "utf8")).replaceAll("shop.example.test", "shop.example.com");
+    await writeFile(join(dir, "shop.yaml"), shop);
+    await writeFile(join(dir, "secrets.yaml"), [
+      `kind: Secret\napiVersion: v1\nmetadata: { name: shop-tls, namespace: shop }\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64(fixture("shop-v1.crt.pem"))}\n  tls.key: ${b64(fixture("shop-v1.key.pem"))}\n`,
+      // Named by no Ingress: never uploaded.
+      `kind: Secret\napiVersion: v1\nmetadata: { name: api-tls, namespace: shop }\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: |\n${indent(fixture("api.crt.pem"))}\n  tls.key: |\n${indent(fixture("api.key.pem"))}\n`,
+    ].join("---\n"));
+    const sync = startSync(["--manifests", dir, ...kvFlags(), "--upload-certificates", ...zoneFlags()], env);
+    await waitFor("a certificate uploaded", () => api.certificates.all().length > 0);
+    const [certificate] = api.certificates.all();
+    expect(certificate?.hosts).toEqual(["shop.example.com"]);
+    expect(api.certificates.fingerprints.get(certificate?.id ?? "")).toBe(fingerprint(fixture("shop-v1.crt.pem")));
+    expect(await sync.stop()).toBe(0);
+    expect(api.certificates.all()).toHaveLength(1);
+  });
+
+  test("the start-up check lists every problem, flags and API access alike, exits 1 and writes nothing", async () => {
+    const io = { stdout: () => {}, stderr: (text: string) => err.push(text), env };
+    const err: string[] = [];
+    const code = await runSync([
+      "--manifests", dir,
+      "--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", "ffffffffffffffffffffffffffffffff",
+      "--manage-dns", "--node-domain", "nodes.example.org", ...zoneFlags(),
+      "--debounce-ms", "900",
+    ], io);
+    expect(code).toBe(1);
+    const text = err.join("");
+    expect(text).toContain("--debounce-ms");
+    expect(text).toContain(`--node-domain nodes.example.org is not in the zone example.com (--cloudflare-zone-id ${api.zoneId})`);
+    expect(text).toContain("--kv-namespace-id ffffffffffffffffffffffffffffffff: read KV namespace");
+    expect(text).not.toContain("give --edge-url");
+    expect(api.writes()).toEqual([]);
+  });
+
+  test("a token the API refuses is a start-up problem, not a failure on the first write", async () => {
+    const err: string[] = [];
+    const code = await runSync(["--manifests", dir, ...kvFlags()], { stdout: () => {}, stderr: (text) => err.push(text), env: { CLOUDFLARE_API_TOKEN: "not-the-token" } });
+    expect(code).toBe(1);
+    expect(err.join("")).toContain("Invalid access token (9109)");
+  });
+});
+
+describe("edge-ingress sync --kubeconfig --upload-certificates", () => {
+  let kube: FakeKubeApi;
+  let api: FakeCloudflareApi;
+
+  beforeEach(async () => {
+    kube = new FakeKubeApi();
+    api = new FakeCloudflareApi();
+    await Promise.all([kube.start(), api.start()]);
+  });
+
+  afterEach(async () => {
+    await Promise.all([kube.stop(), api.stop()]);
+  });
+
+  const tlsSecret = (name: string, cert: string, key: string, type = "kubernetes.io/tls") => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { namespace: "shop", name },
+    type,
+    data: { "tls.crt": b64(fixture(cert)), "tls.key": b64(fixture(key)) },
+  });
+
+  test("uploads the certificate of a TLS Secret a served Ingress names, rotates it when the Secret changes, and reads only TLS Secrets", async () => {
+    kube.apply(kubeEdgeClass());
+    kube.apply(kubeNode("node-a", "127.0.0.2"));
+    kube.apply(kubeService("shop/web", [{ name: "http", port: 80, nodePort: 30080 }]));
+    kube.apply(kubeNamedSlice("web-1", "shop/web", [{ node: "node-a" }], ["http"]));
+    kube.apply(kubeIngress("shop/web", [{ host: "shop.example.com", service: "web", port: 80 }], { tls: ["shop.example.com"] })); // secretName "tls"
+    kube.apply(tlsSecret("tls", "shop-v1.crt.pem", "shop-v1.key.pem"));
+    kube.apply(tlsSecret("unused-tls", "api.crt.pem", "api.key.pem"));
+    kube.apply({ apiVersion: "v1", kind: "Secret", metadata: { namespace: "shop", name: "database" }, type: "Opaque", data: { password: b64("hunter2") } });
+
+    const sync = startSync([
+      "--kubeconfig", await writeKubeconfig(kube), "--no-leader-election",
+      "--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", api.namespaceId,
+      "--upload-certificates", "--cloudflare-zone-id", api.zoneId, "--owner-id", "cluster-a",
+    ], { CLOUDFLARE_API_TOKEN: api.token });
+    const uploaded = () => api.certificates.all().map((c) => ({ hosts: c.hosts, fingerprint: api.certificates.fingerprints.get(c.id) }));
+    await waitFor("the certificate uploaded", () => uploaded().length > 0);
+    expect(uploaded()).toEqual([{ hosts: ["shop.example.com"], fingerprint: fingerprint(fixture("shop-v1.crt.pem")) }]);
+
+    kube.apply(tlsSecret("tls", "shop-v2.crt.pem", "shop-v2.key.pem"));
+    await waitFor("the certificate rotated", () => uploaded()[0]?.fingerprint === fingerprint(fixture("shop-v2.crt.pem")));
+    expect(uploaded()).toHaveLength(1);
+    expect(api.certificates.all().map((c) => c.hosts)).toEqual([["shop.example.com"]]);
+    expect(await sync.stop()).toBe(0);
+
+    const secretCalls = kube.requests.filter((r) => r.resource === "secrets");
+    expect(new Set(secretCalls.map((r) => r.verb))).toEqual(new Set(["list", "watch"]));
+    expect(secretCalls.every((r) => r.query.fieldSelector === "type=kubernetes.io/tls" && r.namespace === null)).toBe(true);
+  });
+
+  test("without --upload-certificates the agent never asks for a Secret", async () => {
+    kube.apply(kubeEdgeClass());
+    kube.apply(kubeNode("node-a", "127.0.0.2"));
+    const sync = startSync([
+      "--kubeconfig", await writeKubeconfig(kube), "--no-leader-election",
+      "--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", api.namespaceId,
+    ], { CLOUDFLARE_API_TOKEN: api.token });
+    await waitFor("the table in KV", () => api.kv.peek("routing-table"));
+    expect(await sync.stop()).toBe(0);
+    expect(kube.requests.filter((r) => r.resource === "secrets")).toEqual([]);
+  });
+});
+
+function indent(text: string): string {
+  return text.trim().split("\n").map((line) => `    ${line}`).join("\n");
+}
