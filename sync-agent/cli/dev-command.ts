@@ -2,7 +2,9 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { compileTable } from "../../core/compile/compile-table.ts";
-import { loadManifests } from "../manifests/load-manifests.ts";
+import type { CompileOptions } from "../../core/compile/compile-options.ts";
+import { loadManifestFolder, loadManifests } from "../manifests/load-manifests.ts";
+import { selectTlsSecrets } from "../tls/select-tls-secrets.ts";
 import { type LocalStack, startLocalStack } from "../local/local-stack.ts";
 import { createLogger, type LogLevel } from "../observe/logger.ts";
 import type { CommandIo } from "./command-io.ts";
@@ -13,11 +15,12 @@ import { UsageError } from "./usage-error.ts";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DEMO = resolve(ROOT, "examples/demo");
 
-export const devUsage = `edge-ingress dev [--manifests DIR] [--port 8787] [--https-port 8443 | --no-https] [compile flags]
+export const devUsage = `edge-ingress dev [--manifests DIR] [--port 8787] [--https-port 8443 | --no-https] [--tls-secret NS/NAME] [compile flags]
   The whole edge on this machine: the worker under wrangler dev (local KV) on http://127.0.0.1:PORT and
   https://127.0.0.1:HTTPS-PORT (wrangler's local certificate), and the sync agent watching DIR and pushing signed
   tables to it. Without --manifests: the bundled demo (examples/demo) with three demo Nodes on 127.0.0.2-4;
   with it, Node addresses are used as given and no demo Nodes are started (--demo-nodes starts them anyway).
+  --tls-secret NS/NAME: the https edge presents the certificate of that kubernetes.io/tls Secret from DIR.
   Ctrl-C stops everything.`;
 
 const devFlagSpec = {
@@ -26,6 +29,7 @@ const devFlagSpec = {
   "https-port": { type: "string", default: "8443" },
   "no-https": { type: "boolean", default: false },
   "demo-nodes": { type: "boolean", default: false },
+  "tls-secret": { type: "string" },
   "log-level": { type: "string", default: "warn" },
 } as const;
 
@@ -49,6 +53,7 @@ export async function runDev(args: readonly string[], io: CommandIo, signal?: Ab
   if (problems.length > 0 || source?.kind !== "manifests") throw new UsageError(problems);
 
   const manifests = resolve(source.dir);
+  const tls = flags["tls-secret"] === undefined ? undefined : await readLocalCertificate(manifests, flags["tls-secret"], options);
   const logger = createLogger({ level: level as LogLevel, write: io.stderr });
   io.stdout(`Starting the local edge (wrangler dev takes a few seconds)…\n`);
   const stack = await startLocalStack({
@@ -59,6 +64,7 @@ export async function runDev(args: readonly string[], io: CommandIo, signal?: Ab
     demoNodes: bundled || flags["demo-nodes"],
     compile: options,
     logger,
+    ...(tls === undefined ? {} : { tls }),
     onEdgeLine: (line) => {
       if (/error|✘/i.test(line)) io.stderr(`[edge] ${line}\n`);
     },
@@ -69,6 +75,20 @@ export async function runDev(args: readonly string[], io: CommandIo, signal?: Ab
   io.stdout("Stopping…\n");
   await stack.stop();
   return 0;
+}
+
+/** The certificate of a kubernetes.io/tls Secret in the folder that a served Ingress names, for the https edge. */
+async function readLocalCertificate(manifests: string, id: string, options: CompileOptions): Promise<{ certPem: string; keyPem: string }> {
+  const folder = await loadManifestFolder(manifests, { secrets: true });
+  const { served } = compileTable(folder.cluster, options);
+  const selection = selectTlsSecrets(folder.cluster.ingresses, served, folder.secrets);
+  const found = selection.secrets.find((secret) => secret.id === id);
+  if (found !== undefined) return { certPem: found.certPem, keyPem: found.keyPem };
+  const problem = selection.problems.find((p) => p.secret === id);
+  const known = selection.secrets.map((secret) => secret.id);
+  throw new UsageError([
+    `--tls-secret ${id}: ${problem?.reason ?? "no served Ingress names this Secret in spec.tls"}${known.length === 0 ? "" : ` (usable: ${known.join(", ")})`}`,
+  ]);
 }
 
 function readPort(name: string, text: string, problems: string[]): number {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
@@ -29,6 +29,8 @@ export interface LocalStackOptions {
   readonly logger: Logger;
   /** Health-check cadence; the demo defaults take a dead Node out within about 2.5 s. */
   readonly health?: { readonly intervalMs: number; readonly timeoutMs: number; readonly rise: number; readonly fall: number };
+  /** The https edge's certificate (PEM); absent: wrangler's own local certificate. */
+  readonly tls?: { readonly certPem: string; readonly keyPem: string };
   /** Lines from wrangler (errors, warnings). */
   readonly onEdgeLine?: (line: string) => void;
 }
@@ -88,7 +90,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const edges: WranglerDev[] = [];
     const starting = [startWranglerDev({ root: options.root, port: options.httpPort, protocol: "http", vars, stateDir: join(state, "http"), kvDir: kv, ...lineOption(options) })];
     if (options.httpsPort !== null) {
-      starting.push(startWranglerDev({ root: options.root, port: options.httpsPort, protocol: "https", vars, stateDir: join(state, "https"), kvDir: kv, ...lineOption(options) }));
+      const tls = options.tls === undefined ? undefined : await writeCertificate(join(state, "tls"), options.tls);
+      starting.push(startWranglerDev({ root: options.root, port: options.httpsPort, protocol: "https", vars, stateDir: join(state, "https"), kvDir: kv, ...(tls === undefined ? {} : { tls }), ...lineOption(options) }));
     }
     const results = await Promise.allSettled(starting);
     for (const result of results) if (result.status === "fulfilled") edges.push(result.value);
@@ -142,6 +145,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 async function plannedEndpoints(manifests: string, compile: CompileOptions) {
   const cluster = await loadManifests(manifests);
   return listDemoEndpoints(await sealTable(compileTable(cluster, compile).content, 0));
+}
+
+async function writeCertificate(dir: string, pem: { certPem: string; keyPem: string }): Promise<{ keyPath: string; certPath: string }> {
+  await mkdir(dir, { recursive: true });
+  const certPath = join(dir, "tls.crt");
+  const keyPath = join(dir, "tls.key");
+  await writeFile(certPath, pem.certPem);
+  await writeFile(keyPath, pem.keyPem, { mode: 0o600 });
+  return { keyPath, certPath };
 }
 
 function lineOption(options: LocalStackOptions): { onLine?: (line: string) => void } {
