@@ -3,12 +3,14 @@
  * table and, last, one JSON line with its figures, and writes bench/results/<name>.json.
  */
 import type { Benchmark } from "./harness/benchmark.ts";
+import { convergenceBenchmark } from "./convergence/convergence-benchmark.ts";
+import { failoverBenchmark } from "./failover/failover-benchmark.ts";
 import { wasInterrupted } from "./harness/child-processes.ts";
 import { matchBenchmark } from "./match/match-benchmark.ts";
 import { proxyBenchmark } from "./proxy/proxy-benchmark.ts";
 import { stickinessBenchmark } from "./stickiness/stickiness-benchmark.ts";
 
-const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark, stickinessBenchmark];
+const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark, convergenceBenchmark, failoverBenchmark, stickinessBenchmark];
 
 const [name, ...rest] = process.argv.slice(2);
 

@@ -44,21 +44,36 @@ export function startManagedProcess(
     });
   });
   const managed: ManagedProcess = { name, child, output: () => output, exited, stop: () => stopGroup(managed) };
+  // Kept until stopped, not until the leader exits: what it started may outlive it (wrangler's workerd does).
   running.add(managed);
-  void exited.then(() => running.delete(managed));
   installExitGuard();
   return managed;
 }
 
 async function stopGroup(managed: ManagedProcess): Promise<void> {
   const pid = managed.child.pid;
-  if (pid === undefined || managed.child.exitCode !== null || managed.child.signalCode !== null) return;
+  if (pid === undefined) return;
+  // Even when the leader has exited already (wrangler exits when its runtime fails to start): the workerd
+  // processes it started may still run, orphaned, in its group.
   signalGroup(pid, "SIGTERM");
   const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), STOP_GRACE_MS);
   await managed.exited;
   clearTimeout(timer);
-  // The leader may exit before its children: make sure the whole group is gone.
+  // The leader may exit before its children: make sure the whole group is gone before saying so.
   signalGroup(pid, "SIGKILL");
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (groupExists(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  running.delete(managed);
+}
+
+/** True while any process of the group is left (a zombie not yet reaped counts). */
+function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

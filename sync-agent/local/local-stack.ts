@@ -2,18 +2,26 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { JWK } from "jose";
 import { Registry } from "prom-client";
 import { compileTable } from "../../core/compile/compile-table.ts";
 import type { CompileOptions } from "../../core/compile/compile-options.ts";
+import { signPushToken } from "../../core/push/push-token.ts";
 import { sealTable } from "../../core/table/hash-table.ts";
+import type { RoutingTable } from "../../core/table/schema.ts";
 import { defaultLeaderElection, defaultTimings } from "../agent/agent-config.ts";
 import { type RunningAgent, startAgent } from "../agent/start-agent.ts";
 import { generatePushKeyPair } from "../cli/keygen-command.ts";
 import { createHealthChecker, type HealthChecker } from "../health/health-checker.ts";
 import { loadManifests } from "../manifests/load-manifests.ts";
 import type { Logger } from "../observe/logger.ts";
+import { EdgePublisher } from "../push/edge-publisher.ts";
+import { createPushSigner } from "../push/sign-push-token.ts";
 import { type DemoNode, startDemoNode } from "./demo-node.ts";
 import { listDemoEndpoints } from "./demo-topology.ts";
+import { fanOutPublisher } from "./fan-out-publisher.ts";
+import { checkPortsFree } from "./local-ports.ts";
+import { fetchLocal, requestLocal } from "./local-request.ts";
 import { LocalStackError, startWranglerDev, type WranglerDev } from "./start-wrangler-dev.ts";
 
 export interface LocalStackOptions {
@@ -28,11 +36,18 @@ export interface LocalStackOptions {
   readonly compile: CompileOptions;
   readonly logger: Logger;
   /** Health-check cadence; the demo defaults take a dead Node out within about 2.5 s. */
-  readonly health?: { readonly intervalMs: number; readonly timeoutMs: number; readonly rise: number; readonly fall: number };
+  readonly health?: HealthSettings;
   /** The https edge's certificate (PEM); absent: wrangler's own local certificate. */
   readonly tls?: { readonly certPem: string; readonly keyPem: string };
   /** Lines from wrangler (errors, warnings). */
   readonly onEdgeLine?: (line: string) => void;
+}
+
+export interface HealthSettings {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly rise: number;
+  readonly fall: number;
 }
 
 export interface LocalStack {
@@ -42,12 +57,33 @@ export interface LocalStack {
   readonly nodes: ReadonlyMap<string, DemoNode>;
   readonly agent: RunningAgent;
   /** Tokens the edge accepts: for tools and tests that talk to the status endpoint. */
-  readonly keys: { readonly privateJwk: unknown; readonly publicJwk: unknown };
+  readonly keys: { readonly privateJwk: JWK; readonly publicJwk: JWK };
+  /** The agent's health-check cadence: a dead Node leaves the table within about intervalMs × (fall + 1). */
+  readonly health: HealthSettings;
+  /** The processes it started (wrangler, which starts workerd); each leads its own process group. */
+  readonly processIds: readonly number[];
+  /** The last table every edge accepted from the agent, and when (ms since the epoch); null before the first. */
+  published(): PublishedLocally | null;
+  /** An edge's status endpoint (the http edge's unless told), read with a status token. */
+  readStatus(edge?: "http" | "https"): Promise<EdgeStatusReport>;
   /** Stops a demo Node's servers (every port), as if the machine died. */
   killNode(node: string): Promise<void>;
   /** Brings a killed demo Node back on the same addresses and ports. */
   reviveNode(node: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface PublishedLocally {
+  readonly table: RoutingTable;
+  readonly at: number;
+}
+
+/** What the worker's status endpoint answers (worker/sync/read-status.ts), the parts tools read. */
+export interface EdgeStatusReport {
+  readonly table: { readonly version: string; readonly generation: number; readonly ageSeconds: number } | null;
+  readonly counts: { readonly hosts: number; readonly rules: number; readonly backends: number; readonly nodes: number; readonly targets: number; readonly problems: number } | null;
+  readonly down: readonly unknown[];
+  readonly [field: string]: unknown;
 }
 
 const DEMO_HEALTH = { intervalMs: 1_000, timeoutMs: 500, rise: 2, fall: 2 } as const;
@@ -60,13 +96,23 @@ const DEMO_HEALTH = { intervalMs: 1_000, timeoutMs: 500, rise: 2, fall: 2 } as c
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const state = await mkdtemp(join(tmpdir(), "edge-ingress-local-"));
   const started: { stop(): Promise<void> }[] = [];
-  const stopAll = async (): Promise<void> => {
-    for (const part of started.reverse()) await part.stop().catch(() => {});
-    await rm(state, { recursive: true, force: true });
+  let stopping: Promise<void> | null = null;
+  // Once, however often it is called (Ctrl-C, then the exit path).
+  const stopAll = (): Promise<void> => {
+    stopping ??= (async () => {
+      for (const part of started.reverse()) await part.stop().catch(() => {});
+      await rm(state, { recursive: true, force: true });
+    })();
+    return stopping;
   };
   try {
     const nodes = new Map<string, DemoNode>();
     const endpoints = options.demoNodes ? await plannedEndpoints(options.manifests, options.compile) : [];
+    await checkPortsFree([
+      { address: "127.0.0.1", port: options.httpPort, what: "edge (http)" },
+      ...(options.httpsPort === null ? [] : [{ address: "127.0.0.1", port: options.httpsPort, what: "edge (https)" }]),
+      ...endpoints.map((endpoint) => ({ address: endpoint.address, port: endpoint.port, what: `demo node ${endpoint.node}` })),
+    ]);
     for (const endpoint of endpoints) {
       const node = await startDemoNode(endpoint.node, endpoint.address, endpoint.port).catch((error: unknown) => {
         throw new LocalStackError("NODE_START_FAILED", `demo node ${endpoint.node} cannot listen on ${endpoint.address}:${endpoint.port}: ${(error as Error).message}`);
@@ -85,13 +131,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       EDGE_UPSTREAM_TIMEOUT_MS: "10000",
       EDGE_COOLDOWN_MS: "2000",
     };
-    // Both edges share one local KV, as every edge location shares one namespace: one push reaches both.
-    const kv = join(state, "kv");
+    // Each edge has a KV of its own and the agent pushes to both. One KV shared by two workerd processes (as every
+    // deployed location shares one namespace) fails here: both open the same SQLite files, and workerd dies on
+    // SQLITE_BUSY ("The Workers runtime failed to start") when they meet, at start-up or later.
     const edges: WranglerDev[] = [];
-    const starting = [startWranglerDev({ root: options.root, port: options.httpPort, protocol: "http", vars, stateDir: join(state, "http"), kvDir: kv, ...lineOption(options) })];
+    const starting = [startWranglerDev({ root: options.root, port: options.httpPort, protocol: "http", vars, stateDir: join(state, "http"), kvDir: join(state, "http", "kv"), ...lineOption(options) })];
     if (options.httpsPort !== null) {
       const tls = options.tls === undefined ? undefined : await writeCertificate(join(state, "tls"), options.tls);
-      starting.push(startWranglerDev({ root: options.root, port: options.httpsPort, protocol: "https", vars, stateDir: join(state, "https"), kvDir: kv, ...(tls === undefined ? {} : { tls }), ...lineOption(options) }));
+      starting.push(startWranglerDev({ root: options.root, port: options.httpsPort, protocol: "https", vars, stateDir: join(state, "https"), kvDir: join(state, "https", "kv"), ...(tls === undefined ? {} : { tls }), ...lineOption(options) }));
     }
     const results = await Promise.allSettled(starting);
     for (const result of results) if (result.status === "fulfilled") edges.push(result.value);
@@ -101,7 +148,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const [httpEdge, httpsEdge] = edges;
     if (httpEdge === undefined) throw new LocalStackError("EDGE_START_FAILED", "the http edge did not start");
 
-    const health: HealthChecker = createHealthChecker({ ...DEMO_HEALTH, ...options.health, concurrency: 16, logger: options.logger.child({ component: "health" }) });
+    // Watched: tools and tests learn which table both edges accepted, and when.
+    const sign = await createPushSigner(keys.privateJwk);
+    let published: PublishedLocally | null = null;
+    const publisher = fanOutPublisher(
+      edges.map((edge) => new EdgePublisher({ edgeUrl: edge.url, sign, timeoutMs: defaultTimings.pushTimeoutMs, fetch: fetchLocal })),
+      (table) => { published = { table, at: Date.now() }; },
+    );
+    const healthSettings: HealthSettings = { ...DEMO_HEALTH, ...options.health };
+    const health: HealthChecker = createHealthChecker({ ...healthSettings, concurrency: 16, logger: options.logger.child({ component: "health" }) });
     const agent = await startAgent(
       {
         source: { kind: "manifests", dir: options.manifests },
@@ -112,7 +167,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...defaultTimings,
         debounceMs: 50,
       },
-      { logger: options.logger, registry: new Registry(), health },
+      { logger: options.logger, registry: new Registry(), health, publisher },
     );
     health.start();
     started.push({ stop: async () => { await agent.stop(); await health.stop(); } });
@@ -124,6 +179,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       nodes,
       agent,
       keys,
+      health: healthSettings,
+      processIds: edges.flatMap((edge) => (edge.process.child.pid === undefined ? [] : [edge.process.child.pid])),
+      published: () => published,
+      readStatus: (edge = "http") => readEdgeStatus(edge === "https" && httpsEdge !== undefined ? httpsEdge.url : httpEdge.url, keys.privateJwk),
       async killNode(name) {
         const down = [...nodes.entries()].filter(([, node]) => node.node === name);
         for (const [key] of down) nodes.delete(key);
@@ -140,6 +199,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll();
     throw error;
   }
+}
+
+async function readEdgeStatus(edgeUrl: string, privateJwk: JWK): Promise<EdgeStatusReport> {
+  const token = await signPushToken(privateJwk, "", Math.floor(Date.now() / 1000), { operation: "status" });
+  const response = await requestLocal(`${edgeUrl}/.well-known/edge-ingress/status`, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status !== 200) throw new LocalStackError("EDGE_STATUS_FAILED", `status endpoint answered ${response.status}: ${response.body.slice(0, 300)}`);
+  return JSON.parse(response.body) as EdgeStatusReport;
 }
 
 async function plannedEndpoints(manifests: string, compile: CompileOptions) {

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type ManagedProcess, startManagedProcess } from "./child-process.ts";
+import { requestLocal } from "./local-request.ts";
 
 export interface WranglerDevOptions {
   /** Repository root (where wrangler.toml is). */
@@ -28,7 +27,7 @@ export interface WranglerDev {
 }
 
 export class LocalStackError extends Error {
-  constructor(readonly code: "EDGE_START_FAILED" | "PORT_IN_USE" | "MANIFESTS" | "NODE_START_FAILED", message: string) {
+  constructor(readonly code: "EDGE_START_FAILED" | "EDGE_STATUS_FAILED" | "PORT_IN_USE" | "MANIFESTS" | "NODE_START_FAILED", message: string) {
     super(message);
     this.name = "LocalStackError";
   }
@@ -82,15 +81,7 @@ async function waitUntilAnswering(url: string, child: ManagedProcess, timeoutMs:
   throw new LocalStackError("EDGE_START_FAILED", `${child.name} did not serve ${url} within ${timeoutMs} ms:\n${child.output()}`);
 }
 
-/** Any HTTP answer will do (the status endpoint says 401 without a token); the local certificate is self-signed. */
+/** Any HTTP answer will do (the status endpoint says 401 without a token). */
 function answers(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = (url.startsWith("https:") ? httpsRequest : httpRequest)(url, { timeout: 2_000, rejectUnauthorized: false }, (response) => {
-      response.resume();
-      resolve(true);
-    });
-    request.on("timeout", () => request.destroy());
-    request.on("error", () => resolve(false));
-    request.end();
-  });
+  return requestLocal(url, { timeoutMs: 2_000 }).then(() => true, () => false);
 }
