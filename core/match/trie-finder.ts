@@ -7,14 +7,10 @@ import type { RouteFinder, RuleHit } from "./route-finder.ts";
  * rule whose path, split at every `/`, ends exactly here.
  */
 interface PathNode {
-  prefix: Rule | null;
-  exact: Rule | null;
+  /** Hits are built once per table, so that a match allocates nothing for its answer. */
+  prefix: RuleHit | null;
+  exact: RuleHit | null;
   children: Map<string, PathNode> | null;
-}
-
-interface HostIndex {
-  readonly host: string;
-  readonly root: PathNode;
 }
 
 /**
@@ -23,9 +19,9 @@ interface HostIndex {
  * and each host costs one small trie, which keeps large tables compact in memory.
  */
 export function createTrieFinder(table: RoutingTable): RouteFinder {
-  const precise = new Map<string, HostIndex>();
-  const wildcard = new Map<string, HostIndex>();
-  let anyHost: HostIndex | null = null;
+  const precise = new Map<string, PathNode>();
+  const wildcard = new Map<string, PathNode>();
+  let anyHost: PathNode | null = null;
   for (const entry of table.hosts) {
     const index = indexRules(entry.host, entry.rules);
     if (entry.host === "") anyHost = index;
@@ -52,20 +48,20 @@ export function createTrieFinder(table: RoutingTable): RouteFinder {
   };
 }
 
-function indexRules(host: string, rules: readonly Rule[]): HostIndex {
+function indexRules(host: string, rules: readonly Rule[]): PathNode {
   const root: PathNode = { prefix: null, exact: null, children: null };
   for (const rule of rules) {
     if (rule.pathType === "Exact") {
       const node = descend(root, rule.path.slice(1).split("/"));
-      node.exact ??= rule;
+      node.exact ??= { host, rule };
       continue;
     }
     const trimmed = rule.path.replace(/\/+$/, "");
     const node = trimmed === "" ? root : descend(root, trimmed.slice(1).split("/"));
     // `/foo` and `/foo/` end on the same node; the longer as written wins (Ingress API, PathTypePrefix).
-    if (node.prefix === null || rule.path.length > node.prefix.path.length) node.prefix = rule;
+    if (node.prefix === null || rule.path.length > node.prefix.rule.path.length) node.prefix = { host, rule };
   }
-  return { host, root };
+  return root;
 }
 
 function descend(root: PathNode, segments: readonly string[]): PathNode {
@@ -82,8 +78,8 @@ function descend(root: PathNode, segments: readonly string[]): PathNode {
   return node;
 }
 
-function findInHost(index: HostIndex, path: string): RuleHit | null {
-  let node = index.root;
+function findInHost(root: PathNode, path: string): RuleHit | null {
+  let node = root;
   let best = node.prefix;
   let start = 1;
   for (;;) {
@@ -93,12 +89,12 @@ function findInHost(index: HostIndex, path: string): RuleHit | null {
     node = child;
     if (slash < 0) {
       // The whole path was consumed: an Exact rule here beats every Prefix.
-      if (node.exact !== null) return { host: index.host, rule: node.exact };
+      if (node.exact !== null) return node.exact;
       if (node.prefix !== null) best = node.prefix;
       break;
     }
     if (node.prefix !== null) best = node.prefix;
     start = slash + 1;
   }
-  return best === null ? null : { host: index.host, rule: best };
+  return best;
 }
