@@ -36,6 +36,8 @@ export function requestIdOf(headers: Headers): string {
 
 const RAY = /^[0-9a-f]{16}(-[A-Z]{3})?$/;
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 function hex8(word: number): string {
-  return word.toString(16).padStart(8, "0");
+  return `${HEX_BYTES[word >>> 24] ?? ""}${HEX_BYTES[(word >>> 16) & 255] ?? ""}${HEX_BYTES[(word >>> 8) & 255] ?? ""}${HEX_BYTES[word & 255] ?? ""}`;
 }

@@ -83,6 +83,18 @@ describe("downstream response", () => {
   });
 });
 
+describe("downstream response without additions", () => {
+  it("is the upstream response itself when it has no hop-by-hop header, and a trimmed copy when it has one", () => {
+    const clean = new Response("ok", { headers: { "x-kept": "yes" } });
+    expect(buildDownstreamResponse(clean, false)).toBe(clean);
+    const hop = new Response("ok", { headers: { "x-kept": "yes", trailer: "x-sum" } });
+    const trimmed = buildDownstreamResponse(hop, false);
+    expect(trimmed).not.toBe(hop);
+    expect(trimmed.headers.has("trailer")).toBe(false);
+    expect(trimmed.headers.get("x-kept")).toBe("yes");
+  });
+});
+
 describe("request ids", () => {
   it("are 16 lower-case hex digits, fresh for every request without a ray id", () => {
     const ids = Array.from({ length: 300 }, () => requestIdOf(new Headers()));

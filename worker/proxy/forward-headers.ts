@@ -51,14 +51,20 @@ export function buildUpstreamHeaders(incoming: Headers, info: ForwardInfo): Head
 
 /**
  * The response the client receives: the upstream status and headers without hop-by-hop ones, the body streamed
- * through. Built in one step from the upstream response (whose own headers are immutable), then trimmed.
+ * through. The upstream response itself when it has none and nothing is to be added (`mustCopy` false): a copy
+ * costs more than looking; otherwise a copy (the upstream's headers are immutable), trimmed.
  */
-export function buildDownstreamResponse(upstream: Response): Response {
+export function buildDownstreamResponse(upstream: Response, mustCopy = true): Response {
+  const connection = upstream.headers.get("connection");
+  if (!mustCopy && connection === null && !hasHopByHop(upstream.headers)) return upstream;
   const response = new Response(upstream.body, upstream);
-  const headers = response.headers;
-  const connection = headers.get("connection");
-  removeHopByHop(headers, connection, true);
+  removeHopByHop(response.headers, connection, true);
   return response;
+}
+
+function hasHopByHop(headers: Headers): boolean {
+  for (const name of ALWAYS_REMOVED) if (headers.has(name)) return true;
+  return headers.has("upgrade");
 }
 
 /**

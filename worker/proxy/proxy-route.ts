@@ -75,11 +75,10 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
       });
       health.recordSuccess(target);
       if (upstream.status === 101) return upstream;
-      const response = buildDownstreamResponse(upstream);
-      if (cookies !== null && target.node !== stickyNode) {
-        const cookie = cookies.setCookieByNode.get(target.node);
-        if (cookie !== undefined) response.headers.append("set-cookie", ctx.forward.scheme === "https" ? cookie.https : cookie.http);
-      }
+      const cookie = cookies !== null && target.node !== stickyNode ? cookies.setCookieByNode.get(target.node) : undefined;
+      // A copy when headers are to be added (the cookie here, HSTS on https later); else maybe the upstream itself.
+      const response = buildDownstreamResponse(upstream, cookie !== undefined || (ctx.forward.scheme === "https" && config.hsts !== null));
+      if (cookie !== undefined) response.headers.append("set-cookie", ctx.forward.scheme === "https" ? cookie.https : cookie.http);
       return response;
     } catch (error) {
       if (!(error instanceof TransportError)) throw error;
