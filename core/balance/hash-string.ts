@@ -17,6 +17,23 @@ export function hashString(key: string, seed = 0): number {
   return finalize(h);
 }
 
+/**
+ * MurmurHash3 of one 32-bit word, seeded, with the word already passed through {@link mixWord}: a full hash of
+ * the pair in a handful of integer operations. Rendezvous hashing calls it once per target with the target's
+ * precomputed hash as the seed and the client key's mixed hash as the word.
+ */
+export function hashWord(seed: number, mixedWord: number): number {
+  let h = seed ^ mixedWord;
+  h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+  h ^= 4;
+  return finalize(h);
+}
+
+/** The per-word mixing step of MurmurHash3: done once per key, so that {@link hashWord} need not repeat it. */
+export function mixWord(word: number): number {
+  return mixKey(word);
+}
+
 function mixKey(k: number): number {
   k = Math.imul(k, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);

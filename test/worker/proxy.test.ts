@@ -30,6 +30,29 @@ describe("routing and proxying", () => {
     expect((await echoOf(await edge.send("http://x.wild.example/"))).service).toBe("api");
   });
 
+  it("answers HEAD with the backend's status and headers and no body", async () => {
+    const edge = startEdge();
+    const response = await edge.send("http://app.example/hello", { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-edge-request-id")).toBeNull();
+    expect(await response.text()).toBe("");
+  });
+
+  it("answers 500 with a request id, and keeps serving, when something unexpected breaks while routing", async () => {
+    let broken = true;
+    const edge = startEdge({}, {
+      now: () => {
+        if (broken) throw new Error("clock broke");
+        return Date.now();
+      },
+    });
+    const response = await edge.send("http://app.example/hello");
+    expect(response.status).toBe(500);
+    expect(await response.text()).toMatch(/^internal error at the edge\nrequest id: [0-9a-f]{16}\n$/);
+    broken = false;
+    expect((await echoOf(await edge.send("http://app.example/hello"))).service).toBe("web");
+  });
+
   it("answers 404 for a host and path no rule matches", async () => {
     const edge = startEdge();
     const response = await edge.send("http://unknown.example/");

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { affinityCookie, readCookie } from "../../worker/affinity/cookie-affinity.ts";
 import { readConfig } from "../../worker/config.ts";
 import type { EdgeEnv } from "../../worker/env.ts";
-import { buildUpstreamHeaders } from "../../worker/proxy/forward-headers.ts";
+import { requestIdOf } from "../../worker/error-response.ts";
+import { buildDownstreamResponse, buildUpstreamHeaders } from "../../worker/proxy/forward-headers.ts";
 import { mayRetry } from "../../worker/proxy/retry-policy.ts";
 import { JtiLedger } from "../../worker/sync/jti-ledger.ts";
 import { TransportError } from "../../worker/transport/transport.ts";
@@ -64,6 +65,45 @@ describe("forwarded headers", () => {
     const headers = buildUpstreamHeaders(new Headers({ "x-real-ip": "1.2.3.4", "x-forwarded-for": "5.6.7.8" }), { clientIp: null, scheme: "http", host: "a", port: "80" });
     expect(headers.get("x-real-ip")).toBeNull();
     expect(headers.get("x-forwarded-for")).toBe("5.6.7.8");
+  });
+});
+
+describe("downstream response", () => {
+  it("keeps status, status text, body and end-to-end headers, and drops hop-by-hop ones and those Connection names", async () => {
+    const upstream = new Response("hello", {
+      status: 207,
+      statusText: "Multi",
+      headers: { connection: "x-private, close", "x-private": "1", "keep-alive": "timeout=5", "proxy-authenticate": "Basic", "x-kept": "yes", "set-cookie": "a=1" },
+    });
+    const response = buildDownstreamResponse(upstream);
+    expect(response.status).toBe(207);
+    expect(response.statusText).toBe("Multi");
+    expect(await response.text()).toBe("hello");
+    expect([...response.headers.keys()].sort()).toEqual(["content-type", "set-cookie", "x-kept"]);
+  });
+});
+
+describe("downstream response without additions", () => {
+  it("is the upstream response itself when it has no hop-by-hop header, and a trimmed copy when it has one", () => {
+    const clean = new Response("ok", { headers: { "x-kept": "yes" } });
+    expect(buildDownstreamResponse(clean, false)).toBe(clean);
+    const hop = new Response("ok", { headers: { "x-kept": "yes", trailer: "x-sum" } });
+    const trimmed = buildDownstreamResponse(hop, false);
+    expect(trimmed).not.toBe(hop);
+    expect(trimmed.headers.has("trailer")).toBe(false);
+    expect(trimmed.headers.get("x-kept")).toBe("yes");
+  });
+});
+
+describe("request ids", () => {
+  it("are 16 lower-case hex digits, fresh for every request without a ray id", () => {
+    const ids = Array.from({ length: 300 }, () => requestIdOf(new Headers()));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("are Cloudflare's ray id when there is one", () => {
+    expect(requestIdOf(new Headers({ "cf-ray": "8f1e2d3c4b5a6978-AMS" }))).toBe("8f1e2d3c4b5a6978-AMS");
   });
 });
 

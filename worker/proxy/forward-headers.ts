@@ -1,4 +1,6 @@
-const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"];
+/** Hop-by-hop headers besides Connection and Upgrade, which are read first and deleted only when present. */
+const ALWAYS_REMOVED = ["keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding"];
+const WEBSOCKET_HANDSHAKE = ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept"];
 
 export interface ForwardInfo {
   /** From CF-Connecting-IP; null when unknown (local requests without it). */
@@ -20,20 +22,23 @@ export function isWebSocketUpgrade(headers: Headers): boolean {
  * X-Real-IP set by the edge — never taken from the client.
  */
 export function buildUpstreamHeaders(incoming: Headers, info: ForwardInfo): Headers {
+  // Every Headers call crosses into the runtime: each header is read once, and a hop-by-hop header already
+  // known to be absent is not deleted.
   const headers = new Headers(incoming);
-  const websocket = isWebSocketUpgrade(incoming);
-  removeHopByHop(headers);
+  const connection = incoming.get("connection");
+  const upgrade = incoming.get("upgrade");
+  const websocket = upgrade !== null && upgrade.toLowerCase() === "websocket";
+  removeHopByHop(headers, connection, upgrade !== null);
   headers.delete("host");
   if (websocket) {
     // The runtime performs its own handshake with the target (own key, version, extensions) and relays
     // messages; forwarding the client's handshake headers would duplicate them. The subprotocol is end-to-end.
-    for (const name of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept"]) headers.delete(name);
+    for (const name of WEBSOCKET_HANDSHAKE) headers.delete(name);
     headers.set("upgrade", "websocket");
     headers.set("connection", "Upgrade");
   }
-  const forwardedFor = incoming.get("x-forwarded-for");
   if (info.clientIp !== null) {
-    headers.set("x-forwarded-for", appendForwardedFor(forwardedFor, info.clientIp));
+    headers.set("x-forwarded-for", appendForwardedFor(incoming.get("x-forwarded-for"), info.clientIp));
     headers.set("x-real-ip", info.clientIp);
   } else {
     headers.delete("x-real-ip");
@@ -44,11 +49,22 @@ export function buildUpstreamHeaders(incoming: Headers, info: ForwardInfo): Head
   return headers;
 }
 
-/** The upstream response's headers without hop-by-hop ones. */
-export function buildDownstreamHeaders(upstream: Headers): Headers {
-  const headers = new Headers(upstream);
-  removeHopByHop(headers);
-  return headers;
+/**
+ * The response the client receives: the upstream status and headers without hop-by-hop ones, the body streamed
+ * through. The upstream response itself when it has none and nothing is to be added (`mustCopy` false): a copy
+ * costs more than looking; otherwise a copy (the upstream's headers are immutable), trimmed.
+ */
+export function buildDownstreamResponse(upstream: Response, mustCopy = true): Response {
+  const connection = upstream.headers.get("connection");
+  if (!mustCopy && connection === null && !hasHopByHop(upstream.headers)) return upstream;
+  const response = new Response(upstream.body, upstream);
+  removeHopByHop(response.headers, connection, true);
+  return response;
+}
+
+function hasHopByHop(headers: Headers): boolean {
+  for (const name of ALWAYS_REMOVED) if (headers.has(name)) return true;
+  return headers.has("upgrade");
 }
 
 /**
@@ -61,7 +77,14 @@ function appendForwardedFor(existing: string | null, clientIp: string): string {
   return last === clientIp ? existing : `${existing}, ${clientIp}`;
 }
 
-function removeHopByHop(headers: Headers): void {
-  const named = (headers.get("connection") ?? "").split(",").map((token) => token.trim().toLowerCase()).filter((token) => token !== "");
-  for (const name of [...HOP_BY_HOP, ...named]) headers.delete(name);
+/** `connection`: that header's value (null when absent, so it need not be deleted); `upgrade`: whether one may be present. */
+function removeHopByHop(headers: Headers, connection: string | null, upgrade: boolean): void {
+  for (const name of ALWAYS_REMOVED) headers.delete(name);
+  if (upgrade) headers.delete("upgrade");
+  if (connection === null) return;
+  headers.delete("connection");
+  for (const token of connection.split(",")) {
+    const name = token.trim().toLowerCase();
+    if (name !== "") headers.delete(name);
+  }
 }

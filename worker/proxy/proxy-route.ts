@@ -1,14 +1,14 @@
 import { chooseTarget } from "../../core/balance/choose-target.ts";
 import type { RouteHit } from "../../core/match/match-request.ts";
-import type { ResolvedTarget } from "../../core/table/resolve-targets.ts";
-import { affinityCookie, buildCookieIndex, readCookie, type CookieIndex } from "../affinity/cookie-affinity.ts";
+import { readCookie } from "../affinity/cookie-affinity.ts";
 import type { EdgeConfig } from "../config.ts";
 import { errorResponse } from "../error-response.ts";
 import type { HealthRegistry } from "../health/health-registry.ts";
 import { logEvent } from "../log-event.ts";
-import { targetsOf, type LoadedTable } from "../table/loaded-table.ts";
+import type { LoadedTable } from "../table/loaded-table.ts";
 import { TransportError, type Transport } from "../transport/transport.ts";
-import { buildDownstreamHeaders, buildUpstreamHeaders, type ForwardInfo } from "./forward-headers.ts";
+import { planBackend } from "./backend-plan.ts";
+import { buildDownstreamResponse, buildUpstreamHeaders, type ForwardInfo } from "./forward-headers.ts";
 import { mayRetry } from "./retry-policy.ts";
 
 export interface ProxyContext {
@@ -34,23 +34,23 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   const { hit, loaded, config, transport, health, requestId } = ctx;
   const backend = hit.backend;
   const generation = loaded.table.generation;
-  const targets = targetsOf(loaded, backend);
-  if (targets.length === 0) return errorResponse(503, "service unavailable: the service has no ready target", requestId);
-  const reachable = targets.filter((target) => transport.unreachableReason(target) === null);
+  const planned = planBackend(loaded, backend, transport, ctx.cookieKey);
+  const plan = planned instanceof Promise ? await planned : planned;
+  if (plan.targets.length === 0) return errorResponse(503, "service unavailable: the service has no ready target", requestId);
+  const reachable = plan.reachable;
   if (reachable.length === 0) {
-    const reason = targets.map((target) => transport.unreachableReason(target)).find((found) => found !== null);
     ctx.logOnce(`unreachable:${loaded.table.version}:${backend.id}`, "error", "targets-unreachable", {
       backend: backend.id,
       transport: transport.name,
-      code: reason?.code,
-      detail: reason?.message,
+      code: plan.unreachable?.code,
+      detail: plan.unreachable?.message,
     });
     return errorResponse(502, "bad gateway: the edge cannot reach this service's targets (they have no DNS names; see the status endpoint)", requestId);
   }
 
   const affinity = backend.affinity;
-  const cookieIndex = affinity?.mode === "cookie" ? await cookieIndexOf(ctx, targets) : null;
-  const stickyNode = cookieIndex !== null && affinity?.mode === "cookie" ? cookieIndex.nodeByValue.get(readCookie(ctx.request.headers.get("cookie"), affinity.name) ?? "") ?? null : null;
+  const cookies = plan.cookies;
+  const stickyNode = cookies !== null && affinity?.mode === "cookie" ? cookies.nodeByValue.get(readCookie(ctx.request.headers.get("cookie"), affinity.name) ?? "") ?? null : null;
   const affinityKey = affinity?.mode === "client-ip" && ctx.forward.clientIp !== null ? ctx.forward.clientIp : undefined;
 
   const upstreamHeaders = buildUpstreamHeaders(ctx.request.headers, ctx.forward);
@@ -59,10 +59,9 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   const tries = Math.min(config.maxTries, reachable.length);
   let lastError: TransportError | null = null;
   for (let attempt = 0; attempt < tries; attempt++) {
-    const now = ctx.now();
-    const down = health.downNodes(reachable, now, generation);
-    const sticky = stickyNode !== null && !tried.has(stickyNode) && !down.has(stickyNode) ? reachable.find((t) => t.node === stickyNode) : undefined;
-    const target = sticky ?? chooseTarget(reachable, { ...(affinityKey === undefined ? {} : { affinityKey }), tried, down, random: ctx.random });
+    const down = health.downNodes(reachable, ctx.now(), generation);
+    const sticky = stickyNode !== null && !tried.has(stickyNode) && !down.has(stickyNode) ? plan.reachableByNode.get(stickyNode) : undefined;
+    const target = sticky ?? chooseTarget(reachable, affinityKey === undefined ? { tried, down, random: ctx.random } : { affinityKey, tried, down, random: ctx.random });
     if (target === null) break;
     tried.add(target.node);
     try {
@@ -76,12 +75,11 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
       });
       health.recordSuccess(target);
       if (upstream.status === 101) return upstream;
-      const headers = buildDownstreamHeaders(upstream.headers);
-      if (cookieIndex !== null && affinity?.mode === "cookie") {
-        const value = cookieIndex.valueByNode.get(target.node);
-        if (value !== undefined && target.node !== stickyNode) headers.append("set-cookie", affinityCookie(affinity, value, ctx.forward.scheme === "https"));
-      }
-      return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
+      const cookie = cookies !== null && target.node !== stickyNode ? cookies.setCookieByNode.get(target.node) : undefined;
+      // A copy when headers are to be added (the cookie here, HSTS on https later); else maybe the upstream itself.
+      const response = buildDownstreamResponse(upstream, cookie !== undefined || (ctx.forward.scheme === "https" && config.hsts !== null));
+      if (cookie !== undefined) response.headers.append("set-cookie", ctx.forward.scheme === "https" ? cookie.https : cookie.http);
+      return response;
     } catch (error) {
       if (!(error instanceof TransportError)) throw error;
       lastError = error;
@@ -99,15 +97,4 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   return lastError?.code === "timeout"
     ? errorResponse(504, "gateway timeout: the service did not answer in time", requestId)
     : errorResponse(502, "bad gateway: no target of the service could be reached", requestId);
-}
-
-async function cookieIndexOf(ctx: ProxyContext, targets: readonly ResolvedTarget[]): Promise<CookieIndex | null> {
-  const key = ctx.cookieKey;
-  if (key === null) return null;
-  const cached = ctx.loaded.cookieIndexes.get(ctx.hit.backend.id);
-  if (cached !== undefined) return cached;
-  // Built per request until one finishes; only the finished index is shared (no in-flight promise in module scope).
-  const index = await buildCookieIndex(key, ctx.hit.backend, targets);
-  ctx.loaded.cookieIndexes.set(ctx.hit.backend.id, index);
-  return index;
 }

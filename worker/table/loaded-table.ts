@@ -1,7 +1,7 @@
-import type { CookieIndex } from "../affinity/cookie-affinity.ts";
 import { compileRoutes, type CompiledRoutes } from "../../core/match/match-request.ts";
 import { indexNodes, resolveTargets, type ResolvedTarget } from "../../core/table/resolve-targets.ts";
 import type { Backend, RoutingTable, TableNode } from "../../core/table/schema.ts";
+import type { BackendPlan } from "../proxy/backend-plan.ts";
 
 /** A validated table with everything derived from it. Immutable apart from lazily filled, finished caches. */
 export interface LoadedTable {
@@ -13,12 +13,12 @@ export interface LoadedTable {
   readonly source: "kv" | "push";
   /** Backend id → its targets; filled on first use. */
   readonly targets: Map<string, readonly ResolvedTarget[]>;
-  /** Backend id → affinity cookie values of its targets; filled on first use. */
-  readonly cookieIndexes: Map<string, CookieIndex>;
+  /** Backend id → what proxying to it needs (reachable targets, cookie values); filled on first use. */
+  readonly plans: Map<string, BackendPlan>;
 }
 
 export function loadTable(table: RoutingTable, source: "kv" | "push", now: number): LoadedTable {
-  return { table, routes: compileRoutes(table), nodes: indexNodes(table.nodes), loadedAt: now, source, targets: new Map(), cookieIndexes: new Map() };
+  return { table, routes: compileRoutes(table), nodes: indexNodes(table.nodes), loadedAt: now, source, targets: new Map(), plans: new Map() };
 }
 
 export function targetsOf(loaded: LoadedTable, backend: Backend): readonly ResolvedTarget[] {

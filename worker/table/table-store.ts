@@ -60,6 +60,11 @@ export class TableStore {
     return this.#lastRefresh;
   }
 
+  /** The current table when no refresh is due yet (what almost every request finds); else null: call get. */
+  fresh(now: number, refreshMs: number): LoadedTable | null {
+    return now - this.#checkedAt < refreshMs ? this.#current : null;
+  }
+
   async get(kv: KVNamespace, now: number, refreshMs: number): Promise<LoadedTable | null> {
     if (this.#current === null || now - this.#checkedAt >= refreshMs) {
       // Claimed before awaiting, so concurrent requests keep serving the current table instead of all reading KV.

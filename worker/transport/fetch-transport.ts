@@ -16,6 +16,18 @@ const NEEDS_HOSTNAME: UnreachableReason = {
 /** Plain `fetch()` to `http://<hostname>:<nodePort>`; the runtime sets Host from the URL. */
 export function createFetchTransport(options: FetchTransportOptions): Transport {
   const send = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
+  // Target → "http://authority:port", or null when this transport cannot reach it. Targets belong to a loaded
+  // table and never change, so each is worked out once (parsing a host is not free) and forgotten with its table.
+  const origins = new WeakMap<ResolvedTarget, string | null>();
+  const originOf = (target: ResolvedTarget): string | null => {
+    let origin = origins.get(target);
+    if (origin === undefined) {
+      const authority = authorityOf(target);
+      origin = authority === null ? null : `http://${authority}:${target.nodePort}`;
+      origins.set(target, origin);
+    }
+    return origin;
+  };
   const authorityOf = (target: ResolvedTarget): string | null => {
     const named = target.hostname === undefined ? null : canonicalHost(target.hostname);
     if (named !== null && !isIpLiteral(named)) return named;
@@ -24,10 +36,10 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
   };
   return {
     name: "fetch",
-    unreachableReason: (target) => (authorityOf(target) === null ? NEEDS_HOSTNAME : null),
+    unreachableReason: (target) => (originOf(target) === null ? NEEDS_HOSTNAME : null),
     async send(target, request: UpstreamRequest) {
-      const authority = authorityOf(target);
-      if (authority === null) throw new TransportError(NEEDS_HOSTNAME.code, NEEDS_HOSTNAME.message, false);
+      const origin = originOf(target);
+      if (origin === null) throw new TransportError(NEEDS_HOSTNAME.code, NEEDS_HOSTNAME.message, false);
       const controller = new AbortController();
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -35,7 +47,7 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
         controller.abort();
       }, request.timeoutMs);
       try {
-        return await send(`http://${authority}:${target.nodePort}${request.pathAndQuery}`, {
+        return await send(`${origin}${request.pathAndQuery}`, {
           method: request.method,
           headers: request.headers,
           body: request.body,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { hashString, hashWord, mixWord } from "../../../core/balance/hash-string.ts";
 import { pickRendezvous } from "../../../core/balance/pick-rendezvous.ts";
+import type { WeightedTarget } from "../../../core/balance/weighted-target.ts";
 import { clientAddresses } from "./seeded-random.ts";
 
 const nodes = (n: number, weight = 1) => Array.from({ length: n }, (_, i) => ({ node: `node-${i}`, weight }));
@@ -66,5 +68,25 @@ describe("pickRendezvous", () => {
 
   it("returns null when there is no target", () => {
     expect(pickRendezvous([], "10.0.0.1")).toBeNull();
+  });
+
+  it("picks the highest score -weight / ln(u), u the hash of (node, key), exactly as scoring every target would", () => {
+    const scoreAll = (targets: readonly WeightedTarget[], key: string): string | null => {
+      const mixed = mixWord(hashString(key));
+      let best: WeightedTarget | null = null;
+      let bestScore = -Infinity;
+      for (const target of targets) {
+        const score = -target.weight / Math.log((hashWord(hashString(target.node), mixed) + 0.5) / 4294967296);
+        if (score > bestScore || (score === bestScore && best !== null && target.node < best.node)) {
+          best = target;
+          bestScore = score;
+        }
+      }
+      return best?.node ?? null;
+    };
+    const mixed = Array.from({ length: 9 }, (_, i) => ({ node: `node-${i}`, weight: 1 + (i % 4) }));
+    for (const targets of [nodes(9), mixed]) {
+      for (const ip of clients.slice(0, 2_000)) expect(pickRendezvous(targets, ip)?.node).toBe(scoreAll(targets, ip));
+    }
   });
 });
