@@ -1,16 +1,5 @@
 import { TABLE_SCHEMA, type Backend, type HostRoutes, type PathType, type RoutingTable } from "../../core/table/schema.ts";
 
-/** A deterministic pseudo-random source, so every run benchmarks the same tables and requests. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["api", "v1", "v2", "users", "orders", "static", "assets", "admin", "search", "cart", "docs", "auth", "img", "blog", "feed"];
 const RULES_PER_HOST = 10;

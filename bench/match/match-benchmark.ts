@@ -10,7 +10,8 @@ import { describeMachine } from "../harness/describe-machine.ts";
 import { formatTable } from "../harness/format-table.ts";
 import { writeResults } from "../harness/write-results.ts";
 import { generateCluster } from "./generate-cluster.ts";
-import { generateRequests, generateRoutingTable, type HostSpread, seededRandom } from "./generate-routing-table.ts";
+import { createSeededRandom } from "../harness/seeded-random.ts";
+import { generateRequests, generateRoutingTable, type HostSpread } from "./generate-routing-table.ts";
 
 const RULE_COUNTS = [1_000, 10_000, 100_000];
 const INGRESS_COUNTS = [1_000, 10_000];
@@ -30,7 +31,7 @@ interface MatchFigures {
  * backend — timed over batches of requests.
  */
 function measureMatch(rules: number, spread: HostSpread): MatchFigures {
-  const random = seededRandom(rules);
+  const random = createSeededRandom(rules);
   const table = generateRoutingTable(rules, random);
   const started = performance.now();
   const routes = compileRoutes(table);

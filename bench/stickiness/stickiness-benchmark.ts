@@ -7,7 +7,7 @@ import { createCoreChooser } from "./core-chooser.ts";
 import { generateClientIps } from "./generate-client-ips.ts";
 import { measureChoiceCost, type ChoiceCost } from "./measure-choice-cost.ts";
 import { measureStickiness, type StickinessCase } from "./measure-stickiness.ts";
-import { createSeededRandom } from "./seeded-random.ts";
+import { createSeededRandom } from "../harness/seeded-random.ts";
 import { parseStickinessOptions } from "./stickiness-options.ts";
 
 /** Issue 7's goal: a removal or addition moves at most 1.1 × the ideal share of clients. */

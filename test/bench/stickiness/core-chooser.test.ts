@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTargets } from "../../../bench/stickiness/affinity-chooser.ts";
 import { createCoreChooser } from "../../../bench/stickiness/core-chooser.ts";
-import { createSeededRandom } from "../../../bench/stickiness/seeded-random.ts";
+import { createSeededRandom } from "../../../bench/harness/seeded-random.ts";
 
 const targets = createTargets(4);
 const choose = createCoreChooser(createSeededRandom(1));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateClientIps } from "../../../bench/stickiness/generate-client-ips.ts";
-import { createSeededRandom } from "../../../bench/stickiness/seeded-random.ts";
+import { createSeededRandom } from "../../../bench/harness/seeded-random.ts";
 
 describe("generateClientIps", () => {
   it("gives the requested number of distinct addresses", () => {

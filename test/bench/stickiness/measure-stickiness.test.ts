@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createTargets, type AffinityChooser, type BenchTarget } from "../../../bench/stickiness/affinity-chooser.ts";
 import { generateClientIps } from "../../../bench/stickiness/generate-client-ips.ts";
 import { measureStickiness } from "../../../bench/stickiness/measure-stickiness.ts";
-import { createSeededRandom } from "../../../bench/stickiness/seeded-random.ts";
+import { createSeededRandom } from "../../../bench/harness/seeded-random.ts";
 
 // Stand-in balancers for testing the measurement: one consistent (rendezvous over a toy hash), one not (modulo).
 function fnv(text: string): number {

@@ -1,14 +1,5 @@
-/** mulberry32: a small seeded PRNG, so statistical tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so statistical tests are reproducible: the benchmarks' generator. */
+export { createSeededRandom as seededRandom } from "../../../bench/harness/seeded-random.ts";
 
 /** Distinct client addresses: 10.x.y.z. */
 export function clientAddresses(count: number): string[] {
