@@ -1,3 +1,4 @@
+import { CodedError } from "../coded-error.ts";
 export type Http1ErrorCode =
   | "head-too-large"
   | "bad-line-ending"
@@ -18,11 +19,6 @@ export type Http1ErrorCode =
  * A message that breaks HTTP/1.1's syntax or framing rules. Never recovered from: a proxy that guesses where a
  * malformed message ends is how request and response smuggling happen.
  */
-export class Http1Error extends Error {
-  readonly code: Http1ErrorCode;
-  constructor(code: Http1ErrorCode, message: string) {
-    super(message);
-    this.name = "Http1Error";
-    this.code = code;
-  }
+export class Http1Error extends CodedError<Http1ErrorCode> {
+  override readonly name = "Http1Error";
 }

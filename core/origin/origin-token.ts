@@ -1,3 +1,4 @@
+import { CodedError } from "../coded-error.ts";
 import { classifyJwtFailure, describeEs256JwkProblem, importEs256Jwk, type KeyUse } from "../jwt/es256-jwk.ts";
 import { calculateJwkThumbprint, jwtVerify, SignJWT, type JWK, type JWTHeaderParameters } from "jose";
 
@@ -37,13 +38,8 @@ export type OriginTokenErrorCode =
   | "host-mismatch"
   | "path-mismatch";
 
-export class OriginTokenError extends Error {
-  readonly code: OriginTokenErrorCode;
-  constructor(code: OriginTokenErrorCode, message: string) {
-    super(message);
-    this.name = "OriginTokenError";
-    this.code = code;
-  }
+export class OriginTokenError extends CodedError<OriginTokenErrorCode> {
+  override readonly name = "OriginTokenError";
 }
 
 /** What the token is bound to: the request as the backend receives it. */

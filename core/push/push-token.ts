@@ -1,3 +1,4 @@
+import { CodedError } from "../coded-error.ts";
 import { classifyJwtFailure, describeEs256JwkProblem, importEs256Jwk, type KeyUse } from "../jwt/es256-jwk.ts";
 import { base64url, jwtVerify, SignJWT, type JWK } from "jose";
 
@@ -31,13 +32,8 @@ export type PushTokenErrorCode =
   | "wrong-operation"
   | "body-mismatch";
 
-export class PushTokenError extends Error {
-  readonly code: PushTokenErrorCode;
-  constructor(code: PushTokenErrorCode, message: string) {
-    super(message);
-    this.name = "PushTokenError";
-    this.code = code;
-  }
+export class PushTokenError extends CodedError<PushTokenErrorCode> {
+  override readonly name = "PushTokenError";
 }
 
 export interface PushTokenClaims {
