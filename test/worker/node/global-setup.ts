@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { TestProject } from "vitest/node";
+import { listen } from "./listen-on.ts";
 import type { Echo, TestBackends } from "./backend-contract.ts";
 import startRawHttpServer from "./raw-http-setup.ts";
 
@@ -86,16 +87,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      const address = server.address();
-      resolve(typeof address === "object" && address !== null ? address.port : port);
-    });
-  });
-}
 
 /** Answers with who it is and what it received; `/ws` speaks just enough WebSocket to greet and close. */
 function createEchoServer(service: string, node: string): Server {

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
+import { listen } from "./listen-on.ts";
 import { MALFORMED_RESPONSES, type RawHttpServer } from "./raw-http-contract.ts";
 
 const ADDRESSES = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
@@ -52,16 +53,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      const address = server.address();
-      resolve(typeof address === "object" && address !== null ? address.port : port);
-    });
-  });
-}
 
 function serve(socket: Socket, held: Map<string, () => void>): void {
   socket.on("error", () => undefined);
