@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { startTrackedServer, type TrackedServer } from "../tracked-server.ts";
 import { CustomCertificateStore, type CustomCertificateStoreOptions } from "./custom-certificates.ts";
 import { DnsZone } from "./dns-records.ts";
 import { ApiFailure, type ApiMessage, failure, sendFailure, sendResult } from "./envelope.ts";
@@ -78,8 +78,7 @@ export class FakeCloudflareApi {
   private readonly permissions: ReadonlySet<Permission>;
   private readonly faults: Fault[] = [];
   private readonly routes: readonly Route[];
-  private readonly sockets = new Set<Socket>();
-  private server: Server | null = null;
+  private listener: TrackedServer | null = null;
   private port = 0;
 
   constructor(options: FakeCloudflareApiOptions = {}) {
@@ -107,29 +106,15 @@ export class FakeCloudflareApi {
   }
 
   async start(): Promise<void> {
-    const server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) sendFailure(response, failure(500, 10001, `fake server error: ${String(error)}`));
-        else response.destroy();
-      });
-    });
-    server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
+    const listener = await startTrackedServer(this.port, (request, response) => this.handle(request, response), (response, error) => sendFailure(response, failure(500, 10001, `fake server error: ${String(error)}`)));
+    this.port = listener.port;
+    this.listener = listener;
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const socket of this.sockets) socket.destroy();
-    if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.close();
   }
 
   /** The next `times` requests that match get `fault` instead of an answer. */

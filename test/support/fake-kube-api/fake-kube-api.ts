@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { startTrackedServer, type TrackedServer } from "../tracked-server.ts";
 import { type KubeObject, ObjectStore } from "./object-store.ts";
 import type { ApiRequest } from "./request-log.ts";
 import { parseRequestPath } from "./request-path.ts";
@@ -31,10 +31,9 @@ export class FakeKubeApi {
   readonly store = new ObjectStore();
   readonly requests: ApiRequest[] = [];
   readonly tokens: readonly string[];
-  private server: Server | null = null;
+  private listener: TrackedServer | null = null;
   private port = 0;
   private readonly watches = new Set<WatchStream>();
-  private readonly sockets = new Set<Socket>();
   private readonly faults: Fault[] = [];
   private bookmarkTimer: NodeJS.Timeout | undefined;
 
@@ -47,22 +46,9 @@ export class FakeKubeApi {
   }
 
   async start(): Promise<void> {
-    const server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) sendStatus(response, 500, "InternalError", String(error));
-        else response.destroy();
-      });
-    });
-    server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
+    const listener = await startTrackedServer(this.port, (request, response) => this.handle(request, response), (response, error) => sendStatus(response, 500, "InternalError", String(error)));
+    this.port = listener.port;
+    this.listener = listener;
     const interval = this.options.bookmarkIntervalMs ?? 0;
     if (interval > 0) this.bookmarkTimer = setInterval(() => this.sendBookmarks(), interval);
   }
@@ -70,11 +56,10 @@ export class FakeKubeApi {
   /** The server goes away: every connection cut, the port closed. The store (etcd) survives. */
   async stop(): Promise<void> {
     clearInterval(this.bookmarkTimer);
-    const server = this.server;
-    this.server = null;
+    const listener = this.listener;
+    this.listener = null;
     for (const stream of [...this.watches]) stream.drop();
-    for (const socket of this.sockets) socket.destroy();
-    if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await listener?.close();
   }
 
   /** Stops, stays down for `downMs`, then listens again on the same port. */
