@@ -59,3 +59,28 @@ export function classifyJwtFailure(error: unknown): JwtFailure {
   if (error instanceof errors.JWSSignatureVerificationFailed) return { kind: "signature-invalid" };
   return { kind: "malformed", detail: error instanceof Error ? error.message : String(error) };
 }
+
+/** The error codes every token contract shares for a token that fails verification. */
+export type JwtFailureCode = "token-expired" | "token-not-yet-valid" | "wrong-issuer" | "wrong-audience" | "signature-invalid" | "token-malformed";
+
+/** A verification failure as a shared code and a sentence, naming the issuer and audience the contract expects. */
+export function describeJwtFailure(
+  error: unknown,
+  contract: { readonly issuer: string; readonly audience: string; readonly malformed: (detail: string) => string },
+): { readonly code: JwtFailureCode; readonly message: string } {
+  const failure = classifyJwtFailure(error);
+  switch (failure.kind) {
+    case "expired":
+      return { code: "token-expired", message: "token expired" };
+    case "not-yet-valid":
+      return { code: "token-not-yet-valid", message: "token not yet valid" };
+    case "wrong-issuer":
+      return { code: "wrong-issuer", message: `issuer must be ${contract.issuer}` };
+    case "wrong-audience":
+      return { code: "wrong-audience", message: `audience must be ${contract.audience}` };
+    case "signature-invalid":
+      return { code: "signature-invalid", message: "signature does not verify" };
+    case "malformed":
+      return { code: "token-malformed", message: contract.malformed(failure.detail) };
+  }
+}

@@ -1,5 +1,5 @@
 import { CodedError } from "../coded-error.ts";
-import { classifyJwtFailure, describeEs256JwkProblem, importEs256Jwk, type KeyUse } from "../jwt/es256-jwk.ts";
+import { describeEs256JwkProblem, describeJwtFailure, importEs256Jwk, type KeyUse } from "../jwt/es256-jwk.ts";
 import { calculateJwkThumbprint, jwtVerify, SignJWT, type JWK, type JWTHeaderParameters } from "jose";
 
 /**
@@ -198,21 +198,8 @@ async function kidOf(jwk: JWK): Promise<string> {
 
 function translateJoseError(error: unknown): OriginTokenError {
   if (error instanceof OriginTokenError) return error;
-  const failure = classifyJwtFailure(error);
-  switch (failure.kind) {
-    case "expired":
-      return new OriginTokenError("token-expired", "token expired");
-    case "not-yet-valid":
-      return new OriginTokenError("token-not-yet-valid", "token not yet valid");
-    case "wrong-issuer":
-      return new OriginTokenError("wrong-issuer", `issuer must be ${ORIGIN_TOKEN_ISSUER}`);
-    case "wrong-audience":
-      return new OriginTokenError("wrong-audience", `audience must be ${ORIGIN_TOKEN_AUDIENCE}`);
-    case "signature-invalid":
-      return new OriginTokenError("signature-invalid", "signature does not verify");
-    case "malformed":
-      return new OriginTokenError("token-malformed", `not a valid origin token: ${failure.detail}`);
-  }
+  const failure = describeJwtFailure(error, { issuer: ORIGIN_TOKEN_ISSUER, audience: ORIGIN_TOKEN_AUDIENCE, malformed: (detail) => `not a valid origin token: ${detail}` });
+  return new OriginTokenError(failure.code, failure.message);
 }
 
 function messageOf(error: unknown): string {

@@ -1,5 +1,5 @@
 import { CodedError } from "../coded-error.ts";
-import { classifyJwtFailure, describeEs256JwkProblem, importEs256Jwk, type KeyUse } from "../jwt/es256-jwk.ts";
+import { describeEs256JwkProblem, describeJwtFailure, importEs256Jwk, type KeyUse } from "../jwt/es256-jwk.ts";
 import { base64url, jwtVerify, SignJWT, type JWK } from "jose";
 
 /**
@@ -156,19 +156,6 @@ async function importKey(jwk: JWK, use: KeyUse): Promise<CryptoKey> {
 
 function translateJoseError(error: unknown): PushTokenError {
   if (error instanceof PushTokenError) return error;
-  const failure = classifyJwtFailure(error);
-  switch (failure.kind) {
-    case "expired":
-      return new PushTokenError("token-expired", "token expired");
-    case "not-yet-valid":
-      return new PushTokenError("token-not-yet-valid", "token not yet valid");
-    case "wrong-issuer":
-      return new PushTokenError("wrong-issuer", `issuer must be ${PUSH_TOKEN_ISSUER}`);
-    case "wrong-audience":
-      return new PushTokenError("wrong-audience", `audience must be ${PUSH_TOKEN_AUDIENCE}`);
-    case "signature-invalid":
-      return new PushTokenError("signature-invalid", "signature does not verify");
-    case "malformed":
-      return new PushTokenError("token-malformed", "not a valid ES256 JWT");
-  }
+  const failure = describeJwtFailure(error, { issuer: PUSH_TOKEN_ISSUER, audience: PUSH_TOKEN_AUDIENCE, malformed: () => "not a valid ES256 JWT" });
+  return new PushTokenError(failure.code, failure.message);
 }
