@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { JWK } from "jose";
 import { describeEs256JwkProblem } from "../../core/jwt/es256-jwk.ts";
 import { signPushToken } from "../../core/push/push-token.ts";
 import type { CommandIo } from "./command-io.ts";
+import { readPushKey } from "./read-push-key.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const statusUsage = `edge-ingress status --edge-url URL (--push-key-file PATH | env EDGE_PUSH_PRIVATE_JWK)
@@ -40,26 +40,8 @@ export async function runStatus(args: readonly string[], io: CommandIo): Promise
 }
 
 function readKey(file: string | undefined, inline: string | undefined, problems: string[]): JWK | null {
-  let text = inline;
-  if (file !== undefined) {
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      problems.push(`cannot read --push-key-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      return null;
-    }
-  }
-  if (text === undefined) {
-    problems.push("give the agent's key: --push-key-file PATH or EDGE_PUSH_PRIVATE_JWK");
-    return null;
-  }
-  let jwk: unknown;
-  try {
-    jwk = JSON.parse(text);
-  } catch {
-    problems.push("the key is not JSON (expected the private JWK from edge-ingress keygen)");
-    return null;
-  }
+  const jwk = readPushKey(file, inline, problems);
+  if (jwk === null) return null;
   const problem = describeEs256JwkProblem(jwk, "private");
   if (problem !== null) {
     problems.push(`the key: ${problem}`);

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { defaultLeaderElection, defaultTimings, type AgentConfig } from "../agent/agent-config.ts";
 import { type CloudflareConfig, cloudflareFlagSpec, cloudflareUsage, readCloudflareFlags } from "../cloudflare/cloudflare-flags.ts";
 import type { LogLevel } from "../observe/logger.ts";
 import { compileFlagSpec, readCompileFlags } from "./compile-flags.ts";
+import { readPushKey } from "./read-push-key.ts";
 import { type HealthConfig, healthFlagSpec, healthUsage, readHealthFlags } from "./health-flags.ts";
 
 export const syncUsage = `edge-ingress sync (--manifests DIR | --kubeconfig PATH | in a cluster) WHERE [flags]
@@ -151,28 +151,3 @@ export function readSyncFlags(args: readonly string[], env: NodeJS.ProcessEnv): 
   };
 }
 
-function readPushKey(file: string | undefined, inline: string | undefined, problems: string[]): unknown {
-  if (file !== undefined && inline !== undefined) {
-    problems.push("give the push key once: --push-key-file (EDGE_PUSH_KEY_FILE) or EDGE_PUSH_PRIVATE_JWK, not both");
-    return null;
-  }
-  if (file === undefined && inline === undefined) {
-    problems.push("give the push key: --push-key-file PATH or EDGE_PUSH_PRIVATE_JWK (make one with \"edge-ingress keygen\")");
-    return null;
-  }
-  let text = inline ?? "";
-  if (file !== undefined) {
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      problems.push(`cannot read --push-key-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      return null;
-    }
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    problems.push(`the push key${file === undefined ? " in EDGE_PUSH_PRIVATE_JWK" : ` in ${file}`} is not JSON (expected a JWK)`);
-    return null;
-  }
-}
