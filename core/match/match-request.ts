@@ -2,8 +2,8 @@ import type { Backend, RoutingTable, Rule } from "../table/schema.ts";
 import { normalizeHost } from "./normalize-host.ts";
 import { normalizePath } from "./normalize-path.ts";
 import { parentDomain } from "./prefix-path.ts";
-import type { RouteFinder } from "./route-finder.ts";
-import { createTrieFinder } from "./trie-finder.ts";
+import { createPackedFinder } from "./packed-finder.ts";
+import { NO_RULE, numberRules, type RouteFinder } from "./route-finder.ts";
 
 export interface RouteRequest {
   readonly scheme: "http" | "https";
@@ -34,22 +34,34 @@ export type RouteDecision =
 export interface CompiledRoutes {
   readonly table: RoutingTable;
   readonly finder: RouteFinder;
-  readonly backends: ReadonlyMap<string, Backend>;
+  /**
+   * Per rule in finder numbering, the hit a match answers with (null when its backend is missing): built once,
+   * so a match neither allocates its answer nor looks its backend up.
+   */
+  readonly hits: readonly (RouteHit | null)[];
+  readonly fallback: RouteHit | null;
   readonly tlsPrecise: ReadonlyMap<string, boolean>;
   readonly tlsWildcard: ReadonlyMap<string, boolean>;
 }
 
-export function compileRoutes(table: RoutingTable, createFinder: (table: RoutingTable) => RouteFinder = createTrieFinder): CompiledRoutes {
+export function compileRoutes(table: RoutingTable, createFinder: (table: RoutingTable) => RouteFinder = createPackedFinder): CompiledRoutes {
   const tlsPrecise = new Map<string, boolean>();
   const tlsWildcard = new Map<string, boolean>();
   for (const tls of table.tls) {
     if (tls.host.startsWith("*.")) tlsWildcard.set(tls.host.slice(2), tls.redirect);
     else tlsPrecise.set(tls.host, tls.redirect);
   }
+  const backends = new Map(table.backends.map((backend) => [backend.id, backend]));
+  const hitOf = (host: string | null, rule: Rule | null, backendId: string, ingress: string): RouteHit | null => {
+    const backend = backends.get(backendId);
+    return backend === undefined ? null : { host, rule, ingress, backend };
+  };
+  const fallback = table.defaultBackend;
   return {
     table,
     finder: createFinder(table),
-    backends: new Map(table.backends.map((backend) => [backend.id, backend])),
+    hits: numberRules(table).map(({ host, rule }) => hitOf(host, rule, rule.backend, rule.ingress)),
+    fallback: fallback === null ? null : hitOf(null, null, fallback.backend, fallback.ingress),
     tlsPrecise,
     tlsWildcard,
   };
@@ -75,14 +87,7 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
 
 function findHit(routes: CompiledRoutes, host: string, path: string): RouteHit | null {
   const found = routes.finder.find(host, path);
-  if (found !== null) {
-    const backend = routes.backends.get(found.rule.backend);
-    return backend === undefined ? null : { host: found.host, rule: found.rule, ingress: found.rule.ingress, backend };
-  }
-  const fallback = routes.table.defaultBackend;
-  if (fallback === null) return null;
-  const backend = routes.backends.get(fallback.backend);
-  return backend === undefined ? null : { host: null, rule: null, ingress: fallback.ingress, backend };
+  return found === NO_RULE ? routes.fallback : routes.hits[found] ?? null;
 }
 
 function redirectsToHttps(routes: CompiledRoutes, host: string): boolean {

@@ -1,12 +1,13 @@
 import type { RoutingTable, Rule } from "../table/schema.ts";
 import { parentDomain, splitPrefixPath } from "./prefix-path.ts";
-import type { RouteFinder, RuleHit } from "./route-finder.ts";
+import { NO_RULE, numberRules, type RouteFinder } from "./route-finder.ts";
 
 /**
  * The obviously correct finder: scans every rule and applies the Ingress rules as written. Used to check the
  * fast finder and as the readable statement of the semantics; too slow for the edge.
  */
 export function createReferenceFinder(table: RoutingTable): RouteFinder {
+  const numbered = numberRules(table);
   return {
     find(host, path) {
       const buckets = [
@@ -17,9 +18,9 @@ export function createReferenceFinder(table: RoutingTable): RouteFinder {
       for (const bucket of buckets) {
         if (bucket === undefined) continue;
         const rule = pickRule(bucket.rules, path);
-        if (rule !== null) return { host: bucket.host, rule } satisfies RuleHit;
+        if (rule !== null) return numbered.findIndex((entry) => entry.rule === rule);
       }
-      return null;
+      return NO_RULE;
     },
   };
 }

@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizePath } from "../../../core/match/normalize-path.ts";
+import { createPackedFinder } from "../../../core/match/packed-finder.ts";
 import { createReferenceFinder } from "../../../core/match/reference-finder.ts";
 import { createTrieFinder } from "../../../core/match/trie-finder.ts";
-import type { PathType } from "../../../core/table/schema.ts";
+import type { PathType, RoutingTable } from "../../../core/table/schema.ts";
 import { buildTable, type RuleSpec } from "../../support/table-builder.ts";
 
 // Small alphabets so that generated requests often hit generated rules, and the corners (trailing slashes,
@@ -27,6 +28,8 @@ function dedupe(list: [string, PathType][]): RuleSpec[] {
 }
 
 describe.each([
+  ["packed finder", createPackedFinder],
+  ["packed finder, scanning at most two rules per host", (table: RoutingTable) => createPackedFinder(table, { maxScannedRules: 2 })],
   ["trie finder", createTrieFinder],
 ])("the %s", (_name, createFinder) => {
   it("decides exactly as the reference finder on generated tables and requests", () => {

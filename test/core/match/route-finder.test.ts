@@ -1,22 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { createReferenceFinder } from "../../../core/match/reference-finder.ts";
-import type { RouteFinder } from "../../../core/match/route-finder.ts";
+import { createPackedFinder } from "../../../core/match/packed-finder.ts";
+import { NO_RULE, numberRules, type RouteFinder } from "../../../core/match/route-finder.ts";
 import { createTrieFinder } from "../../../core/match/trie-finder.ts";
 import type { RoutingTable } from "../../../core/table/schema.ts";
 import { buildTable, type RuleSpec } from "../../support/table-builder.ts";
 
 /** One suite, every finder: the Ingress matching rules as the Kubernetes API and conformance suite state them. */
 const finders: Record<string, (table: RoutingTable) => RouteFinder> = {
+  "packed finder": createPackedFinder,
+  "packed finder with a trie for every host": (table) => createPackedFinder(table, { maxScannedRules: 0 }),
   "trie finder": createTrieFinder,
   "reference finder": createReferenceFinder,
 };
 
-function winner(finder: RouteFinder, host: string, path: string): string | null {
-  const hit = finder.find(host, path);
-  return hit === null ? null : `${hit.host}|${hit.rule.path}|${hit.rule.pathType}`;
+interface Built {
+  readonly finder: RouteFinder;
+  readonly table: RoutingTable;
 }
 
-describe.each(Object.entries(finders))("%s", (_name, create) => {
+function winner({ finder, table }: Built, host: string, path: string): string | null {
+  const found = finder.find(host, path);
+  if (found === NO_RULE) return null;
+  const hit = numberRules(table)[found];
+  return hit === undefined ? `no rule numbered ${found}` : `${hit.host}|${hit.rule.path}|${hit.rule.pathType}`;
+}
+
+describe.each(Object.entries(finders))("%s", (_name, createFinder) => {
+  const create = (table: RoutingTable): Built => ({ finder: createFinder(table), table });
   const on = (rules: readonly RuleSpec[], host = "foo.com") => create(buildTable({ [host]: rules }));
 
   describe("Prefix paths match element by element", () => {
