@@ -9,6 +9,7 @@ import { errorResponse, jsonResponse, requestIdOf } from "./error-response.ts";
 import { HealthRegistry } from "./health/health-registry.ts";
 import { createOnceLogger, logEvent } from "./log-event.ts";
 import { proxyRoute } from "./proxy/proxy-route.ts";
+import { readRequestTarget, type RequestTarget } from "./proxy/request-target.ts";
 import { authenticate, PushKeyCache } from "./sync/authenticate.ts";
 import { JtiLedger } from "./sync/jti-ledger.ts";
 import { publicKeyOf, pushTable } from "./sync/push-table.ts";
@@ -72,8 +73,8 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     });
   };
 
-  const hstsFor = (reading: ConfigReading, url: URL, response: Response): void => {
-    if (reading.ok && reading.config.hsts !== null && url.protocol === "https:" && response.status !== 101 && !response.headers.has("strict-transport-security")) {
+  const hstsFor = (reading: ConfigReading, scheme: "http" | "https", response: Response): void => {
+    if (reading.ok && reading.config.hsts !== null && scheme === "https" && response.status !== 101 && !response.headers.has("strict-transport-security")) {
       response.headers.set("strict-transport-security", reading.config.hsts);
     }
   };
@@ -91,7 +92,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     c.set("requestId", requestId);
     c.set("prepared", prepare(c.env));
     await next();
-    hstsFor(c.get("prepared").reading, new URL(c.req.url), c.res);
+    hstsFor(c.get("prepared").reading, new URL(c.req.url).protocol === "https:" ? "https" : "http", c.res);
   });
 
   app.onError((error, c) => unhandled(error, c.get("requestId")));
@@ -139,7 +140,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     return jsonResponse(known ? 405 : 404, { error: known ? "method-not-allowed" : "not-found", requestId }, requestId, known ? { allow: pathname === TABLE_PATH ? "POST" : "GET" } : {});
   });
 
-  const routeRequest = async (request: Request, env: EdgeEnv, url: URL, prepared: Prepared, requestId: string): Promise<Response> => {
+  const routeRequest = async (request: Request, env: EdgeEnv, target: RequestTarget, prepared: Prepared, requestId: string): Promise<Response> => {
     if (!prepared.reading.ok || prepared.transport === null) {
       logOnce("config-invalid", "error", "request-refused-config-invalid", { problems: prepared.reading.ok ? [] : prepared.reading.problems });
       return errorResponse(500, "the edge is misconfigured; its operator has been told in the logs", requestId);
@@ -149,8 +150,8 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     const loaded = tables.fresh(at, config.tableRefreshMs) ?? (await tables.get(env.TABLE_KV, at, config.tableRefreshMs));
     if (loaded === null) return errorResponse(503, "service unavailable: no routing table has been published to this edge yet", requestId);
 
-    const scheme = url.protocol === "https:" ? "https" : "http";
-    const decision = matchRequest(loaded.routes, { scheme, host: url.host, path: url.pathname, query: url.search });
+    const { scheme, host, search } = target;
+    const decision = matchRequest(loaded.routes, { scheme, host, path: target.path, query: search });
     switch (decision.kind) {
       case "bad-request":
         return errorResponse(400, `bad request: ${decision.reason}`, requestId);
@@ -163,13 +164,8 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
         return proxyRoute({
           request,
           hit: decision.hit,
-          pathAndQuery: `${decision.path}${url.search}`,
-          forward: {
-            clientIp: request.headers.get("cf-connecting-ip"),
-            scheme,
-            host: url.host,
-            port: url.port === "" ? (scheme === "https" ? "443" : "80") : url.port,
-          },
+          pathAndQuery: `${decision.path}${search}`,
+          forward: { clientIp: request.headers.get("cf-connecting-ip"), scheme, host, port: target.port },
           loaded,
           config,
           transport: prepared.transport,
@@ -189,31 +185,33 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
    * take (request id, config, HSTS on https, a 500 for an unexpected error, no body for HEAD), at a fraction of
    * the cost per request.
    */
-  const serveProxied = async (request: Request, env: EdgeEnv, url: URL): Promise<Response> => {
+  const serveProxied = async (request: Request, env: EdgeEnv, target: RequestTarget | null): Promise<Response> => {
     const requestId = requestIdOf(request.headers);
     let prepared: Prepared | null = null;
     let response: Response;
     try {
       prepared = prepare(env);
-      response = await routeRequest(request, env, url, prepared, requestId);
+      response = target === null ? errorResponse(400, "bad request: not an http or https URL", requestId) : await routeRequest(request, env, target, prepared, requestId);
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       response = unhandled(error, requestId);
     }
-    if (prepared !== null) hstsFor(prepared.reading, url, response);
+    if (prepared !== null && target !== null) hstsFor(prepared.reading, target.scheme, response);
     return request.method === "HEAD" ? new Response(null, response) : response;
   };
 
   return {
     fetch: (request, env, ctx) => {
-      const url = new URL(request.url);
-      return isControlPath(url.pathname) ? Promise.resolve(app.fetch(request, env, ctx)) : serveProxied(request, env, url);
+      const target = readRequestTarget(request.url);
+      return target !== null && isControlPath(target.path) ? Promise.resolve(app.fetch(request, env, ctx)) : serveProxied(request, env, target);
     },
   };
 }
 
 /** Reserved for the edge itself, whatever the spelling: never proxied. */
 export function isControlPath(pathname: string): boolean {
+  // Only a path with a dot or a percent-escape can normalise to one starting `/.well-known`.
+  if (!pathname.includes(".") && !pathname.includes("%")) return false;
   const normalized = normalizePath(pathname);
   const path = (normalized.ok ? normalized.path : pathname).toLowerCase();
   return path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);

@@ -11,7 +11,16 @@ const transport = createSocketTransport({ connectTimeoutMs: 1000 });
 const rawTarget: ResolvedTarget = { node: "node-a", address: "127.0.0.2", nodePort: raw.port, weight: 1 };
 
 function request(pathAndQuery: string, overrides: Partial<UpstreamRequest> = {}): UpstreamRequest {
-  return { method: "GET", pathAndQuery, headers: new Headers({ "x-forwarded-host": "app.example" }), originalHost: "app.example", body: null, timeoutMs: 2000, ...overrides };
+  return {
+    method: "GET",
+    pathAndQuery,
+    clientHeaders: new Headers({ "x-forwarded-host": "app.example" }),
+    prepareHeaders: () => {},
+    originalHost: "app.example",
+    body: null,
+    timeoutMs: 2000,
+    ...overrides,
+  };
 }
 
 async function failureOf(promise: Promise<Response>): Promise<TransportError> {
@@ -54,7 +63,7 @@ describe("socket transport: what it sends", () => {
 
   it("sends a body of known length with its Content-Length", async () => {
     const headers = new Headers({ "content-length": "11", "content-type": "text/plain" });
-    const wire = await wireOf(await transport.send(rawTarget, request("/raw-request", { method: "POST", headers, body: streamOf(["hello", " world"]) })));
+    const wire = await wireOf(await transport.send(rawTarget, request("/raw-request", { method: "POST", clientHeaders: headers, body: streamOf(["hello", " world"]) })));
     expect(wire.lines).toContain("content-length: 11");
     expect(wire.lines.some((line) => line.startsWith("transfer-encoding"))).toBe(false);
     expect(wire.body).toBe("hello world");
@@ -74,7 +83,7 @@ describe("socket transport: what it sends", () => {
 
   it("never forwards framing, connection or upgrade fields given in the headers", async () => {
     const headers = new Headers({ "transfer-encoding": "chunked", "content-length": "5", connection: "keep-alive", upgrade: "websocket", host: "evil.example", "x-kept": "1" });
-    const wire = await wireOf(await transport.send(rawTarget, request("/raw-request", { headers })));
+    const wire = await wireOf(await transport.send(rawTarget, request("/raw-request", { clientHeaders: headers })));
     expect(wire.lines.slice(1).sort()).toEqual(["connection: close", "host: app.example", "x-kept: 1"]);
   });
 
@@ -86,7 +95,7 @@ describe("socket transport: what it sends", () => {
   it("aborts the connection rather than send more bytes than the declared Content-Length", async () => {
     const headers = new Headers({ "content-length": "3" });
     // The server never answers: only aborting the connection ends this request before its timeout.
-    const error = await failureOf(transport.send(rawTarget, request("/silent", { method: "POST", headers, body: streamOf(["abc", "GET /smuggled HTTP/1.1\r\n\r\n"]), timeoutMs: 5000 })));
+    const error = await failureOf(transport.send(rawTarget, request("/silent", { method: "POST", clientHeaders: headers, body: streamOf(["abc", "GET /smuggled HTTP/1.1\r\n\r\n"]), timeoutMs: 5000 })));
     expect(error.code).toBe("protocol-error");
     expect(error.message).toMatch(/longer than its Content-Length/);
   });

@@ -1,3 +1,5 @@
+import { ORIGIN_TOKEN_HEADER } from "../../core/origin/origin-token.ts";
+
 /** Hop-by-hop headers besides Connection and Upgrade, which are read first and deleted only when present. */
 const ALWAYS_REMOVED = ["keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding"];
 const WEBSOCKET_HANDSHAKE = ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept"];
@@ -18,18 +20,25 @@ export function isWebSocketUpgrade(headers: Headers): boolean {
 
 /**
  * The headers a backend receives: the client's end-to-end headers, no hop-by-hop ones (including any the client
- * named in Connection), X-Forwarded-For appended with the client address, and X-Forwarded-Proto/-Host/-Port and
- * X-Real-IP set by the edge — never taken from the client.
+ * named in Connection), X-Forwarded-For appended with the client address, and X-Forwarded-Proto/-Host/-Port,
+ * X-Real-IP and the origin token set by the edge — never taken from the client.
  */
 export function buildUpstreamHeaders(incoming: Headers, info: ForwardInfo): Headers {
+  const headers = new Headers(incoming);
+  forwardHeaders(headers, info);
+  return headers;
+}
+
+/** `buildUpstreamHeaders` in place, on a copy of the client's headers that the caller already holds. */
+export function forwardHeaders(headers: Headers, info: ForwardInfo): void {
   // Every Headers call crosses into the runtime: each header is read once, and a hop-by-hop header already
   // known to be absent is not deleted.
-  const headers = new Headers(incoming);
-  const connection = incoming.get("connection");
-  const upgrade = incoming.get("upgrade");
+  const connection = headers.get("connection");
+  const upgrade = headers.get("upgrade");
   const websocket = upgrade !== null && upgrade.toLowerCase() === "websocket";
   removeHopByHop(headers, connection, upgrade !== null);
   headers.delete("host");
+  headers.delete(ORIGIN_TOKEN_HEADER);
   if (websocket) {
     // The runtime performs its own handshake with the target (own key, version, extensions) and relays
     // messages; forwarding the client's handshake headers would duplicate them. The subprotocol is end-to-end.
@@ -38,7 +47,7 @@ export function buildUpstreamHeaders(incoming: Headers, info: ForwardInfo): Head
     headers.set("connection", "Upgrade");
   }
   if (info.clientIp !== null) {
-    headers.set("x-forwarded-for", appendForwardedFor(incoming.get("x-forwarded-for"), info.clientIp));
+    headers.set("x-forwarded-for", appendForwardedFor(headers.get("x-forwarded-for"), info.clientIp));
     headers.set("x-real-ip", info.clientIp);
   } else {
     headers.delete("x-real-ip");
@@ -46,7 +55,6 @@ export function buildUpstreamHeaders(incoming: Headers, info: ForwardInfo): Head
   headers.set("x-forwarded-proto", info.scheme);
   headers.set("x-forwarded-host", info.host);
   headers.set("x-forwarded-port", info.port);
-  return headers;
 }
 
 /**

@@ -8,7 +8,7 @@ import { logEvent } from "../log-event.ts";
 import type { LoadedTable } from "../table/loaded-table.ts";
 import { TransportError, type Transport } from "../transport/transport.ts";
 import { planBackend } from "./backend-plan.ts";
-import { buildDownstreamResponse, buildUpstreamHeaders, type ForwardInfo } from "./forward-headers.ts";
+import { buildDownstreamResponse, forwardHeaders, type ForwardInfo } from "./forward-headers.ts";
 import { mayRetry } from "./retry-policy.ts";
 
 export interface ProxyContext {
@@ -53,7 +53,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   const stickyNode = cookies !== null && affinity?.mode === "cookie" ? cookies.nodeByValue.get(readCookie(ctx.request.headers.get("cookie"), affinity.name) ?? "") ?? null : null;
   const affinityKey = affinity?.mode === "client-ip" && ctx.forward.clientIp !== null ? ctx.forward.clientIp : undefined;
 
-  const upstreamHeaders = buildUpstreamHeaders(ctx.request.headers, ctx.forward);
+  const prepareHeaders = (headers: Headers): void => forwardHeaders(headers, ctx.forward);
   const hasBody = ctx.request.body !== null;
   const tried = new Set<string>();
   const tries = Math.min(config.maxTries, reachable.length);
@@ -68,7 +68,8 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
       const upstream = await transport.send(target, {
         method: ctx.request.method,
         pathAndQuery: ctx.pathAndQuery,
-        headers: upstreamHeaders,
+        clientHeaders: ctx.request.headers,
+        prepareHeaders,
         originalHost: ctx.forward.host,
         body: ctx.request.body,
         timeoutMs: config.upstreamTimeoutMs,

@@ -4,7 +4,7 @@ import { TransportError, type Transport, type UnreachableReason, type UpstreamRe
 export interface FetchTransportOptions {
   /** Local development only: Workers' fetch() cannot reach IP literals once deployed (error 1003). */
   readonly allowIpTargets: boolean;
-  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  readonly fetch?: (request: Request) => Promise<Response>;
 }
 
 const NEEDS_HOSTNAME: UnreachableReason = {
@@ -13,9 +13,13 @@ const NEEDS_HOSTNAME: UnreachableReason = {
     "target has no DNS name and a deployed Worker's fetch() cannot reach an IP address (error 1003): run the sync agent with --node-domain, or set EDGE_ALLOW_IP_TARGETS=true for local development only",
 };
 
-/** Plain `fetch()` to `http://<hostname>:<nodePort>`; the runtime sets Host from the URL. */
+/**
+ * Plain `fetch()` to `http://<hostname>:<nodePort>`; the runtime sets Host from the URL. The upstream Request is
+ * built from the client's headers and edited in place: one copy of the headers per attempt, as a bare
+ * pass-through Worker makes.
+ */
 export function createFetchTransport(options: FetchTransportOptions): Transport {
-  const send = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
+  const send = options.fetch ?? ((request: Request) => fetch(request));
   // Target → "http://authority:port", or null when this transport cannot reach it. Targets belong to a loaded
   // table and never change, so each is worked out once (parsing a host is not free) and forgotten with its table.
   const origins = new WeakMap<ResolvedTarget, string | null>();
@@ -40,22 +44,23 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
     async send(target, request: UpstreamRequest) {
       const origin = originOf(target);
       if (origin === null) throw new TransportError(NEEDS_HOSTNAME.code, NEEDS_HOSTNAME.message, false);
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, request.timeoutMs);
+      const upstream = new Request(`${origin}${request.pathAndQuery}`, {
+        method: request.method,
+        headers: request.clientHeaders,
+        body: request.body,
+        redirect: "manual",
+      });
+      request.prepareHeaders(upstream.headers);
+      // No AbortController: creating one costs more than the rest of this function. A request that times out is
+      // left to the runtime, which cancels a subrequest nobody awaits when the client's request ends.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new TransportError("timeout", `no response within ${request.timeoutMs} ms`, true)), request.timeoutMs);
+      });
       try {
-        return await send(`${origin}${request.pathAndQuery}`, {
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          redirect: "manual",
-          signal: controller.signal,
-        });
+        return await Promise.race([send(upstream), timeout]);
       } catch (error) {
-        if (timedOut) throw new TransportError("timeout", `no response within ${request.timeoutMs} ms`, true);
+        if (error instanceof TransportError) throw error;
         throw new TransportError("connect-failed", error instanceof Error ? error.message : String(error), "unknown");
       } finally {
         clearTimeout(timer);

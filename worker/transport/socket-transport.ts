@@ -4,7 +4,7 @@ import { serializeRequestHead } from "../../core/http1/request-head.ts";
 import type { ResolvedTarget } from "../../core/table/resolve-targets.ts";
 import { HeadTimeout, readResponse } from "./socket-response-reader.ts";
 import { chooseRequestFraming, messageOf, writeRequest, type SendOutcome } from "./socket-request-writer.ts";
-import { TransportError, type Transport, type UpstreamRequest } from "./transport.ts";
+import { TransportError, upstreamHeadersOf, type Transport, type UpstreamRequest } from "./transport.ts";
 
 export type Connect = (address: SocketAddress, options: SocketOptions) => Socket;
 
@@ -43,10 +43,11 @@ export function createSocketTransport(options: SocketTransportOptions): Transpor
 
 async function sendOverSocket(connect: Connect, target: ResolvedTarget, request: UpstreamRequest, limits: { connectTimeoutMs: number; maxHeadBytes: number }): Promise<Response> {
   const started = Date.now();
-  const framing = chooseRequestFraming(request.method, request.headers, request.body !== null);
+  const headers = upstreamHeadersOf(request);
+  const framing = chooseRequestFraming(request.method, headers, request.body !== null);
   let head: Uint8Array;
   try {
-    head = serializeRequestHead({ method: request.method, target: request.pathAndQuery, host: request.originalHost, fields: request.headers.entries(), framing });
+    head = serializeRequestHead({ method: request.method, target: request.pathAndQuery, host: request.originalHost, fields: headers.entries(), framing });
   } catch (error) {
     throw new TransportError("protocol-error", `the request cannot be written as HTTP/1.1: ${messageOf(error)}`, false);
   }

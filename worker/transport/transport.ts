@@ -16,8 +16,14 @@ export interface UpstreamRequest {
   readonly method: string;
   /** The normalised path plus the query, exactly as matched. */
   readonly pathAndQuery: string;
-  /** End-to-end headers plus X-Forwarded-*; no Host (a transport sets it from its own means). */
-  readonly headers: Headers;
+  /** The client's headers as received: read, never changed. */
+  readonly clientHeaders: Headers;
+  /**
+   * Turns a copy of `clientHeaders` into what the backend receives: end-to-end headers plus X-Forwarded-*, no
+   * Host (a transport sets it from its own means). Applied to the copy a transport makes anyway (the fetch
+   * transport's upstream Request) because a copy of Headers is among the dearest things a request does here.
+   */
+  readonly prepareHeaders: (headers: Headers) => void;
   /** The original Host, for transports that can send it (socket); fetch sends it as X-Forwarded-Host only. */
   readonly originalHost: string;
   readonly body: ReadableStream<Uint8Array> | null;
@@ -45,4 +51,11 @@ export class TransportError extends Error {
     this.code = code;
     this.requestSent = requestSent;
   }
+}
+
+/** The headers a backend receives, in a copy of their own: for transports that write the request themselves. */
+export function upstreamHeadersOf(request: UpstreamRequest): Headers {
+  const headers = new Headers(request.clientHeaders);
+  request.prepareHeaders(headers);
+  return headers;
 }
