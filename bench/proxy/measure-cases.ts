@@ -16,8 +16,10 @@ export interface MeasuredCase extends ReadyCase {
 }
 
 /**
- * Every case once per round, rounds interleaved so that a noisy neighbour's burst does not hit one case only. A
- * case whose run fails (its proxy died, say) is left out with the reason; the others go on.
+ * Every case once per round, rounds interleaved so that a noisy neighbour's burst does not hit one case only, and
+ * every other round in reverse order so that no case always runs first: cases compared in pairs (a and b) sit
+ * next to each other and share each round's conditions. A case whose run fails (its proxy died, say) is left out
+ * with the reason; the others go on.
  */
 export async function measureCases(
   wrkPath: string,
@@ -27,7 +29,9 @@ export async function measureCases(
   const runs: CaseRun[][] = cases.map(() => []);
   const failures = new Map<number, string>();
   for (let round = 1; round <= options.rounds; round++) {
-    for (const [index, ready] of cases.entries()) {
+    const order = [...cases.entries()];
+    if (round % 2 === 0) order.reverse();
+    for (const [index, ready] of order) {
       if (failures.has(index)) continue;
       try {
         const run = await measureOnce(wrkPath, options, ready);

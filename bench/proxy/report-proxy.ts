@@ -40,8 +40,12 @@ export async function reportProxy(
   };
   const throughput = (case_: CaseFigures): number => case_.requestsPerSecond;
   const cpu = (case_: CaseFigures): number | null => case_.proxyCpuMicrosecondsPerRequest;
+  // a/b from the runs of one round at a time, measured back to back: on a shared machine the load drifts
+  // between rounds more than between neighbouring runs, so the median of paired ratios is the steadier figure.
+  const pairedByRound = pairRatios(measured, "worker", "passThrough");
   const ratios = {
-    workerOverPassThrough: ratio("worker", "passThrough", throughput),
+    workerOverPassThrough: pairedByRound.length === 0 ? ratio("worker", "passThrough", throughput) : round(pickMedian(pairedByRound, (value) => value), 3),
+    workerOverPassThroughByRound: pairedByRound.map((value) => round(value, 3)),
     workerOverHaproxy: ratio("worker", "haproxy", throughput),
     returningWorkerOverHaproxy: ratio("workerReturning", "haproxyReturning", throughput),
     cpuPerRequestWorkerOverPassThrough: ratio("worker", "passThrough", cpu),
@@ -68,7 +72,8 @@ export async function reportProxy(
       `after ${options.warmupSeconds} s warm-up, ${options.rounds} round(s) (median shown), ${options.backendServer} backends`,
   );
   console.log(formatTable(["case", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "errors"], rows));
-  console.log(`a/b  worker / pass-through   req/s ${show(ratios.workerOverPassThrough)} (goal ≥ ${GOAL_WORKER_OVER_PASS_THROUGH})   CPU/req ${show(ratios.cpuPerRequestWorkerOverPassThrough)}`);
+  const spread = pairedByRound.length > 1 ? ` (median of ${pairedByRound.length} rounds, each a and b back to back: ${Math.min(...pairedByRound).toFixed(2)}–${Math.max(...pairedByRound).toFixed(2)})` : "";
+  console.log(`a/b  worker / pass-through   req/s ${show(ratios.workerOverPassThrough)}${spread} (goal ≥ ${GOAL_WORKER_OVER_PASS_THROUGH})   CPU/req ${show(ratios.cpuPerRequestWorkerOverPassThrough)}`);
   console.log(`a/c  worker / HAProxy        req/s ${show(ratios.workerOverHaproxy)}   CPU/req ${show(ratios.cpuPerRequestWorkerOverHaproxy)}`);
   console.log(`a/c  returning clients       req/s ${show(ratios.returningWorkerOverHaproxy)}`);
   if (busy !== null) console.log(busy);
@@ -126,4 +131,17 @@ function summarize(measuredCase: MeasuredCase): CaseFigures {
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/** Requests/s of `over` divided by `under`, round by round, for the rounds both completed. */
+function pairRatios(measured: readonly MeasuredCase[], over: string, under: string): number[] {
+  const top = measured.find((measuredCase) => measuredCase.case.key === over)?.runs ?? [];
+  const bottom = measured.find((measuredCase) => measuredCase.case.key === under)?.runs ?? [];
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(top.length, bottom.length); i++) {
+    const a = top[i]?.load.requestsPerSecond ?? 0;
+    const b = bottom[i]?.load.requestsPerSecond ?? 0;
+    if (b > 0) ratios.push(a / b);
+  }
+  return ratios;
 }
