@@ -93,6 +93,10 @@ describe("downstream response without additions", () => {
     expect(trimmed.headers.has("trailer")).toBe(false);
     expect(trimmed.headers.get("x-kept")).toBe("yes");
   });
+  it("is the upstream response itself when its only hop-by-hop headers are ones the runtime writes itself", () => {
+    const framed = new Response("ok", { headers: { "keep-alive": "timeout=5", "transfer-encoding": "chunked", "x-kept": "yes" } });
+    expect(buildDownstreamResponse(framed, false)).toBe(framed);
+  });
 });
 
 describe("request ids", () => {

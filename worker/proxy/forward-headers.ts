@@ -2,6 +2,12 @@ import { ORIGIN_TOKEN_HEADER } from "../../core/origin/origin-token.ts";
 
 /** Hop-by-hop headers besides Connection and Upgrade, which are read first and deleted only when present. */
 const ALWAYS_REMOVED = ["keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding"];
+/**
+ * The hop-by-hop response headers the runtime would put on the wire. It writes Connection, Keep-Alive, TE,
+ * Transfer-Encoding and Upgrade itself, whatever a Response holds, so an upstream response carrying only those
+ * (and no Connection, whose named headers would pass) can be returned as it is.
+ */
+const PASSED_BY_RUNTIME = ["proxy-authenticate", "proxy-connection", "trailer"];
 const WEBSOCKET_HANDSHAKE = ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept"];
 
 export interface ForwardInfo {
@@ -59,8 +65,9 @@ export function forwardHeaders(headers: Headers, info: ForwardInfo): void {
 
 /**
  * The response the client receives: the upstream status and headers without hop-by-hop ones, the body streamed
- * through. The upstream response itself when it has none and nothing is to be added (`mustCopy` false): a copy
- * costs more than looking; otherwise a copy (the upstream's headers are immutable), trimmed.
+ * through. The upstream response itself when nothing is to be added (`mustCopy` false) and it has none the
+ * runtime would send on: a copy costs more than looking; otherwise a copy (the upstream's headers are
+ * immutable), trimmed of every hop-by-hop header.
  */
 export function buildDownstreamResponse(upstream: Response, mustCopy = true): Response {
   const connection = upstream.headers.get("connection");
@@ -71,8 +78,8 @@ export function buildDownstreamResponse(upstream: Response, mustCopy = true): Re
 }
 
 function hasHopByHop(headers: Headers): boolean {
-  for (const name of ALWAYS_REMOVED) if (headers.has(name)) return true;
-  return headers.has("upgrade");
+  for (const name of PASSED_BY_RUNTIME) if (headers.has(name)) return true;
+  return false;
 }
 
 /**
