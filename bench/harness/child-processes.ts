@@ -1,18 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { startManagedProcess, type ManagedProcess } from "../../sync-agent/local/child-process.ts";
 
 /**
  * Every process a benchmark starts goes through here, so that one call (and the exit handlers) stops them all:
  * a benchmark must never leave a backend, proxy or load generator running behind it.
  */
-export interface StartedProcess {
-  readonly name: string;
-  readonly child: ChildProcess;
-  /** stdout and stderr so far (the last 64 KiB), for error messages. */
-  readonly output: () => string;
-  /** Resolves with the exit code (or signal name) once the process has exited. */
-  readonly exited: Promise<number | string>;
-  readonly stop: () => Promise<void>;
-}
+export type StartedProcess = ManagedProcess;
 
 export interface StartOptions {
   readonly cwd?: string;
@@ -21,38 +13,14 @@ export interface StartOptions {
 
 const running = new Set<StartedProcess>();
 let interrupted = false;
-const OUTPUT_LIMIT = 64 * 1024;
 const STOP_GRACE_MS = 3_000;
 
+/** Started through the local stack's process manager: its own process group, stopped with everything it started. */
 export function startProcess(name: string, command: string, args: readonly string[], options: StartOptions = {}): StartedProcess {
   if (interrupted) throw new Error(`interrupted: not starting ${name}`);
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const collect = (chunk: Buffer): void => {
-    output = (output + chunk.toString("utf8")).slice(-OUTPUT_LIMIT);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const exited = new Promise<number | string>((resolve) => {
-    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
-    child.once("error", (error) => {
-      collect(Buffer.from(`\n${error.message}\n`));
-      resolve("spawn-error");
-    });
-  });
-  const started: StartedProcess = {
-    name,
-    child,
-    output: () => output,
-    exited,
-    stop: () => stopProcess(started),
-  };
+  const started = startManagedProcess(name, command, args, { cwd: options.cwd, env: options.env });
   running.add(started);
-  void exited.then(() => running.delete(started));
+  void started.exited.then(() => running.delete(started));
   installExitHandlers();
   return started;
 }
@@ -66,15 +34,7 @@ export async function runToCompletion(name: string, command: string, args: reado
 }
 
 export async function stopAllProcesses(): Promise<void> {
-  await Promise.all([...running].map((started) => stopProcess(started)));
-}
-
-async function stopProcess(started: StartedProcess): Promise<void> {
-  if (started.child.exitCode !== null || started.child.signalCode !== null) return;
-  started.child.kill("SIGTERM");
-  const timer = setTimeout(() => started.child.kill("SIGKILL"), STOP_GRACE_MS);
-  await started.exited;
-  clearTimeout(timer);
+  await Promise.all([...running].map((started) => started.stop()));
 }
 
 let handlersInstalled = false;
@@ -82,10 +42,7 @@ let handlersInstalled = false;
 function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  // Last resort when the benchmark itself dies: nothing asynchronous runs in an "exit" handler, so kill hard.
-  process.once("exit", () => {
-    for (const started of running) started.child.kill("SIGKILL");
-  });
+  // The process manager kills every group left when this process exits.
   // On Ctrl-C, stop the children: whatever awaited them then fails and unwinds through its `finally` (temporary
   // files removed); the timer only ends a run that still hangs after that.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
