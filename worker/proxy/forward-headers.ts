@@ -65,15 +65,17 @@ export function forwardHeaders(headers: Headers, info: ForwardInfo): void {
 
 /**
  * The response the client receives: the upstream status and headers without hop-by-hop ones, the body streamed
- * through. The upstream response itself when nothing is to be added (`mustCopy` false) and it has none the
- * runtime would send on: a copy costs more than looking; otherwise a copy (the upstream's headers are
- * immutable), trimmed of every hop-by-hop header.
+ * through. Hop-by-hop headers are looked for among those the runtime would send on, and when one is there every
+ * hop-by-hop header goes. The upstream response itself when nothing is to be added (`mustCopy` false) and none
+ * is there: a copy costs more than looking; otherwise a copy (the upstream's headers are immutable).
  */
 export function buildDownstreamResponse(upstream: Response, mustCopy = true): Response {
-  const connection = upstream.headers.get("connection");
-  if (!mustCopy && connection === null && !hasHopByHop(upstream.headers)) return upstream;
+  const headers = upstream.headers;
+  const connection = headers.get("connection");
+  const trim = connection !== null || hasHopByHop(headers);
+  if (!mustCopy && !trim) return upstream;
   const response = new Response(upstream.body, upstream);
-  removeHopByHop(response.headers, connection, true);
+  if (trim) removeHopByHop(response.headers, connection, true);
   return response;
 }
 

@@ -50,11 +50,13 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
 
   const affinity = backend.affinity;
   const cookies = plan.cookies;
-  const stickyNode = cookies !== null && affinity?.mode === "cookie" ? cookies.nodeByValue.get(readCookie(ctx.request.headers.get("cookie"), affinity.name) ?? "") ?? null : null;
+  // Each property of a Request is a call into the runtime: read once.
+  const { headers: clientHeaders, method, body } = ctx.request;
+  const stickyNode = cookies !== null && affinity?.mode === "cookie" ? cookies.nodeByValue.get(readCookie(clientHeaders.get("cookie"), affinity.name) ?? "") ?? null : null;
   const affinityKey = affinity?.mode === "client-ip" && ctx.forward.clientIp !== null ? ctx.forward.clientIp : undefined;
 
   const prepareHeaders = (headers: Headers): void => forwardHeaders(headers, ctx.forward);
-  const hasBody = ctx.request.body !== null;
+  const hasBody = body !== null;
   const tried = new Set<string>();
   const tries = Math.min(config.maxTries, reachable.length);
   let lastError: TransportError | null = null;
@@ -66,12 +68,12 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
     tried.add(target.node);
     try {
       const upstream = await transport.send(target, {
-        method: ctx.request.method,
+        method,
         pathAndQuery: ctx.pathAndQuery,
-        clientHeaders: ctx.request.headers,
+        clientHeaders,
         prepareHeaders,
         originalHost: ctx.forward.host,
-        body: ctx.request.body,
+        body,
         timeoutMs: config.upstreamTimeoutMs,
       });
       health.recordSuccess(target);
@@ -85,7 +87,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
       if (!(error instanceof TransportError)) throw error;
       lastError = error;
       health.recordFailure(target, ctx.now(), generation, config);
-      if (!mayRetry(ctx.request.method, hasBody, error)) break;
+      if (!mayRetry(method, hasBody, error)) break;
     }
   }
   logEvent("error", "upstream-failed", {
