@@ -161,7 +161,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
         return new Response(null, { status: 308, headers: { location: decision.location, "x-edge-request-id": requestId } });
       case "route": {
         const key = cookieKeyFor(config.cookieKey);
-        return proxyRoute({
+        return await proxyRoute({
           request,
           hit: decision.hit,
           pathAndQuery: `${decision.path}${search}`,

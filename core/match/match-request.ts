@@ -93,6 +93,7 @@ function findHit(routes: CompiledRoutes, host: string, path: string): RouteHit |
 function redirectsToHttps(routes: CompiledRoutes, host: string): boolean {
   const precise = routes.tlsPrecise.get(host);
   if (precise !== undefined) return precise;
+  if (routes.tlsWildcard.size === 0) return false;
   const parent = parentDomain(host);
   return parent !== null && routes.tlsWildcard.get(parent) === true;
 }
