@@ -90,8 +90,10 @@ describe("two agents sharing one Lease", () => {
     const stopped = performance.now();
     await leader.agent.stop();
     await waitFor("the standby's first push", () => edge.pushes.length > pushesBefore && edge.pushes.at(-1)?.signer === standby.identity, 3000);
-    // Released, so well before the 1 s lease would have run out.
-    expect(performance.now() - stopped).toBeLessThan(900);
+    // Handed over by releasing the Lease, not by letting it run out: the standby takes it on its next retry.
+    // The time is bounded loosely (a loaded machine stretches it); the release is what this test is about.
+    expect(leader.logs.some((line) => line.includes('"lease-released"'))).toBe(true);
+    expect(performance.now() - stopped).toBeLessThan(2500);
     expect(violations).toEqual([]);
   });
 });
