@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toCanonicalJson } from "../../../core/table/canonical-json.ts";
 
@@ -7,5 +8,31 @@ describe("toCanonicalJson", () => {
   });
   it("drops undefined members, as JSON does", () => {
     expect(toCanonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
+  });
+
+  it("gives what sorting a full copy gives, for any value, whether it is already in order or not", () => {
+    const naive = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(naive);
+      if (value === null || typeof value !== "object") return value;
+      const sorted: Record<string, unknown> = {};
+      for (const key of Object.keys(value).sort()) {
+        const member = (value as Record<string, unknown>)[key];
+        if (member !== undefined) sorted[key] = naive(member);
+      }
+      return sorted;
+    };
+    const member = fc.oneof(fc.jsonValue(), fc.constant(undefined));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small" }, member, fc.array(tie("node")), fc.dictionary(fc.string({ maxLength: 3 }), tie("node"))),
+    })).node;
+    fc.assert(
+      fc.property(value, (input) => {
+        expect(toCanonicalJson(input)).toBe(JSON.stringify(naive(input)));
+        // Parsed canonical bytes are already in order: the same bytes come back.
+        const text = toCanonicalJson(input);
+        if (text !== undefined) expect(toCanonicalJson(JSON.parse(text))).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
