@@ -24,7 +24,7 @@ const MAX_PATTERN = 0x7fff;
  */
 export function createPackedFinder(table: RoutingTable, options: PackedFinderOptions = {}): RouteFinder {
   const maxScannedRules = Math.min(options.maxScannedRules ?? 32, 0xffff);
-  const bytes: number[] = [];
+  const bytes = new ByteWriter();
   const precise = createBucket();
   const wildcard = createBucket();
   let anyHost: ((path: string) => number) | null = null;
@@ -46,7 +46,7 @@ export function createPackedFinder(table: RoutingTable, options: PackedFinderOpt
     if (at !== null) bucket.entries.push({ hash: hashRange(key, 0, key.length), at, first: number, count: entry.rules.length });
     else bucket.tries.set(key, buildPathTrie(entry.rules, number));
   }
-  const packed = Uint8Array.from(bytes);
+  const packed = bytes.finish();
   const preciseIndex = sealBucket(precise);
   const wildcardIndex = sealBucket(wildcard);
   const hasWildcards = wildcard.entries.length > 0 || wildcard.tries.size > 0;
@@ -124,25 +124,73 @@ function sealBucket(bucket: Bucket): SealedBucket {
  * in scan order 4 bytes (path length × 2 + 1 for Prefix, then the rule's index within the host; both 16-bit
  * little-endian), then every rule's path in the same order (Prefix paths without trailing slashes).
  */
-function packRegion(bytes: number[], key: string, entry: HostRoutes): number | null {
+function packRegion(bytes: ByteWriter, key: string, entry: HostRoutes): number | null {
   if (key.length > MAX_KEY || !isLatin1(key)) return null;
-  const order = entry.rules.map((rule, index) => {
+  const order: PackedRule[] = [];
+  let size = 1 + key.length;
+  for (let index = 0; index < entry.rules.length; index++) {
+    const rule = entry.rules[index];
+    if (rule === undefined) continue;
     const prefix = rule.pathType !== "Exact";
-    return { index, prefix, pattern: prefix ? rule.path.replace(/\/+$/, "") : rule.path, written: rule.path.length };
-  });
-  if (order.some((rule) => rule.pattern.length > MAX_PATTERN || !isLatin1(rule.pattern))) return null;
+    // A Prefix path is matched without its trailing slashes: `/foo/` and `/foo` match the same requests.
+    let length = rule.path.length;
+    if (prefix) while (length > 0 && rule.path.charCodeAt(length - 1) === SLASH) length--;
+    if (length > MAX_PATTERN || !isLatin1(rule.path)) return null;
+    order.push({ index, prefix, path: rule.path, length });
+    size += 4 + length;
+  }
   // Exact before Prefix; Prefix longest first, `/foo/` before `/foo`; the sort is stable, so among duplicates the
   // first written wins, as in the trie.
-  order.sort((a, b) => Number(a.prefix) - Number(b.prefix) || b.pattern.length - a.pattern.length || b.written - a.written);
-  const at = bytes.length;
+  if (order.length > 1) order.sort((a, b) => Number(a.prefix) - Number(b.prefix) || b.length - a.length || b.path.length - a.path.length);
+  const at = bytes.reserve(size);
   bytes.push(key.length);
-  pushChars(bytes, key);
+  bytes.pushChars(key, key.length);
   for (const rule of order) {
-    const lengthAndKind = rule.pattern.length * 2 + (rule.prefix ? 1 : 0);
-    bytes.push(lengthAndKind & 0xff, lengthAndKind >>> 8, rule.index & 0xff, rule.index >>> 8);
+    const lengthAndKind = rule.length * 2 + (rule.prefix ? 1 : 0);
+    bytes.push(lengthAndKind & 0xff);
+    bytes.push(lengthAndKind >>> 8);
+    bytes.push(rule.index & 0xff);
+    bytes.push(rule.index >>> 8);
   }
-  for (const rule of order) pushChars(bytes, rule.pattern);
+  for (const rule of order) bytes.pushChars(rule.path, rule.length);
   return at;
+}
+
+interface PackedRule {
+  readonly index: number;
+  readonly prefix: boolean;
+  readonly path: string;
+  /** How much of `path` is matched: all of it for Exact, without trailing slashes for Prefix. */
+  readonly length: number;
+}
+
+/** A byte array that grows as regions are appended, so that building the index allocates little. */
+class ByteWriter {
+  #bytes = new Uint8Array(4096);
+  #length = 0;
+
+  /** Makes room for `size` more bytes and returns where they start. */
+  reserve(size: number): number {
+    if (this.#length + size > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length + size));
+      grown.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = grown;
+    }
+    return this.#length;
+  }
+
+  push(byte: number): void {
+    this.#bytes[this.#length++] = byte;
+  }
+
+  /** The first `length` characters of `text`, one byte each (callers checked they are Latin-1). */
+  pushChars(text: string, length: number): void {
+    for (let i = 0; i < length; i++) this.#bytes[this.#length++] = text.charCodeAt(i);
+  }
+
+  finish(): Uint8Array {
+    return this.#bytes.slice(0, this.#length);
+  }
 }
 
 function regionKeyEquals(packed: Uint8Array, at: number, host: string, from: number): boolean {
@@ -178,10 +226,6 @@ function hashRange(text: string, from: number, to: number): number {
   let hash = 0x811c9dc5 | 0;
   for (let i = from; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash;
-}
-
-function pushChars(bytes: number[], text: string): void {
-  for (let i = 0; i < text.length; i++) bytes.push(text.charCodeAt(i));
 }
 
 function isLatin1(text: string): boolean {
