@@ -25,17 +25,11 @@ export function isWebSocketUpgrade(headers: Headers): boolean {
 }
 
 /**
- * The headers a backend receives: the client's end-to-end headers, no hop-by-hop ones (including any the client
- * named in Connection), X-Forwarded-For appended with the client address, and X-Forwarded-Proto/-Host/-Port,
- * X-Real-IP and the origin token set by the edge — never taken from the client.
+ * Turns a copy of the client's headers, in place, into the headers a backend receives: the client's end-to-end
+ * headers, no hop-by-hop ones (including any the client named in Connection), X-Forwarded-For appended with the
+ * client address, and X-Forwarded-Proto/-Host/-Port, X-Real-IP and the origin token set by the edge — never
+ * taken from the client.
  */
-export function buildUpstreamHeaders(incoming: Headers, info: ForwardInfo): Headers {
-  const headers = new Headers(incoming);
-  forwardHeaders(headers, info);
-  return headers;
-}
-
-/** `buildUpstreamHeaders` in place, on a copy of the client's headers that the caller already holds. */
 export function forwardHeaders(headers: Headers, info: ForwardInfo): void {
   // Every Headers call crosses into the runtime: each header is read once, and a hop-by-hop header already
   // known to be absent is not deleted.
