@@ -1,15 +1,12 @@
 import type { CompileOptions } from "../../core/compile/compile-options.ts";
 import type { KubeConnection } from "../kube/load-kube-config.ts";
+import type { LeaseElectorOptions } from "../leader/lease-elector.ts";
 import type { BackoffPolicy } from "../loop/backoff.ts";
 
-export interface LeaderElectionConfig {
+/** The elector's own options (see lease-elector.ts), less what the agent supplies: the API client and logger. */
+export interface LeaderElectionConfig
+  extends Pick<LeaseElectorOptions, "namespace" | "name" | "identity" | "leaseDurationMs" | "renewDeadlineMs" | "retryPeriodMs"> {
   readonly enabled: boolean;
-  readonly namespace: string;
-  readonly name: string;
-  readonly identity: string;
-  readonly leaseDurationMs: number;
-  readonly renewDeadlineMs: number;
-  readonly retryPeriodMs: number;
 }
 
 /** Everything `edge-ingress sync` runs with, checked (see sync-flags.ts). */
