@@ -6,6 +6,7 @@ import { stopAllProcesses } from "../../../bench/harness/child-processes.ts";
 import { probeHttp } from "../../../bench/harness/probe-http.ts";
 import { startBackends } from "../../../bench/harness/start-backends.ts";
 import { startWorkerd } from "../../../bench/harness/start-workerd.ts";
+import type { WorkerBinding } from "../../../bench/harness/workerd-config.ts";
 
 // A bundle as wrangler would write it, small enough to write by hand: reads KV and a var, fetches a loopback URL.
 const worker = `export default {
@@ -24,36 +25,34 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
+/** The hand-written bundle above, served by workerd with these bindings. */
+async function serveWorker(bindings: readonly WorkerBinding[]) {
+  await writeFile(join(directory, "index.js"), worker);
+  return startWorkerd({
+    name: "workerd (test)",
+    bundle: { directory, modules: ["index.js"] },
+    compatibilityDate: "2024-09-23",
+    compatibilityFlags: [],
+    bindings,
+  });
+}
+
 describe("startWorkerd", () => {
   it("serves a bundle whose KV binding reads files of a directory, with its text bindings", async () => {
     const kv = join(directory, "kv");
     await mkdir(kv, { recursive: true });
     await writeFile(join(kv, "routing-table"), '{"schema":1}');
-    await writeFile(join(directory, "index.js"), worker);
-    const running = await startWorkerd({
-      name: "workerd (test)",
-      bundle: { directory, modules: ["index.js"] },
-      compatibilityDate: "2024-09-23",
-      compatibilityFlags: [],
-      bindings: [
-        { kind: "kv-directory", name: "TABLE_KV", directory: kv },
-        { kind: "text", name: "GREETING", value: "hello" },
-      ],
-    });
+    const running = await serveWorker([
+      { kind: "kv-directory", name: "TABLE_KV", directory: kv },
+      { kind: "text", name: "GREETING", value: "hello" },
+    ]);
     const answer = await probeHttp(`${running.url}/kv`);
     expect(answer.body).toBe('{"schema":1} hello');
   });
 
   it("lets the worker's fetch reach backends on other loopback addresses", async () => {
     const backends = await startBackends({ server: "node", addresses: ["127.0.0.3"] });
-    await writeFile(join(directory, "index.js"), worker);
-    const running = await startWorkerd({
-      name: "workerd (test)",
-      bundle: { directory, modules: ["index.js"] },
-      compatibilityDate: "2024-09-23",
-      compatibilityFlags: [],
-      bindings: [],
-    });
+    const running = await serveWorker([]);
     const answer = await probeHttp(`${running.url}/?to=${encodeURIComponent(`http://127.0.0.3:${backends.port}/x`)}`);
     expect(answer.body).toBe("node 127.0.0.3\n");
   });
