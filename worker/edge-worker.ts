@@ -92,7 +92,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     c.set("requestId", requestId);
     c.set("prepared", prepare(c.env));
     await next();
-    hstsFor(c.get("prepared").reading, new URL(c.req.url).protocol === "https:" ? "https" : "http", c.res);
+    hstsFor(c.get("prepared").reading, readRequestTarget(c.req.url)?.scheme ?? "http", c.res);
   });
 
   app.onError((error, c) => unhandled(error, c.get("requestId")));
