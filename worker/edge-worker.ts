@@ -3,9 +3,9 @@ import { matchRequest } from "../core/match/match-request.ts";
 import { normalizePath } from "../core/match/normalize-path.ts";
 import { checkPushBody } from "../core/push/push-token.ts";
 import { importCookieKey } from "./affinity/cookie-affinity.ts";
-import { readConfig, type ConfigReading } from "./config.ts";
+import { readConfig, type ConfigReading, type EdgeConfig } from "./config.ts";
 import type { EdgeEnv } from "./env.ts";
-import { errorResponse, jsonResponse, requestIdOf } from "./error-response.ts";
+import { errorResponse, jsonResponse, lazyRequestId, requestIdOf } from "./error-response.ts";
 import { HealthRegistry } from "./health/health-registry.ts";
 import { createOnceLogger, logEvent } from "./log-event.ts";
 import { proxyRoute } from "./proxy/proxy-route.ts";
@@ -14,6 +14,7 @@ import { authenticate, PushKeyCache } from "./sync/authenticate.ts";
 import { JtiLedger } from "./sync/jti-ledger.ts";
 import { publicKeyOf, pushTable } from "./sync/push-table.ts";
 import { readStatus } from "./sync/read-status.ts";
+import type { LoadedTable } from "./table/loaded-table.ts";
 import { TableStore } from "./table/table-store.ts";
 import { selectTransport, TRANSPORTS } from "./transport/select-transport.ts";
 import type { Transport } from "./transport/transport.ts";
@@ -32,6 +33,13 @@ export interface EdgeWorkerOptions {
 interface Prepared {
   readonly reading: ConfigReading;
   readonly transport: Transport | null;
+}
+
+/** What is read of a client's request once and passed along (each read is a call into the runtime). */
+interface ClientFacts {
+  readonly headers: Headers;
+  readonly method: string;
+  readonly requestId: () => string;
 }
 
 type AppEnv = { Bindings: EdgeEnv; Variables: { requestId: string; prepared: Prepared } };
@@ -140,42 +148,53 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     return jsonResponse(known ? 405 : 404, { error: known ? "method-not-allowed" : "not-found", requestId }, requestId, known ? { allow: pathname === TABLE_PATH ? "POST" : "GET" } : {});
   });
 
-  const routeRequest = async (request: Request, env: EdgeEnv, target: RequestTarget, prepared: Prepared, requestId: string): Promise<Response> => {
+  /** Synchronous up to the proxying itself when the table is fresh and the cookie key imported (almost always). */
+  const routeRequest = (request: Request, env: EdgeEnv, target: RequestTarget, prepared: Prepared, client: ClientFacts): Response | Promise<Response> => {
     if (!prepared.reading.ok || prepared.transport === null) {
       logOnce("config-invalid", "error", "request-refused-config-invalid", { problems: prepared.reading.ok ? [] : prepared.reading.problems });
-      return errorResponse(500, "the edge is misconfigured; its operator has been told in the logs", requestId);
+      return errorResponse(500, "the edge is misconfigured; its operator has been told in the logs", client.requestId());
     }
     const config = prepared.reading.config;
+    const transport = prepared.transport;
     const at = now();
-    const loaded = tables.fresh(at, config.tableRefreshMs) ?? (await tables.get(env.TABLE_KV, at, config.tableRefreshMs));
-    if (loaded === null) return errorResponse(503, "service unavailable: no routing table has been published to this edge yet", requestId);
+    const fresh = tables.fresh(at, config.tableRefreshMs);
+    if (fresh === null) return tables.get(env.TABLE_KV, at, config.tableRefreshMs).then((loaded) => routeOn(loaded, request, target, config, transport, client));
+    return routeOn(fresh, request, target, config, transport, client);
+  };
 
+  const routeOn = (loaded: LoadedTable | null, request: Request, target: RequestTarget, config: EdgeConfig, transport: Transport, client: ClientFacts): Response | Promise<Response> => {
+    const { requestId } = client;
+    if (loaded === null) return errorResponse(503, "service unavailable: no routing table has been published to this edge yet", requestId());
     const { scheme, host, search } = target;
     const decision = matchRequest(loaded.routes, { scheme, host, path: target.path, query: search });
     switch (decision.kind) {
       case "bad-request":
-        return errorResponse(400, `bad request: ${decision.reason}`, requestId);
+        return errorResponse(400, `bad request: ${decision.reason}`, requestId());
       case "none":
-        return errorResponse(404, "not found: no route for this host and path", requestId);
+        return errorResponse(404, "not found: no route for this host and path", requestId());
       case "redirect":
-        return new Response(null, { status: 308, headers: { location: decision.location, "x-edge-request-id": requestId } });
+        return new Response(null, { status: 308, headers: { location: decision.location, "x-edge-request-id": requestId() } });
       case "route": {
+        const proxy = (cookieKey: CryptoKey | null): Promise<Response> =>
+          proxyRoute({
+            request,
+            clientHeaders: client.headers,
+            method: client.method,
+            hit: decision.hit,
+            pathAndQuery: `${decision.path}${search}`,
+            forward: { clientIp: client.headers.get("cf-connecting-ip"), scheme, host, port: target.port },
+            loaded,
+            config,
+            transport,
+            health,
+            cookieKey,
+            requestId,
+            now,
+            random,
+            logOnce,
+          });
         const key = cookieKeyFor(config.cookieKey);
-        return await proxyRoute({
-          request,
-          hit: decision.hit,
-          pathAndQuery: `${decision.path}${search}`,
-          forward: { clientIp: request.headers.get("cf-connecting-ip"), scheme, host, port: target.port },
-          loaded,
-          config,
-          transport: prepared.transport,
-          health,
-          cookieKey: key instanceof Promise ? await key : key,
-          requestId,
-          now,
-          random,
-          logOnce,
-        });
+        return key instanceof Promise ? key.then(proxy) : proxy(key);
       }
     }
   };
@@ -186,18 +205,19 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
    * the cost per request.
    */
   const serveProxied = async (request: Request, env: EdgeEnv, target: RequestTarget | null): Promise<Response> => {
-    const requestId = requestIdOf(request.headers);
+    const headers = request.headers;
+    const client: ClientFacts = { headers, method: request.method, requestId: lazyRequestId(headers) };
     let prepared: Prepared | null = null;
     let response: Response;
     try {
       prepared = prepare(env);
-      response = target === null ? errorResponse(400, "bad request: not an http or https URL", requestId) : await routeRequest(request, env, target, prepared, requestId);
+      response = target === null ? errorResponse(400, "bad request: not an http or https URL", client.requestId()) : await routeRequest(request, env, target, prepared, client);
     } catch (error) {
       if (!(error instanceof Error)) throw error;
-      response = unhandled(error, requestId);
+      response = unhandled(error, client.requestId());
     }
     if (prepared !== null && target !== null) hstsFor(prepared.reading, target.scheme, response);
-    return request.method === "HEAD" ? new Response(null, response) : response;
+    return client.method === "HEAD" ? new Response(null, response) : response;
   };
 
   return {

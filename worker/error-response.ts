@@ -21,6 +21,12 @@ const ID_WORDS = 256;
 const idWords = new Uint32Array(ID_WORDS);
 let nextWord = ID_WORDS;
 
+/** The request's id, worked out on first use: only error answers and logs need one, not a proxied request. */
+export function lazyRequestId(headers: Headers): () => string {
+  let id: string | null = null;
+  return () => (id ??= requestIdOf(headers));
+}
+
 /** Cloudflare's ray id when it looks like one, else a fresh random id (16 hex digits). */
 export function requestIdOf(headers: Headers): string {
   const ray = headers.get("cf-ray");

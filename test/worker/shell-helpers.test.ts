@@ -70,11 +70,11 @@ describe("forwarded headers", () => {
 });
 
 describe("downstream response", () => {
-  it("keeps status, status text, body and end-to-end headers, and drops hop-by-hop ones and those Connection names", async () => {
+  it("keeps status, status text, body and end-to-end headers, and drops Connection, the headers it names and Proxy-Connection", async () => {
     const upstream = new Response("hello", {
       status: 207,
       statusText: "Multi",
-      headers: { connection: "x-private, close", "x-private": "1", "keep-alive": "timeout=5", "proxy-authenticate": "Basic", "x-kept": "yes", "set-cookie": "a=1" },
+      headers: { connection: "x-private, close", "x-private": "1", "proxy-connection": "keep-alive", "x-kept": "yes", "set-cookie": "a=1" },
     });
     const response = buildDownstreamResponse(upstream);
     expect(response.status).toBe(207);
@@ -82,16 +82,23 @@ describe("downstream response", () => {
     expect(await response.text()).toBe("hello");
     expect([...response.headers.keys()].sort()).toEqual(["content-type", "set-cookie", "x-kept"]);
   });
+
+  it("passes Proxy-Authenticate and Trailer, which RFC 9110 does not count as hop-by-hop", () => {
+    const upstream = new Response("hello", { headers: { "proxy-authenticate": "Basic", trailer: "x-sum" } });
+    const response = buildDownstreamResponse(upstream);
+    expect(response.headers.get("proxy-authenticate")).toBe("Basic");
+    expect(response.headers.get("trailer")).toBe("x-sum");
+  });
 });
 
 describe("downstream response without additions", () => {
   it("is the upstream response itself when it has no hop-by-hop header, and a trimmed copy when it has one", () => {
     const clean = new Response("ok", { headers: { "x-kept": "yes" } });
     expect(buildDownstreamResponse(clean, false)).toBe(clean);
-    const hop = new Response("ok", { headers: { "x-kept": "yes", trailer: "x-sum" } });
+    const hop = new Response("ok", { headers: { "x-kept": "yes", "proxy-connection": "keep-alive" } });
     const trimmed = buildDownstreamResponse(hop, false);
     expect(trimmed).not.toBe(hop);
-    expect(trimmed.headers.has("trailer")).toBe(false);
+    expect(trimmed.headers.has("proxy-connection")).toBe(false);
     expect(trimmed.headers.get("x-kept")).toBe("yes");
   });
   it("is the upstream response itself when its only hop-by-hop headers are ones the runtime writes itself", () => {

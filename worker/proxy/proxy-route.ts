@@ -13,6 +13,9 @@ import { mayRetry } from "./retry-policy.ts";
 
 export interface ProxyContext {
   readonly request: Request;
+  /** The client's headers and method, read once by the caller (each read is a call into the runtime). */
+  readonly clientHeaders: Headers;
+  readonly method: string;
   readonly hit: RouteHit;
   /** Normalised path + query: what the backend receives. */
   readonly pathAndQuery: string;
@@ -23,7 +26,8 @@ export interface ProxyContext {
   readonly health: HealthRegistry;
   /** Null when cookie affinity is off (no secret). */
   readonly cookieKey: CryptoKey | null;
-  readonly requestId: string;
+  /** Worked out on first use: only errors and logs need it. */
+  readonly requestId: () => string;
   readonly now: () => number;
   readonly random: () => number;
   readonly logOnce: (key: string, level: "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
@@ -31,12 +35,12 @@ export interface ProxyContext {
 
 /** Balances one routed request onto the backend's targets, failing over within bounds. */
 export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
-  const { hit, loaded, config, transport, health, requestId } = ctx;
+  const { hit, loaded, config, transport, health, requestId, clientHeaders, method } = ctx;
   const backend = hit.backend;
   const generation = loaded.table.generation;
   const planned = planBackend(loaded, backend, transport, ctx.cookieKey);
   const plan = planned instanceof Promise ? await planned : planned;
-  if (plan.targets.length === 0) return errorResponse(503, "service unavailable: the service has no ready target", requestId);
+  if (plan.targets.length === 0) return errorResponse(503, "service unavailable: the service has no ready target", requestId());
   const reachable = plan.reachable;
   if (reachable.length === 0) {
     ctx.logOnce(`unreachable:${loaded.table.version}:${backend.id}`, "error", "targets-unreachable", {
@@ -45,17 +49,20 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
       code: plan.unreachable?.code,
       detail: plan.unreachable?.message,
     });
-    return errorResponse(502, "bad gateway: the edge cannot reach this service's targets (they have no DNS names; see the status endpoint)", requestId);
+    return errorResponse(502, "bad gateway: the edge cannot reach this service's targets (they have no DNS names; see the status endpoint)", requestId());
   }
 
   const affinity = backend.affinity;
   const cookies = plan.cookies;
-  // Each property of a Request is a call into the runtime: read once.
-  const { headers: clientHeaders, method, body } = ctx.request;
   const stickyNode = cookies !== null && affinity?.mode === "cookie" ? cookies.nodeByValue.get(readCookie(clientHeaders.get("cookie"), affinity.name) ?? "") ?? null : null;
   const affinityKey = affinity?.mode === "client-ip" && ctx.forward.clientIp !== null ? ctx.forward.clientIp : undefined;
 
-  const prepareHeaders = (headers: Headers): void => forwardHeaders(headers, ctx.forward);
+  // Set when the upstream headers are prepared: only a WebSocket handshake can be answered with 101.
+  let websocket = false;
+  const prepareHeaders = (headers: Headers): void => {
+    websocket = forwardHeaders(headers, ctx.forward);
+  };
+  const body = ctx.request.body;
   const hasBody = body !== null;
   const tried = new Set<string>();
   const tries = Math.min(config.maxTries, reachable.length);
@@ -72,12 +79,12 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
         pathAndQuery: ctx.pathAndQuery,
         clientHeaders,
         prepareHeaders,
-        originalHost: ctx.forward.host,
         body,
+        originalHost: ctx.forward.host,
         timeoutMs: config.upstreamTimeoutMs,
       });
       health.recordSuccess(target);
-      if (upstream.status === 101) return upstream;
+      if (websocket && upstream.status === 101) return upstream;
       const cookie = cookies !== null && target.node !== stickyNode ? cookies.setCookieByNode.get(target.node) : undefined;
       // A copy when headers are to be added (the cookie here, HSTS on https later); else maybe the upstream itself.
       const response = buildDownstreamResponse(upstream, cookie !== undefined || (ctx.forward.scheme === "https" && config.hsts !== null));
@@ -91,13 +98,13 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
     }
   }
   logEvent("error", "upstream-failed", {
-    requestId,
+    requestId: requestId(),
     backend: backend.id,
     tried: [...tried],
     code: lastError?.code ?? "no-target",
     detail: lastError?.message,
   });
   return lastError?.code === "timeout"
-    ? errorResponse(504, "gateway timeout: the service did not answer in time", requestId)
-    : errorResponse(502, "bad gateway: no target of the service could be reached", requestId);
+    ? errorResponse(504, "gateway timeout: the service did not answer in time", requestId())
+    : errorResponse(502, "bad gateway: no target of the service could be reached", requestId());
 }

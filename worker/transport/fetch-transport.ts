@@ -41,9 +41,9 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
   return {
     name: "fetch",
     unreachableReason: (target) => (originOf(target) === null ? NEEDS_HOSTNAME : null),
-    async send(target, request: UpstreamRequest) {
+    send(target, request: UpstreamRequest) {
       const origin = originOf(target);
-      if (origin === null) throw new TransportError(NEEDS_HOSTNAME.code, NEEDS_HOSTNAME.message, false);
+      if (origin === null) return Promise.reject(new TransportError(NEEDS_HOSTNAME.code, NEEDS_HOSTNAME.message, false));
       const upstream = new Request(`${origin}${request.pathAndQuery}`, {
         method: request.method,
         headers: request.clientHeaders,
@@ -51,20 +51,27 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
         redirect: "manual",
       });
       request.prepareHeaders(upstream.headers);
-      // No AbortController: one per attempt measured ~4 µs of CPU, racing a timer ~0.3 µs. An attempt that times
-      // out is abandoned; the runtime cancels a subrequest nobody awaits when the client's request ends.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new TransportError("timeout", `no response within ${request.timeoutMs} ms`, true)), request.timeoutMs);
+      // No AbortController: one per attempt measured ~4 µs of CPU, a timer ~0.3 µs. An attempt that times out is
+      // abandoned; the runtime cancels a subrequest nobody awaits when the client's request ends. One promise
+      // settled by whichever comes first, rather than Promise.race over an async function: fewer promises.
+      return new Promise<Response>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new TransportError("timeout", `no response within ${request.timeoutMs} ms`, true)), request.timeoutMs);
+        const failed = (error: unknown): void => {
+          clearTimeout(timer);
+          reject(new TransportError("connect-failed", error instanceof Error ? error.message : String(error), "unknown"));
+        };
+        let sent: Promise<Response>;
+        try {
+          sent = send(upstream);
+        } catch (error) {
+          failed(error);
+          return;
+        }
+        sent.then((response) => {
+          clearTimeout(timer);
+          resolve(response);
+        }, failed);
       });
-      try {
-        return await Promise.race([send(upstream), timeout]);
-      } catch (error) {
-        if (error instanceof TransportError) throw error;
-        throw new TransportError("connect-failed", error instanceof Error ? error.message : String(error), "unknown");
-      } finally {
-        clearTimeout(timer);
-      }
     },
   };
 }

@@ -16,11 +16,11 @@ export interface UpstreamRequest {
   readonly method: string;
   /** The normalised path plus the query, exactly as matched. */
   readonly pathAndQuery: string;
-  /** The client's headers as received: read, never changed. */
+  /** The client's headers as received: read, never changed. Method, headers and body are each read once, by the caller. */
   readonly clientHeaders: Headers;
   /**
-   * Turns a copy of `clientHeaders` into what the backend receives: end-to-end headers plus X-Forwarded-*, no
-   * Host (a transport sets it from its own means). Applied to the copy a transport makes anyway (the fetch
+   * Turns a copy of `clientHeaders` into what the backend receives: end-to-end headers plus X-Forwarded-*. Host
+   * and the framing fields are each sender's own. Applied to the copy a transport makes anyway (the fetch
    * transport's upstream Request) because a copy of Headers is among the dearest things a request does here.
    */
   readonly prepareHeaders: (headers: Headers) => void;

@@ -9,6 +9,7 @@ const ADDRESSES = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
  * A hand-written HTTP/1.1 server on the loopback Nodes. It reads a request (head, then a Content-Length or
  * chunked body), then answers by path:
  *   /raw-request      200, the request's exact bytes as the body (what the socket transport put on the wire)
+ *   /redirect         302 to /elsewhere
  *   /length           "hello world" with Content-Length (head only for HEAD)
  *   /chunked          a chunked body written in pieces, with an extension and a trailer
  *   /until-close      a body with no framing, ended by closing
@@ -86,6 +87,8 @@ function answer(socket: Socket, method: string, path: string, request: Buffer, h
   };
   if (path === "/raw-request") {
     socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${request.length}\r\n\r\n`), request]));
+  } else if (path === "/redirect") {
+    end("HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n");
   } else if (path === "/length") {
     end(`HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Scenario: length\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n${method === "HEAD" ? "" : "hello world"}`);
   } else if (path === "/chunked") {
