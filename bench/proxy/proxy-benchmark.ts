@@ -8,6 +8,7 @@ import { currentLoad } from "../harness/describe-machine.ts";
 import { NODE_ADDRESSES, startBackends } from "../harness/start-backends.ts";
 import { measureCases } from "./measure-cases.ts";
 import { prepareCases } from "./prepare-cases.ts";
+import { profileCost } from "./profile-cost.ts";
 import { parseProxyOptions } from "./proxy-options.ts";
 import { reportProxy } from "./report-proxy.ts";
 import { resolveWorker } from "./resolve-worker.ts";
@@ -25,6 +26,7 @@ export const proxyBenchmark: Benchmark = {
     const tools = findTools([
       { command: "wrk", install: "apt-get update && apt-get install -y wrk" },
       { command: "haproxy", install: "apt-get update && apt-get install -y haproxy" },
+      ...(options.profileSeconds > 0 ? [{ command: "perf", install: "apt-get update && apt-get install -y linux-perf" }] : []),
     ]);
     const haproxyPath = requireTool(tools, "haproxy");
     const loadBefore = currentLoad();
@@ -35,7 +37,8 @@ export const proxyBenchmark: Benchmark = {
       const nodes = backends.addresses.map((address, index) => ({ name: NODE_NAMES[index] ?? `node-${index}`, address }));
       const { ready, failed } = await prepareCases({ worker, backends, nodes, workDirectory, haproxyPath, cookieName: COOKIE, host: HOST });
       const measurement = await measureCases(requireTool(tools, "wrk"), options, ready);
-      await reportProxy(options, worker, measurement.measured, [...failed, ...measurement.failed], loadBefore);
+      const profiled = options.profileSeconds > 0 ? await profileCost(requireTool(tools, "perf"), requireTool(tools, "wrk"), options, ready, workDirectory) : null;
+      await reportProxy(options, worker, measurement.measured, [...failed, ...measurement.failed], loadBefore, profiled);
     } finally {
       await stopAllProcesses();
       await rm(workDirectory, { recursive: true, force: true });

@@ -18,6 +18,8 @@ export interface ProxyBenchOptions {
   readonly threads: number;
   /** Each round measures every target once; the median round is reported (rounds interleave against drift). */
   readonly rounds: number;
+  /** Seconds of CPU profile per worker and pair (two pairs), after the rounds; 0 = no profiles. Needs perf. */
+  readonly profileSeconds: number;
 }
 
 export const PROXY_USAGE = `npm run bench -- proxy [options]
@@ -32,7 +34,9 @@ export const PROXY_USAGE = `npm run bench -- proxy [options]
   --warmup S                seconds of unmeasured load first        (default 1)
   --connections N           wrk connections                         (default 32)
   --threads N               wrk threads                             (default 1)
-  --rounds N                interleaved rounds; median reported     (default 1)`;
+  --rounds N                interleaved rounds; median reported     (default 1)
+  --profile S               then profile (a) and (b) S seconds each, twice, with perf:
+                            CPU per request in units of the runtime's fetch()   (default 0: off)`;
 
 /** Reads the options, listing every problem at once. */
 export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
@@ -52,6 +56,7 @@ export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
       connections: { type: "string", default: "32" },
       threads: { type: "string", default: "1" },
       rounds: { type: "string", default: "1" },
+      profile: { type: "string", default: "0" },
     },
   });
   const problems: string[] = [];
@@ -82,6 +87,7 @@ export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
     connections: number("connections", values.connections, 1, 10_000),
     threads: number("threads", values.threads, 1, 64),
     rounds: number("rounds", values.rounds, 1, 20),
+    profileSeconds: number("profile", values.profile, 0, 120),
   };
   if (problems.length > 0) throw new Error(`proxy benchmark options:\n  ${problems.join("\n  ")}\n\n${PROXY_USAGE}`);
   return options;

@@ -4,6 +4,7 @@ import { pickMedian } from "../harness/median-run.ts";
 import { writeResults } from "../harness/write-results.ts";
 import type { CaseRun, MeasuredCase } from "./measure-cases.ts";
 import type { FailedCase } from "./prepare-cases.ts";
+import type { ProfiledCost } from "./profile-cost.ts";
 import type { ProxyBenchOptions } from "./proxy-options.ts";
 import type { ResolvedWorker } from "./resolve-worker.ts";
 
@@ -33,6 +34,7 @@ export async function reportProxy(
   measured: readonly MeasuredCase[],
   failed: readonly FailedCase[],
   loadBefore: number,
+  profiled: ProfiledCost | null = null,
 ): Promise<void> {
   const machine = describeMachine();
   const busy = warnIfBusy(loadBefore, machine);
@@ -82,6 +84,9 @@ export async function reportProxy(
   console.log(formatTable(["case", "req/s", "p50 ms", "p99 ms", "proxy CPU µs/req", "lowest round", "errors"], rows));
   const spread = pairedByRound.length > 1 ? ` (median of ${pairedByRound.length} rounds, each a and b back to back: ${Math.min(...pairedByRound).toFixed(2)}–${Math.max(...pairedByRound).toFixed(2)})` : "";
   console.log(`a/b  worker / pass-through   req/s ${show(ratios.workerOverPassThrough)}${spread} (goal ≥ ${GOAL_WORKER_OVER_PASS_THROUGH})   CPU/req ${show(ratios.cpuPerRequestWorkerOverPassThrough)} (lowest rounds ${show(ratios.lowestCpuPerRequestWorkerOverPassThrough)})`);
+  if (profiled !== null) {
+    console.log(`a/b  CPU per request from profiles (fetch() units): ${show(profiled.workerOverPassThrough)} (pairs ${profiled.workerOverPassThroughByPair.map((value) => value.toFixed(3)).join(", ")}; goal ≤ ${(1 / GOAL_WORKER_OVER_PASS_THROUGH).toFixed(3)} for a CPU-bound proxy)`);
+  }
   console.log(`a/c  worker / HAProxy        req/s ${show(ratios.workerOverHaproxy)}   CPU/req ${show(ratios.cpuPerRequestWorkerOverHaproxy)}`);
   console.log(`a/c  returning clients       req/s ${show(ratios.returningWorkerOverHaproxy)}`);
   if (busy !== null) console.log(busy);
@@ -106,6 +111,7 @@ export async function reportProxy(
       durationSeconds: options.durationSeconds,
       warmupSeconds: options.warmupSeconds,
       rounds: options.rounds,
+      profileSeconds: options.profileSeconds,
       worker: worker.entry,
       wranglerConfig: worker.wranglerConfig ?? null,
       workerVars: worker.vars.map((binding) => binding.name),
@@ -114,6 +120,7 @@ export async function reportProxy(
     },
     cases,
     ratios,
+    profiledCost: profiled,
     goals: { workerOverPassThrough: GOAL_WORKER_OVER_PASS_THROUGH },
   });
 }

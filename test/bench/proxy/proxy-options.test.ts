@@ -3,7 +3,12 @@ import { parseProxyOptions } from "../../../bench/proxy/proxy-options.ts";
 
 describe("parseProxyOptions", () => {
   it("defaults to 5 s per case with 32 connections on haproxy backends", () => {
-    expect(parseProxyOptions([])).toMatchObject({ durationSeconds: 5, connections: 32, threads: 1, rounds: 1, backendServer: "haproxy" });
+    expect(parseProxyOptions([])).toMatchObject({ durationSeconds: 5, connections: 32, threads: 1, rounds: 1, backendServer: "haproxy", profileSeconds: 0 });
+  });
+
+  it("profiles the two workers only when asked, for the seconds given", () => {
+    expect(parseProxyOptions(["--profile", "15"]).profileSeconds).toBe(15);
+    expect(() => parseProxyOptions(["--profile", "200"])).toThrow(/--profile must be an integer from 0 to 120, got "200"/);
   });
 
   it("lists every bad option at once, with the usage", () => {
