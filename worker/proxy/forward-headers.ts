@@ -3,8 +3,8 @@ import { ORIGIN_TOKEN_HEADER } from "../../core/origin/origin-token.ts";
 /**
  * RFC 9110 §7.6.1: a proxy removes Connection, the fields it names, and Proxy-Connection, Keep-Alive, TE,
  * Transfer-Encoding and Upgrade. Both senders write Host, Connection, Keep-Alive, TE, Trailer, Transfer-Encoding
- * and Upgrade themselves whatever the headers hold (the runtime's fetch(), checked on the wire by the proxy
- * tests; the socket transport's request head, see core/http1/request-head.ts), and the runtime does the same for
+ * and Upgrade themselves whatever the headers hold (the runtime's fetch(), checked on the wire by
+ * test/worker/fetch-transport.test.ts; the socket transport's request head, see core/http1/request-head.ts), and the runtime does the same for
  * responses. What is left to remove by hand: Proxy-Connection, and on requests Proxy-Authorization, credentials
  * meant for a forward proxy that no backend should receive.
  */
