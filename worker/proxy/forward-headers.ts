@@ -4,9 +4,9 @@ import { ORIGIN_TOKEN_HEADER } from "../../core/origin/origin-token.ts";
  * RFC 9110 §7.6.1: a proxy removes Connection, the fields it names, and Proxy-Connection, Keep-Alive, TE,
  * Transfer-Encoding and Upgrade. Both senders write Host, Connection, Keep-Alive, TE, Trailer, Transfer-Encoding
  * and Upgrade themselves whatever the headers hold (the runtime's fetch(), checked on the wire by
- * test/worker/fetch-transport.test.ts; the socket transport's request head, see core/http1/request-head.ts), and the runtime does the same for
- * responses. What is left to remove by hand: Proxy-Connection, and on requests Proxy-Authorization, credentials
- * meant for a forward proxy that no backend should receive.
+ * test/worker/fetch-transport.test.ts; the socket transport's request head, core/http1/request-head.ts), and
+ * the runtime does the same for responses. What is left to remove by hand: Proxy-Connection, and on requests
+ * Proxy-Authorization, credentials meant for a forward proxy that no backend should receive.
  */
 const REMOVED_FROM_REQUESTS = ["proxy-connection", "proxy-authorization"];
 const PASSED_BY_RUNTIME = "proxy-connection";
@@ -19,11 +19,6 @@ export interface ForwardInfo {
   /** The Host as received (with port, if any). */
   readonly host: string;
   readonly port: string;
-}
-
-/** True for a WebSocket handshake, whose Upgrade/Connection pair must survive the hop. */
-export function isWebSocketUpgrade(headers: Headers): boolean {
-  return (headers.get("upgrade") ?? "").toLowerCase() === "websocket";
 }
 
 /**
