@@ -83,7 +83,7 @@ describe("downstream response", () => {
     expect([...response.headers.keys()].sort()).toEqual(["content-type", "set-cookie", "x-kept"]);
   });
 
-  it("passes Proxy-Authenticate and Trailer, which RFC 9110 does not count as hop-by-hop", () => {
+  it("leaves Proxy-Authenticate (end-to-end under RFC 9110) and Trailer (the runtime writes its own) in place", () => {
     const upstream = new Response("hello", { headers: { "proxy-authenticate": "Basic", trailer: "x-sum" } });
     const response = buildDownstreamResponse(upstream);
     expect(response.headers.get("proxy-authenticate")).toBe("Basic");
