@@ -5,8 +5,9 @@ import { ORIGIN_TOKEN_HEADER } from "../../core/origin/origin-token.ts";
  * Transfer-Encoding and Upgrade. Both senders write Host, Connection, Keep-Alive, TE, Trailer, Transfer-Encoding
  * and Upgrade themselves whatever the headers hold (the runtime's fetch(), checked on the wire by
  * test/worker/fetch-transport.test.ts; the socket transport's request head, core/http1/request-head.ts), and
- * the runtime does the same for responses. What is left to remove by hand: Proxy-Connection, and on requests
- * Proxy-Authorization, credentials meant for a forward proxy that no backend should receive.
+ * the runtime does the same for responses (test/worker-runtime/response-framing.test.ts). What is left to
+ * remove by hand: Proxy-Connection, and on requests Proxy-Authorization, credentials meant for a forward proxy
+ * that no backend should receive.
  */
 const REMOVED_FROM_REQUESTS = ["proxy-connection", "proxy-authorization"];
 const PASSED_BY_RUNTIME = "proxy-connection";
