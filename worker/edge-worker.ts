@@ -177,9 +177,9 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
       case "route": {
         const proxy = (cookieKey: CryptoKey | null): Promise<Response> =>
           proxyRoute({
-            request,
             clientHeaders: client.headers,
             method: client.method,
+            body: request.body,
             hit: decision.hit,
             pathAndQuery: `${decision.path}${search}`,
             forward: { clientIp: client.headers.get("cf-connecting-ip"), scheme, host, port: target.port },

@@ -12,10 +12,10 @@ import { buildDownstreamResponse, forwardHeaders, type ForwardInfo } from "./for
 import { mayRetry } from "./retry-policy.ts";
 
 export interface ProxyContext {
-  readonly request: Request;
-  /** The client's headers and method, read once by the caller (each read is a call into the runtime). */
+  /** The client's headers, method and body, read once by the caller (each read is a call into the runtime). */
   readonly clientHeaders: Headers;
   readonly method: string;
+  readonly body: ReadableStream<Uint8Array> | null;
   readonly hit: RouteHit;
   /** Normalised path + query: what the backend receives. */
   readonly pathAndQuery: string;
@@ -35,7 +35,7 @@ export interface ProxyContext {
 
 /** Balances one routed request onto the backend's targets, failing over within bounds. */
 export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
-  const { hit, loaded, config, transport, health, requestId, clientHeaders, method } = ctx;
+  const { hit, loaded, config, transport, health, requestId, clientHeaders, method, body } = ctx;
   const backend = hit.backend;
   const generation = loaded.table.generation;
   const planned = planBackend(loaded, backend, transport, ctx.cookieKey);
@@ -62,7 +62,6 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   const prepareHeaders = (headers: Headers): void => {
     websocket = forwardHeaders(headers, ctx.forward);
   };
-  const body = ctx.request.body;
   const hasBody = body !== null;
   const tried = new Set<string>();
   const tries = Math.min(config.maxTries, reachable.length);
