@@ -34,14 +34,14 @@ export async function profileCost(perfPath: string, wrkPath: string, options: Pr
     for (const ready of order) {
       const value = await profileUnderLoad(perfPath, wrkPath, options, ready, directory);
       cost.set(ready.case.key, value);
-      costs.push({ key: ready.case.key, cost: round(value) });
+      costs.push({ key: ready.case.key, cost: value });
       console.log(`  profile ${pair + 1}/${PAIRS} ${ready.case.label}: ${value.toFixed(2)} fetch() units per request`);
     }
     byPair.push((cost.get("worker") ?? 0) / (cost.get("passThrough") ?? 1));
   }
   return {
-    workerOverPassThroughByPair: byPair.map(round),
-    workerOverPassThrough: round(byPair.reduce((sum, value) => sum + value, 0) / byPair.length),
+    workerOverPassThroughByPair: byPair,
+    workerOverPassThrough: byPair.reduce((sum, value) => sum + value, 0) / byPair.length,
     costInFetchUnits: costs,
   };
 }
@@ -58,8 +58,4 @@ async function profileUnderLoad(perfPath: string, wrkPath: string, options: Prox
   } finally {
     await load;
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

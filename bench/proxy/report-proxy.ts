@@ -120,7 +120,14 @@ export async function reportProxy(
     },
     cases,
     ratios,
-    profiledCost: profiled,
+    profiledCost:
+      profiled === null
+        ? null
+        : {
+            workerOverPassThrough: round(profiled.workerOverPassThrough, 3),
+            workerOverPassThroughByPair: profiled.workerOverPassThroughByPair.map((value) => round(value, 3)),
+            costInFetchUnits: profiled.costInFetchUnits.map(({ key, cost }) => ({ key, cost: round(cost, 3) })),
+          },
     goals: { workerOverPassThrough: GOAL_WORKER_OVER_PASS_THROUGH },
   });
 }
