@@ -59,20 +59,19 @@ export function forwardHeaders(headers: Headers, info: ForwardInfo): boolean {
 /**
  * The response the client receives: the upstream status and headers without hop-by-hop ones, the body streamed
  * through. Only the hop-by-hop headers the runtime would send on are looked for (Connection's names and
- * Proxy-Connection). The upstream response itself when nothing is to be added (`mustCopy` false) and none is
- * there: a copy costs more than looking; otherwise a copy (the upstream's headers are immutable).
+ * Proxy-Connection). A copy when headers are to be added (`mustCopy`; the upstream's headers are immutable),
+ * looked at and trimmed in place; otherwise the upstream response itself unless it has something to trim — a
+ * copy costs more than looking, and looking at the copy spares looking at the original too.
  */
 export function buildDownstreamResponse(upstream: Response, mustCopy = true): Response {
-  const headers = upstream.headers;
+  const response = mustCopy ? new Response(upstream.body, upstream) : upstream;
+  const headers = response.headers;
   const connection = headers.get("connection");
-  const trim = connection !== null || headers.has(PASSED_BY_RUNTIME);
-  if (!mustCopy && !trim) return upstream;
-  const response = new Response(upstream.body, upstream);
-  if (trim) {
-    response.headers.delete(PASSED_BY_RUNTIME);
-    if (connection !== null) removeNamedIn(response.headers, connection);
-  }
-  return response;
+  if (connection === null && !headers.has(PASSED_BY_RUNTIME)) return response;
+  const trimmed = mustCopy ? response : new Response(upstream.body, upstream);
+  trimmed.headers.delete(PASSED_BY_RUNTIME);
+  if (connection !== null) removeNamedIn(trimmed.headers, connection);
+  return trimmed;
 }
 
 /**
