@@ -179,7 +179,6 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
           proxyRoute({
             clientHeaders: client.headers,
             method: client.method,
-            client: request,
             body: request.body,
             hit: decision.hit,
             pathAndQuery: `${decision.path}${search}`,

@@ -19,14 +19,10 @@ async function wireLinesOf(response: Response): Promise<string[]> {
     .map((line, index) => (index === 0 ? line : line.replace(/^[^:]+/, (name) => name.toLowerCase())));
 }
 
-/**
- * The attempt for a client's request, as the edge makes it. `redirect` is the client request's mode: "manual" for
- * requests from the network (copied whole), "follow" for some from service bindings and tests (copied field by field).
- */
+/** The attempt for a client's request, as the edge makes it. */
 function attemptFor(client: Request, prepareHeaders: (headers: Headers) => void = () => {}): UpstreamRequest {
   const url = new URL(client.url);
   return {
-    client,
     clientHeaders: client.headers,
     body: client.body,
     method: client.method,
@@ -37,6 +33,7 @@ function attemptFor(client: Request, prepareHeaders: (headers: Headers) => void 
   };
 }
 
+// Requests from the network arrive with redirect "manual"; one from a service binding or a test may say "follow".
 describe.each(["manual", "follow"] as const)("fetch transport, for a client request whose redirect mode is %s", (redirect) => {
   it("sends no hop-by-hop field a client gave: the runtime writes its own, the edge removes the rest", async () => {
     const client = new Request("http://app.example/raw-request?q=1", {

@@ -12,8 +12,6 @@ const rawTarget: ResolvedTarget = { node: "node-a", address: "127.0.0.2", nodePo
 
 function request(pathAndQuery: string, overrides: Partial<UpstreamRequest> = {}): UpstreamRequest {
   return {
-    // Read by the fetch transport only: this one writes the request from the fields below.
-    client: new Request(`http://app.example${pathAndQuery}`),
     method: "GET",
     pathAndQuery,
     clientHeaders: new Headers({ "x-forwarded-host": "app.example" }),

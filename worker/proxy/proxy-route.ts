@@ -15,8 +15,6 @@ export interface ProxyContext {
   /** The client's headers, method and body, read once by the caller (each read is a call into the runtime). */
   readonly clientHeaders: Headers;
   readonly method: string;
-  /** The client's request itself, for a transport that copies it whole (see UpstreamRequest.client). */
-  readonly client: Request;
   readonly body: ReadableStream<Uint8Array> | null;
   readonly hit: RouteHit;
   /** Normalised path + query: what the backend receives. */
@@ -76,7 +74,6 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
     tried.add(target.node);
     try {
       const upstream = await transport.send(target, {
-        client: ctx.client,
         method,
         pathAndQuery: ctx.pathAndQuery,
         clientHeaders,

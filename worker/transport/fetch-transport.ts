@@ -15,7 +15,8 @@ const NEEDS_HOSTNAME: UnreachableReason = {
 
 /**
  * Plain `fetch()` to `http://<hostname>:<nodePort>`; the runtime sets Host from the URL. The upstream Request is
- * a copy of the client's, its headers edited in place: one copy per attempt, as a bare pass-through Worker makes.
+ * built from the client's headers and edited in place: one copy of the headers per attempt, as a bare
+ * pass-through Worker makes.
  */
 export function createFetchTransport(options: FetchTransportOptions): Transport {
   const send = options.fetch ?? ((request: Request) => fetch(request));
@@ -43,14 +44,12 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
     send(target, request: UpstreamRequest) {
       const origin = originOf(target);
       if (origin === null) return Promise.reject(new TransportError(NEEDS_HOSTNAME.code, NEEDS_HOSTNAME.message, false));
-      const url = `${origin}${request.pathAndQuery}`;
-      // A redirect is the client's to follow. Requests from the network arrive with redirect "manual"; one from a
-      // service binding or a test may say "follow", and is copied field by field instead.
-      const client = request.client;
-      const upstream =
-        client.redirect === "manual"
-          ? new Request(url, client)
-          : new Request(url, { method: request.method, headers: request.clientHeaders, body: request.body, redirect: "manual" });
+      const upstream = new Request(`${origin}${request.pathAndQuery}`, {
+        method: request.method,
+        headers: request.clientHeaders,
+        body: request.body,
+        redirect: "manual",
+      });
       request.prepareHeaders(upstream.headers);
       // No AbortController (one per attempt costs more than the timer, itself 2–4 % of a proxied request's CPU):
       // an attempt that times out is abandoned; the runtime cancels a subrequest nobody awaits when the client's

@@ -13,11 +13,6 @@ export interface Transport {
 }
 
 export interface UpstreamRequest {
-  /**
-   * The client's request as received, for a transport that copies it whole: one copy inside the runtime costs
-   * less than handing it method, headers, body and redirect mode one by one. Never sent as it is.
-   */
-  readonly client: Request;
   readonly method: string;
   /** The normalised path plus the query, exactly as matched. */
   readonly pathAndQuery: string;

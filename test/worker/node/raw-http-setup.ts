@@ -86,9 +86,10 @@ function answer(socket: Socket, method: string, path: string, request: Buffer, h
     socket.end(Buffer.from(text, "latin1"));
   };
   if (path === "/raw-request") {
-    socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${request.length}\r\n\r\n`), request]));
+    // Says it closes, as it does: a client that pooled the connection would otherwise race the close.
+    socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${request.length}\r\nConnection: close\r\n\r\n`), request]));
   } else if (path === "/redirect") {
-    end("HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n");
+    end("HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   } else if (path === "/length") {
     end(`HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Scenario: length\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n${method === "HEAD" ? "" : "hello world"}`);
   } else if (path === "/chunked") {
