@@ -61,6 +61,24 @@ describe("affinity cookie", () => {
 });
 
 describe("forwarded headers", () => {
+  it("rewrite X-Forwarded-For only when the client is not already its last entry", () => {
+    const written: string[] = [];
+    class RecordingHeaders extends Headers {
+      override set(name: string, value: string): void {
+        written.push(name);
+        super.set(name, value);
+      }
+    }
+    const listed = new RecordingHeaders({ "x-forwarded-for": "203.0.113.1, 198.51.100.7" });
+    forwardHeaders(listed, { clientIp: "198.51.100.7", scheme: "https", host: "a", port: "443" });
+    expect(written).not.toContain("x-forwarded-for");
+    expect(listed.get("x-forwarded-for")).toBe("203.0.113.1, 198.51.100.7");
+    const unlisted = new RecordingHeaders({ "x-forwarded-for": "203.0.113.1" });
+    forwardHeaders(unlisted, { clientIp: "198.51.100.7", scheme: "https", host: "a", port: "443" });
+    expect(written).toContain("x-forwarded-for");
+    expect(unlisted.get("x-forwarded-for")).toBe("203.0.113.1, 198.51.100.7");
+  });
+
   it("leave X-Real-IP and X-Forwarded-For alone when the client address is unknown, and drop a spoofed X-Real-IP", () => {
     const headers = new Headers({ "x-real-ip": "1.2.3.4", "x-forwarded-for": "5.6.7.8" });
     forwardHeaders(headers, { clientIp: null, scheme: "http", host: "a", port: "80" });

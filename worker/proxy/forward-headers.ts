@@ -45,7 +45,10 @@ export function forwardHeaders(headers: Headers, info: ForwardInfo): boolean {
     headers.set("connection", "Upgrade");
   }
   if (info.clientIp !== null) {
-    headers.set("x-forwarded-for", appendForwardedFor(headers.get("x-forwarded-for"), info.clientIp));
+    const forwardedFor = headers.get("x-forwarded-for");
+    const appended = appendForwardedFor(forwardedFor, info.clientIp);
+    // Behind Cloudflare the client is usually listed already: nothing to rewrite.
+    if (appended !== forwardedFor) headers.set("x-forwarded-for", appended);
     headers.set("x-real-ip", info.clientIp);
   } else {
     headers.delete("x-real-ip");
