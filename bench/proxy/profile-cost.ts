@@ -3,23 +3,29 @@ import { runWrk } from "../harness/run-wrk.ts";
 import type { ReadyCase } from "./prepare-cases.ts";
 import type { ProxyBenchOptions } from "./proxy-options.ts";
 
-/** The runtime's fetch(): the same work per request in both workers, so the unit their costs are counted in. */
-export const FETCH_SYMBOL = "workerd::api::ServiceWorkerGlobalScope::fetch";
+/**
+ * The kernel's system-call work: the same per proxied request in both workers (a read and a write with the
+ * client, a write and a read with the Node — counted with strace — and on loopback the kernel delivers each write
+ * within the writer's call), so the unit their costs are counted in. Until 2026-11-26 the unit was the samples
+ * under the runtime's incoming fetch() handler, which include the worker's own synchronous work: it understated
+ * the difference, and rated a copy of our worker without its header edits dearer than with them.
+ */
+export const UNIT_SYMBOL = "do_syscall_64";
 const PAIRS = 2;
 
 export interface ProfiledCost {
   /** Our worker's CPU per request over the pass-through's, one figure per profiled pair. */
   readonly workerOverPassThroughByPair: readonly number[];
   readonly workerOverPassThrough: number;
-  /** Each profile's samples per sample under fetch(), in the order taken. */
-  readonly costInFetchUnits: readonly { readonly key: string; readonly cost: number }[];
+  /** Each profile's samples per sample under a system call, in the order taken. */
+  readonly costInSyscallUnits: readonly { readonly key: string; readonly cost: number }[];
 }
 
 /**
  * CPU per request of our worker over the pass-through's, from call-stack profiles rather than req/s. Each worker
- * is profiled under the same wrk load; its samples over those under the runtime's fetch() give its cost per
- * request in units of one fetch() call. Whatever slows this shared machine down slows both the numerator and the
- * unit, so repeated runs agree within a few hundredths where one round's req/s moves by tens of percent.
+ * is profiled under the same wrk load; its samples over those under system calls give its cost per request in
+ * units of one request's system calls. Whatever slows this shared machine down slows both the numerator and the
+ * unit, so repeated runs agree within about ±0.05 where one round's req/s ratio moves by tens of percent.
  */
 export async function profileCost(perfPath: string, wrkPath: string, options: ProxyBenchOptions, cases: readonly ReadyCase[], directory: string): Promise<ProfiledCost> {
   const worker = cases.find((ready) => ready.case.key === "worker");
@@ -35,14 +41,14 @@ export async function profileCost(perfPath: string, wrkPath: string, options: Pr
       const value = await profileUnderLoad(perfPath, wrkPath, options, ready, directory);
       cost.set(ready.case.key, value);
       costs.push({ key: ready.case.key, cost: value });
-      console.log(`  profile ${pair + 1}/${PAIRS} ${ready.case.label}: ${value.toFixed(2)} fetch() units per request`);
+      console.log(`  profile ${pair + 1}/${PAIRS} ${ready.case.label}: ${value.toFixed(2)} system-call units per request`);
     }
     byPair.push((cost.get("worker") ?? 0) / (cost.get("passThrough") ?? 1));
   }
   return {
     workerOverPassThroughByPair: byPair,
     workerOverPassThrough: byPair.reduce((sum, value) => sum + value, 0) / byPair.length,
-    costInFetchUnits: costs,
+    costInSyscallUnits: costs,
   };
 }
 
@@ -54,7 +60,7 @@ async function profileUnderLoad(perfPath: string, wrkPath: string, options: Prox
   try {
     // Under way before sampling starts, and still running when it stops.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    return 1 / (await profileChildrenShare({ perfPath, pid, seconds, directory, symbol: FETCH_SYMBOL }));
+    return 1 / (await profileChildrenShare({ perfPath, pid, seconds, directory, symbol: UNIT_SYMBOL }));
   } finally {
     await load;
   }

@@ -36,7 +36,7 @@ export const PROXY_USAGE = `npm run bench -- proxy [options]
   --threads N               wrk threads                             (default 1)
   --rounds N                interleaved rounds; median reported     (default 1)
   --profile S               then profile (a) and (b) S seconds each, twice, with perf:
-                            CPU per request in units of the runtime's fetch()   (default 0: off)`;
+                            CPU per request in units of its system calls   (default 0: off)`;
 
 /** Reads the options, listing every problem at once. */
 export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {

@@ -85,7 +85,7 @@ export async function reportProxy(
   const spread = pairedByRound.length > 1 ? ` (median of ${pairedByRound.length} rounds, each a and b back to back: ${Math.min(...pairedByRound).toFixed(2)}–${Math.max(...pairedByRound).toFixed(2)})` : "";
   console.log(`a/b  worker / pass-through   req/s ${show(ratios.workerOverPassThrough)}${spread} (goal ≥ ${GOAL_WORKER_OVER_PASS_THROUGH})   CPU/req ${show(ratios.cpuPerRequestWorkerOverPassThrough)} (lowest rounds ${show(ratios.lowestCpuPerRequestWorkerOverPassThrough)})`);
   if (profiled !== null) {
-    console.log(`a/b  CPU per request from profiles (fetch() units): ${show(profiled.workerOverPassThrough)} (pairs ${profiled.workerOverPassThroughByPair.map((value) => value.toFixed(3)).join(", ")}; goal ≤ ${(1 / GOAL_WORKER_OVER_PASS_THROUGH).toFixed(3)} for a CPU-bound proxy)`);
+    console.log(`a/b  CPU per request from profiles (system-call units): ${show(profiled.workerOverPassThrough)} (pairs ${profiled.workerOverPassThroughByPair.map((value) => value.toFixed(3)).join(", ")}; goal ≤ ${(1 / GOAL_WORKER_OVER_PASS_THROUGH).toFixed(3)} for a CPU-bound proxy)`);
   }
   console.log(`a/c  worker / HAProxy        req/s ${show(ratios.workerOverHaproxy)}   CPU/req ${show(ratios.cpuPerRequestWorkerOverHaproxy)}`);
   console.log(`a/c  returning clients       req/s ${show(ratios.returningWorkerOverHaproxy)}`);
@@ -126,7 +126,7 @@ export async function reportProxy(
         : {
             workerOverPassThrough: round(profiled.workerOverPassThrough, 3),
             workerOverPassThroughByPair: profiled.workerOverPassThroughByPair.map((value) => round(value, 3)),
-            costInFetchUnits: profiled.costInFetchUnits.map(({ key, cost }) => ({ key, cost: round(cost, 3) })),
+            costInSyscallUnits: profiled.costInSyscallUnits.map(({ key, cost }) => ({ key, cost: round(cost, 3) })),
           },
     goals: { workerOverPassThrough: GOAL_WORKER_OVER_PASS_THROUGH },
   });
