@@ -25,7 +25,7 @@ export interface ProfiledCost {
  * CPU per request of our worker over the pass-through's, from call-stack profiles rather than req/s. Each worker
  * is profiled under the same wrk load; its samples over those under system calls give its cost per request in
  * units of one request's system calls. Whatever slows this shared machine down slows both the numerator and the
- * unit, so repeated runs agree within about ±0.05 where one round's req/s ratio moves by tens of percent.
+ * unit: pairs moved between 1.05 and 1.23 on 2026-11-26, where one round's req/s ratio moved by tens of percent.
  */
 export async function profileCost(perfPath: string, wrkPath: string, options: ProxyBenchOptions, cases: readonly ReadyCase[], directory: string): Promise<ProfiledCost> {
   const worker = cases.find((ready) => ready.case.key === "worker");
