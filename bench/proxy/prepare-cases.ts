@@ -43,7 +43,7 @@ export async function prepareCases(setup: TargetSetup): Promise<{ ready: ReadyCa
       continue;
     }
     if (!proxyCase.returning) {
-      ready.push({ case: proxyCase, endpoint, headers: host });
+      ready.push({ case: proxyCase, endpoint, headers: proxyCase.withoutAffinity === true ? { Host: setup.plainHost } : host });
       continue;
     }
     const cookie = readStickyCookie(await probeHttp(endpoint.url, host), setup.cookieName);

@@ -14,6 +14,7 @@ import { reportProxy } from "./report-proxy.ts";
 import { resolveWorker } from "./resolve-worker.ts";
 
 const HOST = "bench.example";
+const PLAIN_HOST = "plain.bench.example";
 const COOKIE = "EDGE";
 const NODE_NAMES = ["node-a", "node-b", "node-c"];
 
@@ -35,7 +36,7 @@ export const proxyBenchmark: Benchmark = {
       console.log(`starting ${options.backendServer} backends on ${NODE_ADDRESSES.join(", ")} …`);
       const backends = await startBackends({ server: options.backendServer, haproxyPath });
       const nodes = backends.addresses.map((address, index) => ({ name: NODE_NAMES[index] ?? `node-${index}`, address }));
-      const { ready, failed } = await prepareCases({ worker, backends, nodes, workDirectory, haproxyPath, cookieName: COOKIE, host: HOST });
+      const { ready, failed } = await prepareCases({ worker, backends, nodes, workDirectory, haproxyPath, cookieName: COOKIE, host: HOST, plainHost: PLAIN_HOST });
       const measurement = await measureCases(requireTool(tools, "wrk"), options, ready);
       const profiled = options.profileSeconds > 0 ? await profileCost(requireTool(tools, "perf"), requireTool(tools, "wrk"), options, ready, workDirectory) : null;
       await reportProxy(options, worker, measurement.measured, [...failed, ...measurement.failed], loadBefore, profiled);

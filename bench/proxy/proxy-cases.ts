@@ -9,6 +9,8 @@ export interface ProxyCase {
   readonly key: string;
   readonly target: TargetKey;
   readonly returning: boolean;
+  /** Sent to the host whose Ingress asks for no affinity (our worker only): no cookie read, none set. */
+  readonly withoutAffinity?: boolean;
   readonly label: string;
 }
 
@@ -19,6 +21,7 @@ export const PROXY_CASES: readonly ProxyCase[] = [
   { key: "direct", target: "direct", returning: false, label: "(d) direct to one backend" },
   { key: "workerReturning", target: "worker", returning: true, label: "(a) our worker, returning client" },
   { key: "haproxyReturning", target: "haproxy", returning: true, label: "(c) HAProxy, returning client" },
+  { key: "workerWithoutAffinity", target: "worker", returning: false, withoutAffinity: true, label: "(a) our worker, Ingress without affinity" },
 ];
 
 export const TARGET_LABELS: Readonly<Record<TargetKey, string>> = {

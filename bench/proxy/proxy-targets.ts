@@ -22,6 +22,8 @@ export interface TargetSetup {
   readonly haproxyPath: string;
   readonly cookieName: string;
   readonly host: string;
+  /** Routed by our worker's table like `host`, to a backend without affinity. */
+  readonly plainHost: string;
 }
 
 /** Where to send load for one target. */
@@ -51,7 +53,7 @@ async function startOurWorker(setup: TargetSetup): Promise<TargetEndpoint> {
   const bundle = await bundleWorker(worker, directory);
   const kvDirectory = join(directory, "kv");
   await mkdir(kvDirectory, { recursive: true });
-  const table = await buildBenchTable({ host: setup.host, nodes: setup.nodes, nodePort: setup.backends.port, cookieName: setup.cookieName });
+  const table = await buildBenchTable({ host: setup.host, plainHost: setup.plainHost, nodes: setup.nodes, nodePort: setup.backends.port, cookieName: setup.cookieName });
   await writeFile(join(kvDirectory, "routing-table"), table);
   const running = await startWorkerd({
     name: "workerd (our worker)",

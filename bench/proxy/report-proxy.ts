@@ -59,6 +59,8 @@ export async function reportProxy(
     cpuPerRequestWorkerOverPassThrough: ratio("worker", "passThrough", cpu),
     lowestCpuPerRequestWorkerOverPassThrough: ratio("worker", "passThrough", (case_) => case_.lowestProxyCpuMicrosecondsPerRequest),
     cpuPerRequestWorkerOverHaproxy: ratio("worker", "haproxy", cpu),
+    withoutAffinityWorkerOverPassThrough: ratio("workerWithoutAffinity", "passThrough", throughput),
+    cpuPerRequestWithoutAffinityWorkerOverPassThrough: ratio("workerWithoutAffinity", "passThrough", cpu),
   };
 
   const order = [...measured.map((measuredCase) => measuredCase.case), ...failed.map((failure) => failure.case)];
@@ -87,6 +89,7 @@ export async function reportProxy(
   if (profiled !== null) {
     console.log(`a/b  CPU per request from profiles (system-call units): ${show(profiled.workerOverPassThrough)} (pairs ${profiled.workerOverPassThroughByPair.map((value) => value.toFixed(3)).join(", ")}; goal ≤ ${(1 / GOAL_WORKER_OVER_PASS_THROUGH).toFixed(3)} for a CPU-bound proxy)`);
   }
+  console.log(`a/b  Ingress without affinity  req/s ${show(ratios.withoutAffinityWorkerOverPassThrough)} (from the medians)   CPU/req ${show(ratios.cpuPerRequestWithoutAffinityWorkerOverPassThrough)}`);
   console.log(`a/c  worker / HAProxy        req/s ${show(ratios.workerOverHaproxy)}   CPU/req ${show(ratios.cpuPerRequestWorkerOverHaproxy)}`);
   console.log(`a/c  returning clients       req/s ${show(ratios.returningWorkerOverHaproxy)}`);
   if (busy !== null) console.log(busy);

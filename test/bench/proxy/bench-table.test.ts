@@ -5,6 +5,7 @@ import { buildBenchTable } from "../../../bench/proxy/bench-table.ts";
 
 const options = {
   host: "bench.example",
+  plainHost: "plain.bench.example",
   nodes: [
     { name: "node-a", address: "127.0.0.2" },
     { name: "node-b", address: "127.0.0.3" },
@@ -26,5 +27,15 @@ describe("buildBenchTable", () => {
     if (decision.kind !== "route") return;
     expect(decision.hit.backend.nodePort).toBe(30080);
     expect(decision.hit.backend.affinity).toEqual({ mode: "cookie", name: "EDGE", path: "/" });
+  });
+
+  it("routes every path of the plain host to a backend without affinity on the same nodePort", async () => {
+    const validation = validateTable(JSON.parse(await buildBenchTable(options)));
+    if (!validation.ok) throw new Error("invalid table");
+    const decision = matchRequest(compileRoutes(validation.table), { scheme: "http", host: "plain.bench.example", path: "/any/path" });
+    expect(decision.kind).toBe("route");
+    if (decision.kind !== "route") return;
+    expect(decision.hit.backend.nodePort).toBe(30080);
+    expect(decision.hit.backend.affinity).toBeUndefined();
   });
 });
