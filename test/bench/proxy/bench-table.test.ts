@@ -14,28 +14,29 @@ const options = {
   cookieName: "EDGE",
 };
 
+/** The backend the worker's matcher picks for any path of `host` in the benchmark's table. */
+async function backendFor(host: string) {
+  const validation = validateTable(JSON.parse(await buildBenchTable(options)));
+  if (!validation.ok) throw new Error("invalid table");
+  const decision = matchRequest(compileRoutes(validation.table), { scheme: "http", host, path: "/any/path" });
+  if (decision.kind !== "route") throw new Error(`${host} is not routed: ${decision.kind}`);
+  return decision.hit.backend;
+}
+
 describe("buildBenchTable", () => {
   it("writes a table the shared validator accepts", async () => {
     expect(validateTable(JSON.parse(await buildBenchTable(options))).ok).toBe(true);
   });
 
   it("routes every path of the benchmark host to the cookie-affine backend on the nodePort", async () => {
-    const validation = validateTable(JSON.parse(await buildBenchTable(options)));
-    if (!validation.ok) throw new Error("invalid table");
-    const decision = matchRequest(compileRoutes(validation.table), { scheme: "http", host: "bench.example", path: "/any/path" });
-    expect(decision.kind).toBe("route");
-    if (decision.kind !== "route") return;
-    expect(decision.hit.backend.nodePort).toBe(30080);
-    expect(decision.hit.backend.affinity).toEqual({ mode: "cookie", name: "EDGE", path: "/" });
+    const backend = await backendFor("bench.example");
+    expect(backend.nodePort).toBe(30080);
+    expect(backend.affinity).toEqual({ mode: "cookie", name: "EDGE", path: "/" });
   });
 
   it("routes every path of the plain host to a backend without affinity on the same nodePort", async () => {
-    const validation = validateTable(JSON.parse(await buildBenchTable(options)));
-    if (!validation.ok) throw new Error("invalid table");
-    const decision = matchRequest(compileRoutes(validation.table), { scheme: "http", host: "plain.bench.example", path: "/any/path" });
-    expect(decision.kind).toBe("route");
-    if (decision.kind !== "route") return;
-    expect(decision.hit.backend.nodePort).toBe(30080);
-    expect(decision.hit.backend.affinity).toBeUndefined();
+    const backend = await backendFor("plain.bench.example");
+    expect(backend.nodePort).toBe(30080);
+    expect(backend.affinity).toBeUndefined();
   });
 });
