@@ -28,7 +28,7 @@ export interface ProfileOptions {
   readonly symbol: string;
 }
 
-/** Samples `pid` with call stacks for `seconds` (user space only, as perf allows unprivileged) and reads the share. */
+/** Samples `pid` with call stacks for `seconds` (user space and, as this machine allows, the kernel) and reads the share. */
 export async function profileChildrenShare(options: ProfileOptions): Promise<number> {
   const data = join(options.directory, `perf-${options.pid}.data`);
   await runToCompletion("perf record", options.perfPath, ["record", "-F", "2999", "-g", "-p", String(options.pid), "-o", data, "--", "sleep", String(options.seconds)]);
