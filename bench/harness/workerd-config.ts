@@ -19,6 +19,8 @@ export interface WorkerdConfig {
   readonly compatibilityFlags: readonly string[];
   readonly bindings: readonly WorkerBinding[];
   readonly listen: { readonly host: string; readonly port: number };
+  /** V8's own command-line flags, for the whole process; none by default (as deployed). */
+  readonly v8Flags?: readonly string[];
 }
 
 export function renderWorkerdConfig(config: WorkerdConfig): string {
@@ -45,7 +47,7 @@ export function renderWorkerdConfig(config: WorkerdConfig): string {
   ];
   return `using Workerd = import "/workerd/workerd.capnp";
 
-const config :Workerd.Config = (
+const config :Workerd.Config = (${v8FlagsLine(config.v8Flags ?? [])}
   services = [
     ${services.join(",\n    ")},
   ],
@@ -66,6 +68,10 @@ const mainWorker :Workerd.Worker = (
   globalOutbound = "loopback",
 );
 `;
+}
+
+function v8FlagsLine(flags: readonly string[]): string {
+  return flags.length === 0 ? "" : `\n  v8Flags = [${flags.map(quote).join(", ")}],`;
 }
 
 function kvServiceName(index: number): string {

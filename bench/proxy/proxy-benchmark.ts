@@ -6,6 +6,7 @@ import { findTools, requireTool } from "../harness/check-tools.ts";
 import { stopAllProcesses } from "../harness/child-processes.ts";
 import { currentLoad } from "../harness/describe-machine.ts";
 import { NODE_ADDRESSES, startBackends } from "../harness/start-backends.ts";
+import { countInstructions } from "./count-instructions.ts";
 import { measureCases } from "./measure-cases.ts";
 import { prepareCases } from "./prepare-cases.ts";
 import { profileCost } from "./profile-cost.ts";
@@ -28,6 +29,12 @@ export const proxyBenchmark: Benchmark = {
       { command: "wrk", install: "apt-get update && apt-get install -y wrk" },
       { command: "haproxy", install: "apt-get update && apt-get install -y haproxy" },
       ...(options.profileSeconds > 0 ? [{ command: "perf", install: "apt-get update && apt-get install -y linux-perf" }] : []),
+      ...(options.instructionRequests > 0
+        ? [
+            { command: "valgrind", install: "apt-get update && apt-get install -y valgrind" },
+            { command: "callgrind_control", install: "apt-get update && apt-get install -y valgrind" },
+          ]
+        : []),
     ]);
     const haproxyPath = requireTool(tools, "haproxy");
     const loadBefore = currentLoad();
@@ -39,7 +46,17 @@ export const proxyBenchmark: Benchmark = {
       const { ready, failed } = await prepareCases({ worker, backends, nodes, workDirectory, haproxyPath, cookieName: COOKIE, host: HOST, plainHost: PLAIN_HOST });
       const measurement = await measureCases(requireTool(tools, "wrk"), options, ready);
       const profiled = options.profileSeconds > 0 ? await profileCost(requireTool(tools, "perf"), requireTool(tools, "wrk"), options, ready, workDirectory) : null;
-      await reportProxy(options, worker, measurement.measured, [...failed, ...measurement.failed], loadBefore, profiled);
+      // Last: it restarts the two workers under callgrind.
+      const counted =
+        options.instructionRequests > 0
+          ? await countInstructions(
+              { valgrind: requireTool(tools, "valgrind"), callgrindControl: requireTool(tools, "callgrind_control") },
+              ready.filter((readyCase) => measurement.measured.some((measured) => measured.case.key === readyCase.case.key)),
+              options.instructionRequests,
+              workDirectory,
+            )
+          : null;
+      await reportProxy(options, worker, measurement.measured, [...failed, ...measurement.failed], loadBefore, profiled, counted);
     } finally {
       await stopAllProcesses();
       await rm(workDirectory, { recursive: true, force: true });

@@ -20,6 +20,8 @@ export interface ProxyBenchOptions {
   readonly rounds: number;
   /** Seconds of CPU profile per worker and pair (two pairs), after the rounds; 0 = no profiles. Needs perf. */
   readonly profileSeconds: number;
+  /** Requests per case over which callgrind counts the two workers' instructions, after all else; 0 = off. */
+  readonly instructionRequests: number;
 }
 
 export const PROXY_USAGE = `npm run bench -- proxy [options]
@@ -36,7 +38,9 @@ export const PROXY_USAGE = `npm run bench -- proxy [options]
   --threads N               wrk threads                             (default 1)
   --rounds N                interleaved rounds; median reported     (default 1)
   --profile S               then profile (a) and (b) S seconds each, twice, with perf:
-                            CPU per request in units of its system calls   (default 0: off)`;
+                            CPU per request in units of its system calls   (default 0: off)
+  --instructions N          then count the two workers' instructions per request over N
+                            requests per case, under valgrind's callgrind (default 0: off)`;
 
 /** Reads the options, listing every problem at once. */
 export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
@@ -57,6 +61,7 @@ export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
       threads: { type: "string", default: "1" },
       rounds: { type: "string", default: "1" },
       profile: { type: "string", default: "0" },
+      instructions: { type: "string", default: "0" },
     },
   });
   const problems: string[] = [];
@@ -88,6 +93,7 @@ export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
     threads: number("threads", values.threads, 1, 64),
     rounds: number("rounds", values.rounds, 1, 20),
     profileSeconds: number("profile", values.profile, 0, 120),
+    instructionRequests: number("instructions", values.instructions, 0, 1_000_000),
   };
   if (problems.length > 0) throw new Error(`proxy benchmark options:\n  ${problems.join("\n  ")}\n\n${PROXY_USAGE}`);
   return options;

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { bundleWorker } from "../harness/bundle-worker.ts";
 import type { StartedProcess } from "../harness/child-processes.ts";
 import type { Backends } from "../harness/start-backends.ts";
-import { startWorkerd } from "../harness/start-workerd.ts";
+import { startWorkerd, type RunningWorkerd } from "../harness/start-workerd.ts";
 import { buildBenchTable } from "./bench-table.ts";
 import type { ResolvedWorker } from "./resolve-worker.ts";
 import { startHaproxy } from "./start-haproxy.ts";
@@ -33,6 +33,8 @@ export interface TargetEndpoint {
   readonly detail: string;
   /** The process doing the proxying, whose CPU time is measured; absent for direct. */
   readonly process?: StartedProcess;
+  /** For the two workers: the workerd serving it, which the instruction counts restart under callgrind. */
+  readonly workerd?: RunningWorkerd;
 }
 
 const passThroughEntry = fileURLToPath(new URL("../workers/pass-through.ts", import.meta.url));
@@ -62,7 +64,7 @@ async function startOurWorker(setup: TargetSetup): Promise<TargetEndpoint> {
     compatibilityFlags: worker.compatibilityFlags,
     bindings: [{ kind: "kv-directory", name: "TABLE_KV", directory: kvDirectory }, ...worker.vars],
   });
-  return { url: `${running.url}/`, detail: `${worker.entry}, table of ${table.length} bytes in TABLE_KV`, process: running.process };
+  return { url: `${running.url}/`, detail: `${worker.entry}, table of ${table.length} bytes in TABLE_KV`, process: running.process, workerd: running };
 }
 
 async function startPassThroughWorker(setup: TargetSetup): Promise<TargetEndpoint> {
@@ -79,7 +81,7 @@ async function startPassThroughWorker(setup: TargetSetup): Promise<TargetEndpoin
     compatibilityFlags: worker.compatibilityFlags,
     bindings: [{ kind: "text", name: "TARGETS", value: targets }],
   });
-  return { url: `${running.url}/`, detail: "bench/workers/pass-through.ts, round-robin fetch()", process: running.process };
+  return { url: `${running.url}/`, detail: "bench/workers/pass-through.ts, round-robin fetch()", process: running.process, workerd: running };
 }
 
 async function startHaproxyTarget(setup: TargetSetup): Promise<TargetEndpoint> {

@@ -2,6 +2,7 @@ import { describeMachine, warnIfBusy } from "../harness/describe-machine.ts";
 import { formatTable } from "../harness/format-table.ts";
 import { pickMedian } from "../harness/median-run.ts";
 import { writeResults } from "../harness/write-results.ts";
+import type { InstructionCount } from "./count-instructions.ts";
 import type { CaseRun, MeasuredCase } from "./measure-cases.ts";
 import type { FailedCase } from "./prepare-cases.ts";
 import type { ProfiledCost } from "./profile-cost.ts";
@@ -35,6 +36,7 @@ export async function reportProxy(
   failed: readonly FailedCase[],
   loadBefore: number,
   profiled: ProfiledCost | null = null,
+  counted: readonly InstructionCount[] | null = null,
 ): Promise<void> {
   const machine = describeMachine();
   const busy = warnIfBusy(loadBefore, machine);
@@ -92,6 +94,12 @@ export async function reportProxy(
   console.log(`a/b  Ingress without affinity  req/s ${show(ratios.withoutAffinityWorkerOverPassThrough)} (from the medians)   CPU/req ${show(ratios.cpuPerRequestWithoutAffinityWorkerOverPassThrough)}`);
   console.log(`a/c  worker / HAProxy        req/s ${show(ratios.workerOverHaproxy)}   CPU/req ${show(ratios.cpuPerRequestWorkerOverHaproxy)}`);
   console.log(`a/c  returning clients       req/s ${show(ratios.returningWorkerOverHaproxy)}`);
+  const instructions = counted === null ? null : summarizeInstructions(counted);
+  if (instructions !== null) {
+    console.log("");
+    console.log("instructions per request (callgrind, user space, every thread of the process):");
+    console.log(formatTable(["case", "k instructions/req", "over (b)"], instructions.rows));
+  }
   if (busy !== null) console.log(busy);
   for (const failure of failed) console.log(`\n${failure.case.label} left out:\n${failure.error}`);
   console.log("");
@@ -115,6 +123,7 @@ export async function reportProxy(
       warmupSeconds: options.warmupSeconds,
       rounds: options.rounds,
       profileSeconds: options.profileSeconds,
+      instructionRequests: options.instructionRequests,
       worker: worker.entry,
       wranglerConfig: worker.wranglerConfig ?? null,
       workerVars: worker.vars.map((binding) => binding.name),
@@ -131,8 +140,22 @@ export async function reportProxy(
             workerOverPassThroughByPair: profiled.workerOverPassThroughByPair.map((value) => round(value, 3)),
             costInSyscallUnits: profiled.costInSyscallUnits.map(({ key, cost }) => ({ key, cost: round(cost, 3) })),
           },
+    instructionsPerRequest: instructions?.byKey ?? null,
     goals: { workerOverPassThrough: GOAL_WORKER_OVER_PASS_THROUGH },
   });
+}
+
+/** Each counted case, and over the pass-through's count (b = 1). */
+function summarizeInstructions(counted: readonly InstructionCount[]): { rows: (string | number)[][]; byKey: Record<string, { instructions: number; overPassThrough: number | null }> } {
+  const base = counted.find((count) => count.key === "passThrough")?.instructionsPerRequest ?? null;
+  const rows: (string | number)[][] = [];
+  const byKey: Record<string, { instructions: number; overPassThrough: number | null }> = {};
+  for (const count of counted) {
+    const over = base === null || base === 0 ? null : round(count.instructionsPerRequest / base, 3);
+    rows.push([count.label, (count.instructionsPerRequest / 1000).toFixed(1), over === null ? "—" : over.toFixed(3)]);
+    byKey[count.key] = { instructions: count.instructionsPerRequest, overPassThrough: over };
+  }
+  return { rows, byKey };
 }
 
 function summarize(measuredCase: MeasuredCase): CaseFigures {

@@ -26,6 +26,11 @@ describe("renderWorkerdConfig", () => {
     expect(config).toContain(`(name = "kv-0", disk = (path = "/tmp/kv", writable = false))`);
   });
 
+  it("passes V8 flags only when given", () => {
+    expect(renderWorkerdConfig({ ...base, bindings: [] })).not.toContain("v8Flags");
+    expect(renderWorkerdConfig({ ...base, bindings: [], v8Flags: ["--no-concurrent-recompilation"] })).toContain(`v8Flags = ["--no-concurrent-recompilation"],`);
+  });
+
   it("escapes quotes and backslashes in text bindings", () => {
     const config = renderWorkerdConfig({ ...base, bindings: [{ kind: "text", name: "V", value: `a"b\\c` }] });
     expect(config).toContain(`(name = "V", text = "a\\"b\\\\c")`);

@@ -11,6 +11,12 @@ describe("parseProxyOptions", () => {
     expect(() => parseProxyOptions(["--profile", "200"])).toThrow(/--profile must be an integer from 0 to 120, got "200"/);
   });
 
+  it("counts instructions only when asked, over the requests given", () => {
+    expect(parseProxyOptions([]).instructionRequests).toBe(0);
+    expect(parseProxyOptions(["--instructions", "10000"]).instructionRequests).toBe(10_000);
+    expect(() => parseProxyOptions(["--instructions", "2000000"])).toThrow(/--instructions must be an integer from 0 to 1000000, got "2000000"/);
+  });
+
   it("lists every bad option at once, with the usage", () => {
     let message = "";
     try {

@@ -1,0 +1,97 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { runToCompletion, startProcess } from "../harness/child-processes.ts";
+import { readCallgrindTotal } from "../harness/read-callgrind-total.ts";
+import { sendRequests } from "../harness/send-requests.ts";
+import type { RunningWorkerd } from "../harness/start-workerd.ts";
+import { waitForPort } from "../harness/wait-for-port.ts";
+import type { ReadyCase } from "./prepare-cases.ts";
+
+export interface CountTools {
+  readonly valgrind: string;
+  readonly callgrindControl: string;
+}
+
+export interface InstructionCount {
+  readonly key: string;
+  readonly label: string;
+  /** User-space instructions the proxying process executed per request, all its threads (GC, JIT) included. */
+  readonly instructionsPerRequest: number;
+}
+
+/**
+ * Under valgrind, V8's background compiler threads hardly run, and hot functions stay in the baseline tiers a
+ * native run leaves within a second: compiled on the main thread instead, they are optimised as they would be.
+ */
+const V8_FLAGS = ["--no-concurrent-recompilation"];
+const CONCURRENCY = 8;
+/** Requests sent before the first count of a process (JIT and heap settle), then before each further case. */
+const FIRST_WARMUP = 20_000;
+const NEXT_WARMUP = 5_000;
+
+/**
+ * Instructions per request of the two workers, counted by callgrind: the same figure on any machine and any
+ * day (within ~2 %: when the GC runs is the only thing left to chance), where requests/s and CPU time move with
+ * the machine's other tenants. Each workerd is restarted under callgrind on its port, warmed, and counted over
+ * exactly `count` requests per case. Kernel work is not counted: it is the same per request for both workers
+ * (the same system calls), so this ratio is larger than the CPU-time ratio it explains.
+ */
+export async function countInstructions(tools: CountTools, cases: readonly ReadyCase[], count: number, directory: string): Promise<InstructionCount[]> {
+  const byWorkerd = new Map<RunningWorkerd, ReadyCase[]>();
+  for (const ready of cases) {
+    const workerd = ready.endpoint.workerd;
+    if (workerd === undefined) continue;
+    byWorkerd.set(workerd, [...(byWorkerd.get(workerd) ?? []), ready]);
+  }
+  const counts: InstructionCount[] = [];
+  for (const [workerd, served] of byWorkerd) {
+    await workerd.process.stop();
+    const config = await workerd.writeConfigWith(V8_FLAGS);
+    const outputPrefix = join(directory, `callgrind-${counts.length}`);
+    const counted = startProcess(`callgrind (${workerd.process.name})`, tools.valgrind, [
+      "--tool=callgrind",
+      "--smc-check=all-non-file",
+      "--instr-atstart=no",
+      `--callgrind-out-file=${outputPrefix}.%p`,
+      workerd.binary,
+      "serve",
+      config,
+    ]);
+    try {
+      const { hostname, port } = new URL(workerd.url);
+      await waitForPort(hostname, Number(port), counted, 120_000);
+      const pid = String(counted.child.pid);
+      for (const [index, ready] of served.entries()) {
+        const batch = { url: ready.endpoint.url, headers: ready.headers, concurrency: CONCURRENCY, accept: isBackendAnswer };
+        await sendRequests({ ...batch, count: index === 0 ? FIRST_WARMUP : NEXT_WARMUP });
+        await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=on", pid]);
+        await sendRequests({ ...batch, count });
+        await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=off", pid]);
+        await runToCompletion("callgrind_control", tools.callgrindControl, ["--dump", pid]);
+        const total = await readNewestDump(directory, `${outputPrefix.slice(directory.length + 1)}.${pid}.`);
+        const perRequest = Math.round(total / count);
+        console.log(`  instructions ${ready.case.label}: ${(perRequest / 1000).toFixed(1)} k per request`);
+        counts.push({ key: ready.case.key, label: ready.case.label, instructionsPerRequest: perRequest });
+      }
+    } finally {
+      await counted.stop();
+    }
+  }
+  return counts;
+}
+
+function isBackendAnswer(status: number, body: string): boolean {
+  return status === 200 && body.startsWith("node ");
+}
+
+/** Callgrind numbers its dumps `<prefix><n>`; the highest is the one just written. */
+async function readNewestDump(directory: string, prefix: string): Promise<number> {
+  const dumps = (await readdir(directory))
+    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+    .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
+  const newest = dumps.at(-1);
+  if (newest === undefined) throw new Error(`callgrind wrote no dump named ${prefix}<n> in ${directory}`);
+  const total = readCallgrindTotal(await readFile(join(directory, newest), "utf8"));
+  if (total === null) throw new Error(`${newest} carries no instruction total`);
+  return total;
+}
