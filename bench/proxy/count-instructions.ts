@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runToCompletion, startProcess } from "../harness/child-processes.ts";
+import { pickMedian } from "../harness/median-run.ts";
 import { readCallgrindTotal } from "../harness/read-callgrind-total.ts";
 import { sendRequests } from "../harness/send-requests.ts";
 import type { RunningWorkerd } from "../harness/start-workerd.ts";
@@ -15,25 +16,31 @@ export interface CountTools {
 export interface InstructionCount {
   readonly key: string;
   readonly label: string;
-  /** User-space instructions the proxying process executed per request, all its threads (GC, JIT) included. */
+  /** User-space instructions the proxying process executed per request, all its threads (GC, JIT) included: the median batch. */
   readonly instructionsPerRequest: number;
+  readonly byBatch: readonly number[];
 }
 
 /**
- * Under valgrind, V8's background compiler threads hardly run, and hot functions stay in the baseline tiers a
- * native run leaves within a second: compiled on the main thread instead, they are optimised as they would be.
+ * V8 without background threads: under valgrind its compiler threads hardly run (hot functions would stay in the
+ * baseline tiers a native run leaves within a second), and concurrent GC work varies with timing (batches of
+ * the same case differed by a third). Single-threaded, functions are optimised on the main thread as they
+ * would be natively, and repeated counts agree within a few percent (checked 2026-11-26: two runs, four cases,
+ * medians within 2.5 %). Both workers run so, alike.
  */
-const V8_FLAGS = ["--no-concurrent-recompilation"];
+const V8_FLAGS = ["--single-threaded"];
 const CONCURRENCY = 8;
 /** Requests sent before the first count of a process (JIT and heap settle), then before each further case. */
 const FIRST_WARMUP = 20_000;
 const NEXT_WARMUP = 5_000;
+/** Counted batches per case, the median reported: a batch with a full GC in it counts up to ~8 % more. */
+const BATCHES = 3;
 
 /**
- * Instructions per request of the two workers, counted by callgrind: the same figure on any machine and any
- * day (within ~2 %: when the GC runs is the only thing left to chance), where requests/s and CPU time move with
- * the machine's other tenants. Each workerd is restarted under callgrind on its port, warmed, and counted over
- * exactly `count` requests per case. Kernel work is not counted: it is the same per request for both workers
+ * Instructions per request of the two workers, counted by callgrind: steady within a few percent where
+ * requests/s and CPU time move by tens of percent with the machine's other tenants (not exact: when the GC runs,
+ * and how many requests each event-loop turn finds, still vary). Each workerd is restarted under callgrind on its port, warmed, and counted
+ * over `BATCHES` batches of exactly `count` requests per case. Kernel work is not counted: it is the same per request for both workers
  * (the same system calls), so this ratio is larger than the CPU-time ratio it explains.
  */
 export async function countInstructions(tools: CountTools, cases: readonly ReadyCase[], count: number, directory: string): Promise<InstructionCount[]> {
@@ -64,14 +71,17 @@ export async function countInstructions(tools: CountTools, cases: readonly Ready
       for (const [index, ready] of served.entries()) {
         const batch = { url: ready.endpoint.url, headers: ready.headers, concurrency: CONCURRENCY, accept: isBackendAnswer };
         await sendRequests({ ...batch, count: index === 0 ? FIRST_WARMUP : NEXT_WARMUP });
-        await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=on", pid]);
-        await sendRequests({ ...batch, count });
-        await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=off", pid]);
-        await runToCompletion("callgrind_control", tools.callgrindControl, ["--dump", pid]);
-        const total = await readNewestDump(directory, `${outputPrefix.slice(directory.length + 1)}.${pid}.`);
-        const perRequest = Math.round(total / count);
-        console.log(`  instructions ${ready.case.label}: ${(perRequest / 1000).toFixed(1)} k per request`);
-        counts.push({ key: ready.case.key, label: ready.case.label, instructionsPerRequest: perRequest });
+        const byBatch: number[] = [];
+        for (let round = 0; round < BATCHES; round++) {
+          await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=on", pid]);
+          await sendRequests({ ...batch, count });
+          await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=off", pid]);
+          await runToCompletion("callgrind_control", tools.callgrindControl, ["--dump", pid]);
+          byBatch.push(Math.round((await readNewestDump(directory, `${outputPrefix.slice(directory.length + 1)}.${pid}.`)) / count));
+        }
+        const perRequest = pickMedian(byBatch, (value) => value);
+        console.log(`  instructions ${ready.case.label}: ${(perRequest / 1000).toFixed(1)} k per request (batches ${byBatch.map((value) => (value / 1000).toFixed(1)).join(", ")})`);
+        counts.push({ key: ready.case.key, label: ready.case.label, instructionsPerRequest: perRequest, byBatch });
       }
     } finally {
       await counted.stop();

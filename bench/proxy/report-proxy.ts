@@ -97,8 +97,8 @@ export async function reportProxy(
   const instructions = counted === null ? null : summarizeInstructions(counted);
   if (instructions !== null) {
     console.log("");
-    console.log("instructions per request (callgrind, user space, every thread of the process):");
-    console.log(formatTable(["case", "k instructions/req", "over (b)"], instructions.rows));
+    console.log("instructions per request (callgrind, user space, every thread of the process; median batch):");
+    console.log(formatTable(["case", "k instructions/req", "batches", "over (b)"], instructions.rows));
   }
   if (busy !== null) console.log(busy);
   for (const failure of failed) console.log(`\n${failure.case.label} left out:\n${failure.error}`);
@@ -146,14 +146,18 @@ export async function reportProxy(
 }
 
 /** Each counted case, and over the pass-through's count (b = 1). */
-function summarizeInstructions(counted: readonly InstructionCount[]): { rows: (string | number)[][]; byKey: Record<string, { instructions: number; overPassThrough: number | null }> } {
+function summarizeInstructions(counted: readonly InstructionCount[]): {
+  rows: (string | number)[][];
+  byKey: Record<string, { instructions: number; byBatch: readonly number[]; overPassThrough: number | null }>;
+} {
   const base = counted.find((count) => count.key === "passThrough")?.instructionsPerRequest ?? null;
   const rows: (string | number)[][] = [];
-  const byKey: Record<string, { instructions: number; overPassThrough: number | null }> = {};
+  const byKey: Record<string, { instructions: number; byBatch: readonly number[]; overPassThrough: number | null }> = {};
   for (const count of counted) {
     const over = base === null || base === 0 ? null : round(count.instructionsPerRequest / base, 3);
-    rows.push([count.label, (count.instructionsPerRequest / 1000).toFixed(1), over === null ? "—" : over.toFixed(3)]);
-    byKey[count.key] = { instructions: count.instructionsPerRequest, overPassThrough: over };
+    const thousands = (value: number): string => (value / 1000).toFixed(1);
+    rows.push([count.label, thousands(count.instructionsPerRequest), count.byBatch.map(thousands).join(", "), over === null ? "—" : over.toFixed(3)]);
+    byKey[count.key] = { instructions: count.instructionsPerRequest, byBatch: count.byBatch, overPassThrough: over };
   }
   return { rows, byKey };
 }
