@@ -16,7 +16,7 @@ export interface CountTools {
 export interface InstructionCount {
   readonly key: string;
   readonly label: string;
-  /** User-space instructions the proxying process executed per request, all its threads (GC, JIT) included: the median batch. */
+  /** User-space instructions the proxying process executed per request (JIT code, runtime, GC): the median batch. */
   readonly instructionsPerRequest: number;
   readonly byBatch: readonly number[];
 }
@@ -39,9 +39,10 @@ const BATCHES = 3;
 /**
  * Instructions per request of the two workers, counted by callgrind: steady within a few percent where
  * requests/s and CPU time move by tens of percent with the machine's other tenants (not exact: when the GC runs,
- * and how many requests each event-loop turn finds, still vary). Each workerd is restarted under callgrind on its port, warmed, and counted
- * over `BATCHES` batches of exactly `count` requests per case. Kernel work is not counted: it is the same per request for both workers
- * (the same system calls), so this ratio is larger than the CPU-time ratio it explains.
+ * and how many requests each event-loop turn finds, still vary). Each workerd is restarted under callgrind on
+ * its port, warmed, and counted over `BATCHES` batches of exactly `count` requests per case. Kernel work is not
+ * counted: it is the same per request for both workers (the same system calls), so this ratio is larger than the
+ * CPU-time ratio it explains.
  */
 export async function countInstructions(tools: CountTools, cases: readonly ReadyCase[], count: number, directory: string): Promise<InstructionCount[]> {
   const byWorkerd = new Map<RunningWorkerd, ReadyCase[]>();
@@ -51,15 +52,15 @@ export async function countInstructions(tools: CountTools, cases: readonly Ready
     byWorkerd.set(workerd, [...(byWorkerd.get(workerd) ?? []), ready]);
   }
   const counts: InstructionCount[] = [];
-  for (const [workerd, served] of byWorkerd) {
+  for (const [position, [workerd, served]] of [...byWorkerd].entries()) {
     await workerd.process.stop();
     const config = await workerd.writeConfigWith(V8_FLAGS);
-    const outputPrefix = join(directory, `callgrind-${counts.length}`);
+    const outputName = `callgrind-${position}`;
     const counted = startProcess(`callgrind (${workerd.process.name})`, tools.valgrind, [
       "--tool=callgrind",
       "--smc-check=all-non-file",
       "--instr-atstart=no",
-      `--callgrind-out-file=${outputPrefix}.%p`,
+      `--callgrind-out-file=${join(directory, outputName)}.%p`,
       workerd.binary,
       "serve",
       config,
@@ -77,10 +78,11 @@ export async function countInstructions(tools: CountTools, cases: readonly Ready
           await sendRequests({ ...batch, count });
           await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=off", pid]);
           await runToCompletion("callgrind_control", tools.callgrindControl, ["--dump", pid]);
-          byBatch.push(Math.round((await readNewestDump(directory, `${outputPrefix.slice(directory.length + 1)}.${pid}.`)) / count));
+          byBatch.push(Math.round((await readNewestDump(directory, `${outputName}.${pid}.`)) / count));
         }
         const perRequest = pickMedian(byBatch, (value) => value);
-        console.log(`  instructions ${ready.case.label}: ${(perRequest / 1000).toFixed(1)} k per request (batches ${byBatch.map((value) => (value / 1000).toFixed(1)).join(", ")})`);
+        const batches = byBatch.map((value) => (value / 1000).toFixed(1)).join(", ");
+        console.log(`  instructions ${ready.case.label}: ${(perRequest / 1000).toFixed(1)} k per request (batches ${batches})`);
         counts.push({ key: ready.case.key, label: ready.case.label, instructionsPerRequest: perRequest, byBatch });
       }
     } finally {

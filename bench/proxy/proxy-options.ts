@@ -39,8 +39,9 @@ export const PROXY_USAGE = `npm run bench -- proxy [options]
   --rounds N                interleaved rounds; median reported     (default 1)
   --profile S               then profile (a) and (b) S seconds each, twice, with perf:
                             CPU per request in units of its system calls   (default 0: off)
-  --instructions N          then count the two workers' instructions per request over N
-                            requests per case, under valgrind's callgrind (default 0: off)`;
+  --instructions N          then count the two workers' instructions per request under
+                            valgrind's callgrind, three batches of N requests per case
+                            (5000 or more: a GC weighs on a small batch)  (default 0: off)`;
 
 /** Reads the options, listing every problem at once. */
 export function parseProxyOptions(args: readonly string[]): ProxyBenchOptions {
