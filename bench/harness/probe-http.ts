@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { request, type Agent } from "node:http";
 
 export interface ProbeAnswer {
   readonly status: number;
@@ -8,11 +8,11 @@ export interface ProbeAnswer {
 
 /**
  * One plain GET, to check a target answers before loading it. node:http rather than fetch(), because fetch
- * will not send a chosen Host header.
+ * will not send a chosen Host header. An `agent` keeps connections alive between calls.
  */
-export function probeHttp(url: string, headers: Readonly<Record<string, string>> = {}, timeoutMs = 5_000): Promise<ProbeAnswer> {
+export function probeHttp(url: string, headers: Readonly<Record<string, string>> = {}, timeoutMs = 5_000, agent?: Agent): Promise<ProbeAnswer> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: "GET", headers, timeout: timeoutMs }, (response) => {
+    const outgoing = request(url, { method: "GET", headers, timeout: timeoutMs, ...(agent === undefined ? {} : { agent }) }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {

@@ -1,4 +1,5 @@
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
+import { probeHttp } from "./probe-http.ts";
 
 export interface RequestBatch {
   readonly url: string;
@@ -9,6 +10,9 @@ export interface RequestBatch {
   /** Whether an answer is the one expected (a backend's, not an error page); every answer is checked. */
   readonly accept: (status: number, body: string) => boolean;
 }
+
+/** Generous: under valgrind a request takes milliseconds, not microseconds. */
+const ANSWER_TIMEOUT_MS = 30_000;
 
 /**
  * Sends exactly `count` GET requests (wrk sends for a time, not a count): for measures taken per request, like
@@ -40,24 +44,9 @@ export async function sendRequests(batch: RequestBatch): Promise<void> {
   }
 }
 
-function getOnce(batch: RequestBatch, agent: Agent): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(batch.url, { agent, headers: batch.headers }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => {
-        body += chunk;
-      });
-      response.on("end", () => {
-        const status = response.statusCode ?? 0;
-        if (batch.accept(status, body)) resolve();
-        else reject(new Error(`GET ${batch.url} answered ${status}: ${body.slice(0, 200)}`));
-      });
-      response.on("error", reject);
-    });
-    outgoing.on("error", reject);
-    outgoing.end();
-  });
+async function getOnce(batch: RequestBatch, agent: Agent): Promise<void> {
+  const answer = await probeHttp(batch.url, batch.headers, ANSWER_TIMEOUT_MS, agent);
+  if (!batch.accept(answer.status, answer.body)) throw new Error(`GET ${batch.url} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
 }
 
 function isConnectionReset(error: unknown): boolean {
