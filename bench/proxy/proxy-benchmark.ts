@@ -51,7 +51,7 @@ export const proxyBenchmark: Benchmark = {
         options.instructionRequests > 0
           ? await countInstructions(
               { valgrind: requireTool(tools, "valgrind"), callgrindControl: requireTool(tools, "callgrind_control") },
-              ready.filter((readyCase) => measurement.measured.some((measured) => measured.case.key === readyCase.case.key)),
+              measurement.measured,
               options.instructionRequests,
               workDirectory,
             )

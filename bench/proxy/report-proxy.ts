@@ -153,9 +153,9 @@ function summarizeInstructions(counted: readonly InstructionCount[]): {
   const base = counted.find((count) => count.key === "passThrough")?.instructionsPerRequest ?? null;
   const rows: (string | number)[][] = [];
   const byKey: Record<string, { instructions: number; byBatch: readonly number[]; overPassThrough: number | null }> = {};
+  const thousands = (value: number): string => (value / 1000).toFixed(1);
   for (const count of counted) {
     const over = base === null || base === 0 ? null : round(count.instructionsPerRequest / base, 3);
-    const thousands = (value: number): string => (value / 1000).toFixed(1);
     rows.push([count.label, thousands(count.instructionsPerRequest), count.byBatch.map(thousands).join(", "), over === null ? "—" : over.toFixed(3)]);
     byKey[count.key] = { instructions: count.instructionsPerRequest, byBatch: count.byBatch, overPassThrough: over };
   }
