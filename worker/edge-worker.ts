@@ -9,6 +9,7 @@ import { errorResponse, jsonResponse, lazyRequestId, requestIdOf } from "./error
 import { HealthRegistry } from "./health/health-registry.ts";
 import { createOnceLogger, logEvent } from "./log-event.ts";
 import { proxyRoute } from "./proxy/proxy-route.ts";
+import { readRequestBody } from "./proxy/request-body.ts";
 import { readRequestTarget, type RequestTarget } from "./proxy/request-target.ts";
 import { authenticate, PushKeyCache } from "./sync/authenticate.ts";
 import { JtiLedger } from "./sync/jti-ledger.ts";
@@ -179,7 +180,8 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
           proxyRoute({
             clientHeaders: client.headers,
             method: client.method,
-            body: request.body,
+            body: readRequestBody(request, client.headers),
+            client: request,
             hit: decision.hit,
             pathAndQuery: `${decision.path}${search}`,
             forward: { clientIp: client.headers.get("cf-connecting-ip"), scheme, host, port: target.port },

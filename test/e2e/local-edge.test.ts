@@ -5,6 +5,7 @@ import { signPushToken } from "../../core/push/push-token.ts";
 import { sealTable, serializeTable } from "../../core/table/hash-table.ts";
 import { generatePushKeyPair } from "../../sync-agent/cli/keygen-command.ts";
 import { requestLocal } from "../../sync-agent/local/local-request.ts";
+import type { EchoReply } from "../../sync-agent/local/demo-node.ts";
 import { waitFor } from "../sync-agent/support/wait-for.ts";
 import { CookieJar } from "./support/cookie-jar.ts";
 import { type E2eDemo, getThroughEdge, STACK_START_TIMEOUT_MS, startE2eDemo } from "./support/e2e-demo.ts";
@@ -69,6 +70,16 @@ describe("the local edge routes", () => {
     expect(https.echo?.headers).toMatchObject({ "x-forwarded-host": "shop.example.test", "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7, 127.0.0.1" });
     const http = await getThroughEdge(demo, { edge: "http", host: "blog.example.test", path: "/" });
     expect(http.echo?.headers).toMatchObject({ "x-forwarded-host": "blog.example.test", "x-forwarded-proto": "http", "x-forwarded-for": "127.0.0.1" });
+  });
+
+  test("a GET with a body (search APIs send one) or with Content-Length: 0 reaches the backend as sent", async () => {
+    // The fetch API refuses a body on a GET it builds from parts: such requests once got a 500 from the edge.
+    for (const body of ['{"query":{"match_all":{}}}', ""]) {
+      const answer = await requestLocal(`${demo.stack.httpUrl}/search`, { method: "GET", host: "blog.example.test", body });
+      expect(answer.status).toBe(200);
+      const echo = JSON.parse(answer.body) as EchoReply;
+      expect({ method: echo.method, bodyBytes: echo.bodyBytes }).toEqual({ method: "GET", bodyBytes: Buffer.byteLength(body) });
+    }
   });
 });
 

@@ -25,6 +25,7 @@ function attemptFor(client: Request, prepareHeaders: (headers: Headers) => void 
   return {
     clientHeaders: client.headers,
     body: client.body,
+    client,
     method: client.method,
     pathAndQuery: `${url.pathname}${url.search}`,
     prepareHeaders,

@@ -18,6 +18,7 @@ function request(pathAndQuery: string, overrides: Partial<UpstreamRequest> = {})
     prepareHeaders: () => {},
     originalHost: "app.example",
     body: null,
+    client: new Request(`http://app.example${pathAndQuery}`),
     timeoutMs: 2000,
     ...overrides,
   };

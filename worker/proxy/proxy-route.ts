@@ -6,7 +6,7 @@ import { errorResponse } from "../error-response.ts";
 import type { HealthRegistry } from "../health/health-registry.ts";
 import { logEvent } from "../log-event.ts";
 import type { LoadedTable } from "../table/loaded-table.ts";
-import { TransportError, type Transport } from "../transport/transport.ts";
+import { TransportError, type Transport, type UpstreamRequest } from "../transport/transport.ts";
 import { planBackend } from "./backend-plan.ts";
 import { buildDownstreamResponse, forwardHeaders, type ForwardInfo } from "./forward-headers.ts";
 import { mayRetry } from "./retry-policy.ts";
@@ -16,6 +16,8 @@ export interface ProxyContext {
   readonly clientHeaders: Headers;
   readonly method: string;
   readonly body: ReadableStream<Uint8Array> | null;
+  /** The client's request itself: see {@link UpstreamRequest.client}. */
+  readonly client: Request;
   readonly hit: RouteHit;
   /** Normalised path + query: what the backend receives. */
   readonly pathAndQuery: string;
@@ -79,6 +81,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
         clientHeaders,
         prepareHeaders,
         body,
+        client: ctx.client,
         originalHost: ctx.forward.host,
         timeoutMs: config.upstreamTimeoutMs,
       });

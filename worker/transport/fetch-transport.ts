@@ -16,7 +16,8 @@ const NEEDS_HOSTNAME: UnreachableReason = {
 /**
  * Plain `fetch()` to `http://<hostname>:<nodePort>`; the runtime sets Host from the URL. The upstream Request is
  * built from the client's headers and edited in place: one copy of the headers per attempt, as a bare
- * pass-through Worker makes.
+ * pass-through Worker makes. A GET or HEAD with a body is copied from the client's Request instead, the only
+ * form in which the runtime sends one.
  */
 export function createFetchTransport(options: FetchTransportOptions): Transport {
   const send = options.fetch ?? ((request: Request) => fetch(request));
@@ -44,12 +45,11 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
     send(target, request: UpstreamRequest) {
       const origin = originOf(target);
       if (origin === null) return Promise.reject(new TransportError(NEEDS_HOSTNAME.code, NEEDS_HOSTNAME.message, false));
-      const upstream = new Request(`${origin}${request.pathAndQuery}`, {
-        method: request.method,
-        headers: request.clientHeaders,
-        body: request.body,
-        redirect: "manual",
-      });
+      const url = `${origin}${request.pathAndQuery}`;
+      const upstream =
+        request.body !== null && (request.method === "GET" || request.method === "HEAD")
+          ? new Request(new Request(url, request.client), { redirect: "manual" })
+          : new Request(url, { method: request.method, headers: request.clientHeaders, body: request.body, redirect: "manual" });
       request.prepareHeaders(upstream.headers);
       // No AbortController (one per attempt costs more than the timer, itself 1–2 % of a proxied request's CPU):
       // an attempt that times out is abandoned; the runtime cancels a subrequest nobody awaits when the client's

@@ -27,6 +27,12 @@ export interface UpstreamRequest {
   /** The original Host, for transports that can send it (socket); fetch sends it as X-Forwarded-Host only. */
   readonly originalHost: string;
   readonly body: ReadableStream<Uint8Array> | null;
+  /**
+   * The client's request as received. The fetch API refuses a GET or HEAD with a body built from parts, yet
+   * clients send them (search APIs; `Content-Length: 0`), and the runtime forwards one only as a copy of the
+   * Request it arrived in.
+   */
+  readonly client: Request;
   /** Until the response head arrives. */
   readonly timeoutMs: number;
 }
