@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runToCompletion, startProcess } from "../harness/child-processes.ts";
 import { pickMedian } from "../harness/median-run.ts";
+import { readCallgrindSelfCosts } from "../harness/read-callgrind-self-costs.ts";
 import { readCallgrindTotal } from "../harness/read-callgrind-total.ts";
 import { sendRequests } from "../harness/send-requests.ts";
 import type { RunningWorkerd } from "../harness/start-workerd.ts";
@@ -19,6 +20,8 @@ export interface InstructionCount {
   /** User-space instructions the proxying process executed per request (JIT code, runtime, GC): the median batch. */
   readonly instructionsPerRequest: number;
   readonly byBatch: readonly number[];
+  /** The median batch's instructions per request by function (self cost): where they went. */
+  readonly selfCostsPerRequest: ReadonlyMap<string, number>;
 }
 
 /**
@@ -72,18 +75,20 @@ export async function countInstructions(tools: CountTools, cases: readonly Ready
       for (const [index, ready] of served.entries()) {
         const batch = { url: ready.endpoint.url, headers: ready.headers, concurrency: CONCURRENCY, accept: isBackendAnswer };
         await sendRequests({ ...batch, count: index === 0 ? FIRST_WARMUP : NEXT_WARMUP });
-        const byBatch: number[] = [];
+        const batches: { perRequest: number; dump: string }[] = [];
         for (let round = 0; round < BATCHES; round++) {
           await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=on", pid]);
           await sendRequests({ ...batch, count });
           await runToCompletion("callgrind_control", tools.callgrindControl, ["--instr=off", pid]);
           await runToCompletion("callgrind_control", tools.callgrindControl, ["--dump", pid]);
-          byBatch.push(Math.round((await readNewestDump(directory, `${outputName}.${pid}.`)) / count));
+          const dump = await readNewestDump(directory, `${outputName}.${pid}.`);
+          batches.push({ perRequest: Math.round(dump.total / count), dump: dump.text });
         }
-        const perRequest = pickMedian(byBatch, (value) => value);
-        const batches = byBatch.map((value) => (value / 1000).toFixed(1)).join(", ");
-        console.log(`  instructions ${ready.case.label}: ${(perRequest / 1000).toFixed(1)} k per request (batches ${batches})`);
-        counts.push({ key: ready.case.key, label: ready.case.label, instructionsPerRequest: perRequest, byBatch });
+        const median = pickMedian(batches, (batch) => batch.perRequest);
+        const byBatch = batches.map((batch) => batch.perRequest);
+        console.log(`  instructions ${ready.case.label}: ${(median.perRequest / 1000).toFixed(1)} k per request (batches ${byBatch.map((value) => (value / 1000).toFixed(1)).join(", ")})`);
+        const selfCostsPerRequest = new Map([...readCallgrindSelfCosts(median.dump)].map(([name, cost]) => [name, cost / count]));
+        counts.push({ key: ready.case.key, label: ready.case.label, instructionsPerRequest: median.perRequest, byBatch, selfCostsPerRequest });
       }
     } finally {
       await counted.stop();
@@ -97,13 +102,14 @@ function isBackendAnswer(status: number, body: string): boolean {
 }
 
 /** Callgrind numbers its dumps `<prefix><n>`; the highest is the one just written. */
-async function readNewestDump(directory: string, prefix: string): Promise<number> {
+async function readNewestDump(directory: string, prefix: string): Promise<{ total: number; text: string }> {
   const dumps = (await readdir(directory))
     .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
     .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
   const newest = dumps.at(-1);
   if (newest === undefined) throw new Error(`callgrind wrote no dump named ${prefix}<n> in ${directory}`);
-  const total = readCallgrindTotal(await readFile(join(directory, newest), "utf8"));
+  const text = await readFile(join(directory, newest), "utf8");
+  const total = readCallgrindTotal(text);
   if (total === null) throw new Error(`${newest} carries no instruction total`);
-  return total;
+  return { total, text };
 }

@@ -2,6 +2,7 @@ import { describeMachine, warnIfBusy } from "../harness/describe-machine.ts";
 import { formatTable } from "../harness/format-table.ts";
 import { pickMedian } from "../harness/median-run.ts";
 import { writeResults } from "../harness/write-results.ts";
+import { attributeInstructions, type InstructionAttribution } from "./attribute-instructions.ts";
 import type { InstructionCount } from "./count-instructions.ts";
 import type { CaseRun, MeasuredCase } from "./measure-cases.ts";
 import type { FailedCase } from "./prepare-cases.ts";
@@ -100,6 +101,16 @@ export async function reportProxy(
     console.log("instructions per request (callgrind, user space, every thread of the process; median batch):");
     console.log(formatTable(["case", "k instructions/req", "batches", "over (b)"], instructions.rows));
   }
+  const attribution = counted === null ? null : attributeGoalCase(counted);
+  if (attribution !== null) {
+    const k = (value: number): string => (value / 1000).toFixed(1);
+    const rows = (list: InstructionAttribution["topFunctions"]) => list.map((row) => [shorten(row.name, NAME_WIDTH), k(row.over), k(row.under), k(row.difference)]);
+    console.log("");
+    console.log("where (a)'s instructions beyond (b)'s go, per request (self cost in the median batches):");
+    console.log(formatTable(["kind of code", "(a) k", "(b) k", "a − b k"], rows(attribution.byKind)));
+    console.log("");
+    console.log(formatTable(["function (largest differences)", "(a) k", "(b) k", "a − b k"], rows(attribution.topFunctions)));
+  }
   if (busy !== null) console.log(busy);
   for (const failure of failed) console.log(`\n${failure.case.label} left out:\n${failure.error}`);
   console.log("");
@@ -141,8 +152,33 @@ export async function reportProxy(
             costInSyscallUnits: profiled.costInSyscallUnits.map(({ key, cost }) => ({ key, cost: round(cost, 3) })),
           },
     instructionsPerRequest: instructions?.byKey ?? null,
+    instructionAttribution:
+      attribution === null
+        ? null
+        : {
+            over: "worker",
+            under: "passThrough",
+            byKind: attribution.byKind.map(({ kind, over, under, difference }) => ({ kind, over: Math.round(over), under: Math.round(under), difference: Math.round(difference) })),
+            topFunctions: attribution.topFunctions.map(({ name, over, under, difference }) => ({ name: shorten(name, 160), over: Math.round(over), under: Math.round(under), difference: Math.round(difference) })),
+          },
     goals: { workerOverPassThrough: GOAL_WORKER_OVER_PASS_THROUGH },
   });
+}
+
+const NAME_WIDTH = 100;
+const TOP_FUNCTIONS = 15;
+
+/** The goal's case (a) against the pass-through (b), by kind of code and by function; null unless both were counted. */
+function attributeGoalCase(counted: readonly InstructionCount[]): InstructionAttribution | null {
+  const worker = counted.find((count) => count.key === "worker");
+  const passThrough = counted.find((count) => count.key === "passThrough");
+  if (worker === undefined || passThrough === undefined) return null;
+  return attributeInstructions(worker.selfCostsPerRequest, passThrough.selfCostsPerRequest, TOP_FUNCTIONS);
+}
+
+/** C++ names run to hundreds of characters of template arguments: the start says which function it is. */
+function shorten(name: string, width: number): string {
+  return name.length <= width ? name : `${name.slice(0, width - 1)}…`;
 }
 
 /** Each counted case, and over the pass-through's count (b = 1). */
