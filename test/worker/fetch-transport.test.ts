@@ -30,6 +30,7 @@ function attemptFor(client: Request, prepareHeaders: (headers: Headers) => void 
     pathAndQuery: `${url.pathname}${url.search}`,
     prepareHeaders,
     originalHost: "app.example",
+    originalScheme: "https",
     timeoutMs: 2000,
   };
 }

@@ -30,6 +30,21 @@ describe("routing and proxying", () => {
     expect((await echoOf(await edge.send("http://x.wild.example/"))).service).toBe("api");
   });
 
+  it("points a backend's redirect to its own address back at the host and scheme the client used", async () => {
+    const edge = startEdge();
+    const plain = await edge.send("http://app.example/redirect-self");
+    expect(plain.status).toBe(302);
+    expect(plain.headers.get("location")).toBe("http://app.example/landing?from=self");
+    const secure = await edge.send("https://app.example:8443/redirect-self");
+    expect(secure.headers.get("location")).toBe("https://app.example:8443/landing?from=self");
+  });
+
+  it("leaves a redirect elsewhere as the backend wrote it", async () => {
+    const response = await startEdge().send("http://app.example/redirect-away");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("https://login.example.org/authorize");
+  });
+
   it("answers HEAD with the backend's status and headers and no body", async () => {
     const edge = startEdge();
     const response = await edge.send("http://app.example/hello", { method: "HEAD" });

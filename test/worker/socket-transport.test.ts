@@ -17,6 +17,7 @@ function request(pathAndQuery: string, overrides: Partial<UpstreamRequest> = {})
     clientHeaders: new Headers({ "x-forwarded-host": "app.example" }),
     prepareHeaders: () => {},
     originalHost: "app.example",
+    originalScheme: "http",
     body: null,
     client: new Request(`http://app.example${pathAndQuery}`),
     timeoutMs: 2000,

@@ -83,6 +83,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
         body,
         client: ctx.client,
         originalHost: ctx.forward.host,
+        originalScheme: ctx.forward.scheme,
         timeoutMs: config.upstreamTimeoutMs,
       });
       health.recordSuccess(target);

@@ -1,4 +1,5 @@
 import type { ResolvedTarget } from "../../core/table/resolve-targets.ts";
+import { rewriteLocation } from "../proxy/rewrite-location.ts";
 import { TransportError, type Transport, type UnreachableReason, type UpstreamRequest } from "./transport.ts";
 
 export interface FetchTransportOptions {
@@ -69,11 +70,27 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
         }
         sent.then((response) => {
           clearTimeout(timer);
-          resolve(response);
+          resolve(pointRedirectBack(response, origin, request));
         }, failed);
       });
     },
   };
+}
+
+/**
+ * The response, or a copy whose Location names the client's host where the backend named the target itself
+ * (see rewriteLocation). Only a redirect or a 201 is looked at: one status read for every other response.
+ */
+function pointRedirectBack(response: Response, origin: string, request: UpstreamRequest): Response {
+  const status = response.status;
+  if (status !== 201 && (status < 300 || status > 399)) return response;
+  const location = response.headers.get("location");
+  if (location === null) return response;
+  const rewritten = rewriteLocation(location, origin.slice("http://".length), { scheme: request.originalScheme, host: request.originalHost });
+  if (rewritten === null) return response;
+  const copy = new Response(response.body, response);
+  copy.headers.set("location", rewritten);
+  return copy;
 }
 
 /**
