@@ -1,0 +1,81 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { encodeFrame, FrameDecoder, OPCODE, WebSocketProtocolError } from "../../../core/websocket/frame-codec.ts";
+
+const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+
+/** What a server would put on the wire for a frame: the same encoding, unmasked. */
+const serverFrame = (opcode: number, payload: Uint8Array, fin = true): Uint8Array => encodeFrame({ fin, opcode, payload }, null);
+
+function protocolErrorOf(push: () => unknown): WebSocketProtocolError {
+  try {
+    push();
+  } catch (error) {
+    if (error instanceof WebSocketProtocolError) return error;
+    throw error;
+  }
+  throw new Error("expected a WebSocketProtocolError");
+}
+
+describe("encodeFrame", () => {
+  it("writes RFC 6455's example: a masked single-frame text 'Hello'", () => {
+    const frame = encodeFrame({ fin: true, opcode: OPCODE.text, payload: text("Hello") }, bytes(0x37, 0xfa, 0x21, 0x3d));
+    expect([...frame]).toEqual([0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]);
+  });
+
+  it("uses the 16-bit length from 126 bytes and the 64-bit length past 65535", () => {
+    expect([...encodeFrame({ fin: true, opcode: OPCODE.binary, payload: new Uint8Array(126) }, null).subarray(0, 4)]).toEqual([0x82, 126, 0, 126]);
+    expect([...encodeFrame({ fin: true, opcode: OPCODE.binary, payload: new Uint8Array(65536) }, null).subarray(0, 10)]).toEqual([0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+  });
+
+  it("refuses a control frame over 125 bytes or fragmented", () => {
+    expect(() => encodeFrame({ fin: true, opcode: OPCODE.ping, payload: new Uint8Array(126) }, null)).toThrow(RangeError);
+    expect(() => encodeFrame({ fin: false, opcode: OPCODE.close, payload: new Uint8Array(0) }, null)).toThrow(RangeError);
+  });
+});
+
+describe("FrameDecoder", () => {
+  it("reads frames however the bytes are split", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 70_000 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 9000 }), (payloads, step) => {
+        const wire = payloads.map((payload) => serverFrame(OPCODE.binary, payload));
+        const all = new Uint8Array(wire.reduce((sum, frame) => sum + frame.length, 0));
+        let offset = 0;
+        for (const frame of wire) {
+          all.set(frame, offset);
+          offset += frame.length;
+        }
+        const decoder = new FrameDecoder(1 << 20);
+        const frames = [];
+        for (let at = 0; at < all.length; at += step) frames.push(...decoder.push(all.slice(at, at + step)));
+        expect(frames.map((frame) => frame.payload)).toEqual(payloads);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("waits for the rest of a frame, and keeps fin and opcode", () => {
+    const decoder = new FrameDecoder(1024);
+    const wire = serverFrame(OPCODE.text, text("hello"), false);
+    expect(decoder.push(wire.subarray(0, 3))).toEqual([]);
+    expect(decoder.push(wire.subarray(3))).toEqual([{ fin: false, opcode: OPCODE.text, payload: text("hello") }]);
+  });
+
+  it("fails a masked frame from a server, an RSV bit, a reserved opcode", () => {
+    const masked = encodeFrame({ fin: true, opcode: OPCODE.text, payload: text("x") }, bytes(1, 2, 3, 4));
+    expect(protocolErrorOf(() => new FrameDecoder(1024).push(masked)).closeCode).toBe(1002);
+    expect(protocolErrorOf(() => new FrameDecoder(1024).push(bytes(0xc1, 0))).message).toMatch(/RSV/);
+    expect(protocolErrorOf(() => new FrameDecoder(1024).push(bytes(0x83, 0))).message).toMatch(/reserved opcode 3/);
+  });
+
+  it("fails a control frame that is fragmented or over 125 bytes", () => {
+    expect(protocolErrorOf(() => new FrameDecoder(1024).push(bytes(0x09, 0))).closeCode).toBe(1002);
+    expect(protocolErrorOf(() => new FrameDecoder(1024).push(bytes(0x89, 126, 0, 126))).closeCode).toBe(1002);
+  });
+
+  it("fails a frame over its limit with 1009 as soon as its length is read", () => {
+    const error = protocolErrorOf(() => new FrameDecoder(100).push(bytes(0x82, 126, 0x01, 0x00)));
+    expect(error.closeCode).toBe(1009);
+  });
+});
