@@ -7,7 +7,8 @@ export type WebSocketEvent =
   /** `code` is absent when the close frame carried none (what the RFC reports as 1005). */
   | { readonly kind: "close"; readonly code?: number; readonly reason: string };
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a message that starts with U+FEFF is passed on as sent, not stripped.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Frames into messages (RFC 6455 §5.4–5.6): fragments joined, control frames passed on in between, text checked

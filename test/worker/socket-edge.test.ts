@@ -73,10 +73,36 @@ describe("the edge with EDGE_TRANSPORT=socket", () => {
     expect(response.status).toBe(504);
   });
 
-  it("does not offer WebSocket upgrades: the backend gets a plain request and its answer is passed back", async () => {
-    const response = await socketEdge().send("http://app.example/ws", { headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } });
-    expect(response.status).toBe(200);
-    expect((await echoOf(response)).headers["upgrade"]).toBeUndefined();
+  it("relays a WebSocket both ways: text, binary, the backend's ping, a message over 64 KiB, the subprotocol picked", async () => {
+    const socket = await openWebSocket(socketEdge(), "chat, v2");
+    expect(socket.protocol).toBe("chat");
+    expect(await socket.next()).toMatch(/^hello from node-[abc] at \/ws$/);
+    socket.send("hello back");
+    expect(await socket.next()).toBe("hello back");
+    socket.send(Uint8Array.of(0, 1, 255));
+    expect(new Uint8Array((await socket.next()) as ArrayBuffer)).toEqual(Uint8Array.of(0, 1, 255));
+    socket.send("ping-please");
+    expect(await socket.next()).toBe("pong: are you there");
+    const long = "é".repeat(70_000);
+    socket.send(long);
+    expect(await socket.next()).toBe(long);
+    socket.close(1000, "done");
+  });
+
+  it("answers 502 when the backend's 101 does not complete the handshake the edge made", async () => {
+    const response = await socketEdge().send("http://raw.example/bad/switching-protocols", {
+      headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" },
+    });
+    expect(response.status).toBe(502);
+    expect(response.webSocket).toBeNull();
+  });
+
+  it("passes the backend's close on to the client with its code and reason", async () => {
+    const socket = await openWebSocket(socketEdge());
+    expect(socket.protocol).toBeNull();
+    await socket.next();
+    socket.send("close-please");
+    expect(await socket.closed).toEqual({ code: 4001, reason: "asked to" });
   });
 
   it("names the socket transport on the status endpoint, ready for IP targets", async () => {
@@ -93,3 +119,42 @@ describe("the edge with EDGE_TRANSPORT=socket", () => {
     expect(response.status).toBe(500);
   });
 });
+
+interface OpenedWebSocket {
+  readonly protocol: string | null;
+  next(): Promise<string | ArrayBuffer>;
+  send(data: string | Uint8Array): void;
+  close(code: number, reason: string): void;
+  readonly closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A WebSocket handshake through the edge, the client's half accepted, its messages queued in arrival order. */
+async function openWebSocket(edge: ReturnType<typeof socketEdge>, protocols?: string): Promise<OpenedWebSocket> {
+  const response = await edge.send("http://app.example/ws", {
+    headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13", ...(protocols === undefined ? {} : { "sec-websocket-protocol": protocols }) },
+  });
+  expect(response.status).toBe(101);
+  const socket = response.webSocket;
+  if (socket === null) throw new Error("a 101 without a WebSocket");
+  const queued: (string | ArrayBuffer)[] = [];
+  const waiting: ((data: string | ArrayBuffer) => void)[] = [];
+  socket.addEventListener("message", (event) => {
+    const data = event.data as string | ArrayBuffer;
+    const waiter = waiting.shift();
+    if (waiter === undefined) queued.push(data);
+    else waiter(data);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })));
+  socket.binaryType = "arraybuffer";
+  socket.accept();
+  return {
+    protocol: response.headers.get("sec-websocket-protocol"),
+    next: () => {
+      const data = queued.shift();
+      return data === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(data);
+    },
+    send: (data) => socket.send(data),
+    close: (code, reason) => socket.close(code, reason),
+    closed,
+  };
+}

@@ -83,10 +83,22 @@ describe("socket transport: what it sends", () => {
     expect(wire.lines).toContain("content-length: 0");
   });
 
-  it("never forwards framing, connection or upgrade fields given in the headers", async () => {
-    const headers = new Headers({ "transfer-encoding": "chunked", "content-length": "5", connection: "keep-alive", upgrade: "websocket", host: "evil.example", "x-kept": "1" });
+  it("never forwards framing, connection or upgrade fields given in the headers (a WebSocket handshake aside)", async () => {
+    const headers = new Headers({ "transfer-encoding": "chunked", "content-length": "5", connection: "keep-alive", upgrade: "h2c", host: "evil.example", "x-kept": "1" });
     const wire = await wireOf(await transport.send(rawTarget, request("/raw-request", { clientHeaders: headers })));
     expect(wire.lines.slice(1).sort()).toEqual(["connection: close", "host: app.example", "x-kept: 1"]);
+  });
+
+  it("makes a WebSocket handshake on its own key, offering the client's subprotocols and no extension", async () => {
+    const headers = new Headers({ upgrade: "websocket", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13", "sec-websocket-extensions": "permessage-deflate", "sec-websocket-protocol": "chat, v2" });
+    // The raw server answers the handshake with a plain 200 echoing the request: passed on as any response is.
+    const wire = await wireOf(await transport.send(rawTarget, request("/raw-request", { clientHeaders: headers })));
+    const fields = wire.lines.slice(1);
+    expect(fields).toEqual(expect.arrayContaining(["connection: upgrade", "upgrade: websocket", "sec-websocket-version: 13", "sec-websocket-protocol: chat, v2"]));
+    const key = fields.find((line) => line.startsWith("sec-websocket-key: "));
+    expect(key).toMatch(/^sec-websocket-key: [A-Za-z0-9+/]{22}==$/);
+    expect(key).not.toBe("sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==");
+    expect(fields.some((line) => line.startsWith("sec-websocket-extensions"))).toBe(false);
   });
 
   it("refuses, before connecting, a request whose path could end the request line", async () => {

@@ -23,7 +23,12 @@ export interface ReadResponseOptions {
   readonly timeoutMs: number;
   /** Called once, when the response is over or abandoned: the connection carries one request only. */
   readonly close: () => void;
+  /** True when the request offered an upgrade: a 101 is then the answer, not an error. */
+  readonly upgradeOffered?: boolean;
 }
+
+/** A final answer: a response to pass on, or a 101 whose connection now speaks another protocol (`rest` already read). */
+export type Answer = { readonly kind: "response"; readonly response: Response } | { readonly kind: "switched"; readonly head: ResponseHead; readonly rest: Uint8Array };
 
 type Reader = ReadableStreamDefaultReader<Uint8Array>;
 
@@ -33,7 +38,15 @@ type Reader = ReadableStreamDefaultReader<Uint8Array>;
  * {@link HeadTimeout}; a body that breaks its framing later errors the body stream with an {@link Http1Error}.
  */
 export async function readResponse(reader: Reader, options: ReadResponseOptions): Promise<Response> {
+  const answer = await readAnswer(reader, options);
+  if (answer.kind === "switched") throw new Http1Error("unexpected-status", "101 Switching Protocols without an upgrade request");
+  return answer.response;
+}
+
+/** As {@link readResponse}, but a 101 to an offered upgrade is handed back with the bytes read past its head. */
+export async function readAnswer(reader: Reader, options: ReadResponseOptions): Promise<Answer> {
   const { head, rest } = await readFinalHead(reader, options);
+  if (head.status === 101) return { kind: "switched", head, rest };
   const framing = decideResponseFraming(head, options.method);
   const decoder = createBodyDecoder(framing);
   const headers = new Headers();
@@ -43,7 +56,7 @@ export async function readResponse(reader: Reader, options: ReadResponseOptions)
   }
   const noBody = NULL_BODY_STATUSES.has(head.status) || decoder.done;
   if (noBody) options.close();
-  return new Response(noBody ? null : streamBody(reader, decoder, rest, options.close), { status: head.status, statusText: head.reason, headers });
+  return { kind: "response", response: new Response(noBody ? null : streamBody(reader, decoder, rest, options.close), { status: head.status, statusText: head.reason, headers }) };
 }
 
 async function readFinalHead(reader: Reader, options: ReadResponseOptions): Promise<{ head: ResponseHead; rest: Uint8Array }> {
@@ -69,8 +82,11 @@ async function readFinalHead(reader: Reader, options: ReadResponseOptions): Prom
       const head = parseResponseHead(buffer.subarray(0, end));
       buffer = buffer.subarray(end);
       if (head.status >= 200) return { head, rest: buffer };
-      // Never asked for: the request carries no Upgrade. A 101 here would turn the connection into anything.
-      if (head.status === 101) throw new Http1Error("unexpected-status", "101 Switching Protocols without an upgrade request");
+      if (head.status === 101) {
+        // Never asked for, a 101 would turn the connection into anything.
+        if (options.upgradeOffered !== true) throw new Http1Error("unexpected-status", "101 Switching Protocols without an upgrade request");
+        return { head, rest: buffer };
+      }
       decideResponseFraming(head, options.method);
       if (++interim > MAX_INTERIM_RESPONSES) throw new Http1Error("unexpected-status", `more than ${MAX_INTERIM_RESPONSES} interim (1xx) responses`);
       scanner.reset();

@@ -2,7 +2,9 @@ import { connect as connectSocket } from "cloudflare:sockets";
 import { Http1Error } from "../../core/http1/http1-error.ts";
 import { serializeRequestHead } from "../../core/http1/request-head.ts";
 import type { ResolvedTarget } from "../../core/table/resolve-targets.ts";
-import { HeadTimeout, readResponse } from "./socket-response-reader.ts";
+import { checkHandshakeAnswer, websocketAcceptFor, websocketKeyOf } from "../../core/websocket/handshake.ts";
+import { HeadTimeout, readAnswer } from "./socket-response-reader.ts";
+import { bridgeWebSocket } from "./socket-websocket.ts";
 import { chooseRequestFraming, messageOf, writeRequest, type SendOutcome } from "./socket-request-writer.ts";
 import { TransportError, upstreamHeadersOf, type Transport, type UpstreamRequest } from "./transport.ts";
 
@@ -23,8 +25,9 @@ export const DEFAULT_MAX_HEAD_BYTES = 64 * 1024;
  * HTTP/1.1 over a raw TCP socket to the target's address and nodePort: what a deployed Worker can do that its
  * fetch() cannot — reach a bare IP on any port and send the client's own Host. One request per connection
  * (`Connection: close`; Workers cannot keep sockets between requests anyway), so no response can be mistaken
- * for the next one's; strict parsing on top, so no malformed response is passed on. WebSocket upgrades are not
- * offered: the request goes out without its Upgrade header and the backend's plain answer is passed back.
+ * for the next one's; strict parsing on top, so no malformed response is passed on. A WebSocket handshake is
+ * made with the backend on the edge's own key, checked as a client checks it, and the connection then relayed
+ * message by message (socket-websocket.ts).
  */
 export function createSocketTransport(options: SocketTransportOptions): Transport {
   const problems: string[] = [];
@@ -45,9 +48,18 @@ async function sendOverSocket(connect: Connect, target: ResolvedTarget, request:
   const started = Date.now();
   const headers = upstreamHeadersOf(request);
   const framing = chooseRequestFraming(request.method, headers, request.body !== null);
+  // forwardHeaders sets Upgrade only on a WebSocket handshake, a GET without a body.
+  const websocket = headers.get("upgrade") === "websocket" && request.method === "GET" ? await offerWebSocket(headers) : null;
   let head: Uint8Array;
   try {
-    head = serializeRequestHead({ method: request.method, target: request.pathAndQuery, host: request.originalHost, fields: headers.entries(), framing });
+    head = serializeRequestHead({
+      method: request.method,
+      target: request.pathAndQuery,
+      host: request.originalHost,
+      fields: headers.entries(),
+      framing,
+      ...(websocket === null ? {} : { websocketKey: websocket.key }),
+    });
   } catch (error) {
     throw new TransportError("protocol-error", `the request cannot be written as HTTP/1.1: ${messageOf(error)}`, false);
   }
@@ -74,14 +86,21 @@ async function sendOverSocket(connect: Connect, target: ResolvedTarget, request:
   }
 
   const sending: { outcome: SendOutcome | null } = { outcome: null };
-  void writeRequest(socket.writable, head, framing, request.body).then((result) => {
+  const written = writeRequest(socket.writable, head, framing, request.body).then((result) => {
     sending.outcome = result;
     // A half-sent request must not be completed by whatever the backend reads next: abort the connection.
     if (!result.ok && result.fault === "client") close();
   });
   const remainingMs = Math.max(1, request.timeoutMs - (Date.now() - started));
   try {
-    return await readResponse(socket.readable.getReader(), { method: request.method, maxHeadBytes: limits.maxHeadBytes, timeoutMs: remainingMs, close });
+    const reader = socket.readable.getReader();
+    const answer = await readAnswer(reader, { method: request.method, maxHeadBytes: limits.maxHeadBytes, timeoutMs: remainingMs, close, upgradeOffered: websocket !== null });
+    if (answer.kind === "response") return answer.response;
+    const problem = websocket === null ? "a 101 to no upgrade" : checkHandshakeAnswer(answer.head, websocket.accept, websocket.protocols);
+    if (problem !== null) throw new Http1Error("unexpected-status", `the WebSocket handshake failed: ${problem}`);
+    const protocol = answer.head.fields.find(([name]) => name.toLowerCase() === "sec-websocket-protocol")?.[1].trim();
+    const client = bridgeWebSocket({ socket, reader, rest: answer.rest, headWritten: written, close });
+    return new Response(null, { status: 101, webSocket: client, headers: protocol === undefined ? {} : { "sec-websocket-protocol": protocol } });
   } catch (error) {
     close();
     const sendFailure = sending.outcome;
@@ -90,6 +109,14 @@ async function sendOverSocket(connect: Connect, target: ResolvedTarget, request:
     if (error instanceof Http1Error) throw new TransportError("protocol-error", `invalid response (${error.code}): ${error.message}${why}`, true);
     throw new TransportError("protocol-error", `reading the response failed: ${messageOf(error)}${why}`, true);
   }
+}
+
+/** The edge's side of a handshake: its own key, the accept that key calls for, and the subprotocols offered. */
+async function offerWebSocket(headers: Headers): Promise<{ key: string; accept: string; protocols: string[] }> {
+  const key = websocketKeyOf(crypto.getRandomValues(new Uint8Array(16)));
+  const offered = headers.get("sec-websocket-protocol");
+  const protocols = offered === null ? [] : offered.split(",").map((token) => token.trim()).filter((token) => token !== "");
+  return { key, accept: await websocketAcceptFor(key), protocols };
 }
 
 async function settleWithin(promise: Promise<unknown>, ms: number): Promise<"ok" | "timeout" | { error: unknown }> {

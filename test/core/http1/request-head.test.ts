@@ -35,6 +35,14 @@ describe("serializeRequestHead", () => {
     expect(head).toBe("GET /a/b?c=d HTTP/1.1\r\nhost: app.example\r\nconnection: close\r\n\r\n");
   });
 
+  it("writes a WebSocket handshake's own fields in place of Connection: close, and none of the client's", () => {
+    const head = text(serializeRequestHead(input({ websocketKey: "dGhlIHNhbXBsZSBub25jZQ==", fields: [["Sec-WebSocket-Key", "client"], ["sec-websocket-extensions", "permessage-deflate"], ["sec-websocket-protocol", "chat"]] })));
+    expect(head).toBe(
+      "GET /a/b?c=d HTTP/1.1\r\nhost: app.example\r\nsec-websocket-protocol: chat\r\nconnection: upgrade\r\nupgrade: websocket\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n",
+    );
+    expect(() => serializeRequestHead(input({ websocketKey: "short\r\nx: y" }))).toThrow(/WebSocket key/);
+  });
+
   it("sends obs-text in a value as single bytes", () => {
     expect([...serializeRequestHead(input({ fields: [["x-a", "caf\u00e9"]] }))]).toContain(0xe9);
   });

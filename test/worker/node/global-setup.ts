@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { TestProject } from "vitest/node";
+import { WebSocketServer } from "ws";
 import { listen } from "./listen-on.ts";
 import type { Echo, TestBackends } from "./backend-contract.ts";
 import startRawHttpServer from "./raw-http-setup.ts";
@@ -117,18 +117,20 @@ function createEchoServer(service: string, node: string): Server {
       res.end(JSON.stringify(echo));
     });
   });
-  server.on("upgrade", (req: IncomingMessage, socket: Socket) => {
-    const key = req.headers["sec-websocket-key"];
-    if (typeof key !== "string") {
-      socket.destroy();
-      return;
-    }
-    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-    const text = Buffer.from(`hello from ${node} at ${req.url ?? ""}`);
-    socket.write(Buffer.concat([Buffer.from([0x81, text.length]), text]));
-    socket.on("data", () => undefined);
-    socket.on("error", () => undefined);
+  // A WebSocket server as real as they come (the ws library): greets, echoes, picks "chat" when offered, pings
+  // and reports the pong when asked to, and closes with 4001 when asked to.
+  const websockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has("chat") ? "chat" : false) });
+  server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    websockets.handleUpgrade(req, socket, head, (websocket) => {
+      websocket.send(`hello from ${node} at ${req.url ?? ""}`);
+      websocket.on("message", (data, isBinary) => {
+        if (!isBinary && data.toString() === "close-please") websocket.close(4001, "asked to");
+        else if (!isBinary && data.toString() === "ping-please") websocket.ping("are you there");
+        else websocket.send(data, { binary: isBinary });
+      });
+      websocket.on("pong", (data) => websocket.send(`pong: ${data.toString()}`));
+      websocket.on("error", () => undefined);
+    });
   });
   return server;
 }

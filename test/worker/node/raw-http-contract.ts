@@ -28,6 +28,8 @@ export const MALFORMED_RESPONSES: Readonly<Record<string, string>> = {
   "bare-cr": "HTTP/1.1 200 OK\rContent-Length: 2\r\n\r\nok",
   "bad-status": "HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nok",
   "garbage": "hello there\r\n\r\n",
+  // A switch of protocols nobody asked for, or (to a handshake) with an accept that cannot match the edge's own key.
+  "switching-protocols": "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
   "no-head": "<html>an HTTP/0.9 style body</html>",
   "nul-in-value": "HTTP/1.1 200 OK\r\nX-A: a\u0000b\r\nContent-Length: 2\r\n\r\nok",
   "unrequested-101": "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n",
