@@ -31,7 +31,6 @@ export function bridgeWebSocket(input: BridgeInput): WebSocket {
   // Relayed as bytes: from the 2026 compatibility dates on, the standard default hands binary messages over as Blobs.
   edge.binaryType = "arraybuffer";
   edge.accept();
-  let writer: WritableStreamDefaultWriter<Uint8Array> | null = null;
   let closeSent = false;
   let closeReceived = false;
   let finished = false;
@@ -44,10 +43,7 @@ export function bridgeWebSocket(input: BridgeInput): WebSocket {
     input.close();
   };
   // Frames go out in the order they are written: one writer, writes queued by the stream itself.
-  const writes = input.headWritten.then(() => {
-    writer = input.socket.writable.getWriter();
-    return writer;
-  });
+  const writes = input.headWritten.then(() => input.socket.writable.getWriter());
   const sendFrame = (frame: Frame): Promise<void> =>
     writes
       .then((open) => open.write(encodeFrame(frame, crypto.getRandomValues(new Uint8Array(4)))))
