@@ -96,26 +96,36 @@ async function readFinalHead(reader: Reader, options: ReadResponseOptions): Prom
   }
 }
 
-function streamBody(reader: Reader, decoder: BodyDecoder, rest: Uint8Array, close: () => void): ReadableStream<Uint8Array> {
+/**
+ * The bytes a connection carries after a head: first those read past it with the head, then the socket's own
+ * reads; null once the peer has closed.
+ */
+export function readAfterHead(reader: Reader, rest: Uint8Array): () => Promise<Uint8Array | null> {
   let pending: Uint8Array | null = rest.length > 0 ? rest : null;
+  return async () => {
+    if (pending !== null) {
+      const bytes = pending;
+      pending = null;
+      return bytes;
+    }
+    const read = await reader.read();
+    return read.done ? null : toBytes(read.value);
+  };
+}
+
+function streamBody(reader: Reader, decoder: BodyDecoder, rest: Uint8Array, close: () => void): ReadableStream<Uint8Array> {
+  const next = readAfterHead(reader, rest);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         // Pull until some body bytes were handed on, or the body ended: an empty pull would stall the consumer.
         for (;;) {
-          let bytes: Uint8Array;
-          if (pending !== null) {
-            bytes = pending;
-            pending = null;
-          } else {
-            const read = await reader.read();
-            if (read.done) {
-              decoder.finish();
-              controller.close();
-              close();
-              return;
-            }
-            bytes = toBytes(read.value);
+          const bytes = await next();
+          if (bytes === null) {
+            decoder.finish();
+            controller.close();
+            close();
+            return;
           }
           const parts = decoder.push(bytes).filter((part) => part.length > 0);
           for (const part of parts) controller.enqueue(part);

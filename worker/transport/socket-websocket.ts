@@ -1,5 +1,6 @@
 import { encodeFrame, type Frame, FrameDecoder, OPCODE, WebSocketProtocolError } from "../../core/websocket/frame-codec.ts";
 import { isSendableCloseCode, MessageAssembler } from "../../core/websocket/message-assembler.ts";
+import { readAfterHead } from "./socket-response-reader.ts";
 
 /** Workers' own limit on a WebSocket message (32 MiB); a larger one from a backend could not be passed on. */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -80,18 +81,9 @@ export function bridgeWebSocket(input: BridgeInput): WebSocket {
   void (async () => {
     const decoder = new FrameDecoder(MAX_MESSAGE_BYTES);
     const assembler = new MessageAssembler(MAX_MESSAGE_BYTES);
-    let pending: Uint8Array | null = input.rest.length > 0 ? input.rest : null;
+    const next = readAfterHead(input.reader, input.rest);
     try {
-      for (;;) {
-        let bytes: Uint8Array;
-        if (pending !== null) {
-          bytes = pending;
-          pending = null;
-        } else {
-          const read = await input.reader.read();
-          if (read.done) break;
-          bytes = read.value;
-        }
+      for (let bytes = await next(); bytes !== null; bytes = await next()) {
         for (const frame of decoder.push(bytes)) {
           const event = assembler.accept(frame);
           if (event === null) continue;
