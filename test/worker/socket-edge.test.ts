@@ -89,6 +89,16 @@ describe("the edge with EDGE_TRANSPORT=socket", () => {
     socket.close(1000, "done");
   });
 
+  it("passes the client's close on to the backend with its code and reason", async () => {
+    const path = `/ws?id=${crypto.randomUUID()}`;
+    const socket = await openWebSocket(socketEdge(), undefined, path);
+    await socket.next();
+    socket.close(4002, "leaving now");
+    const seen = async () => (await (await fetch(`http://127.0.0.1:${backends.canaryControl}/websocket-close/${encodeURIComponent(path)}`)).json()) as unknown;
+    for (let i = 0; i < 50 && (await seen()) === null; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await seen()).toEqual({ code: 4002, reason: "leaving now" });
+  });
+
   it("answers 502 when the backend's 101 does not complete the handshake the edge made", async () => {
     const response = await socketEdge().send("http://raw.example/bad/switching-protocols", {
       headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" },
@@ -129,8 +139,8 @@ interface OpenedWebSocket {
 }
 
 /** A WebSocket handshake through the edge, the client's half accepted, its messages queued in arrival order. */
-async function openWebSocket(edge: ReturnType<typeof socketEdge>, protocols?: string): Promise<OpenedWebSocket> {
-  const response = await edge.send("http://app.example/ws", {
+async function openWebSocket(edge: ReturnType<typeof socketEdge>, protocols?: string, path = "/ws"): Promise<OpenedWebSocket> {
+  const response = await edge.send(`http://app.example${path}`, {
     headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13", ...(protocols === undefined ? {} : { "sec-websocket-protocol": protocols }) },
   });
   expect(response.status).toBe(101);

@@ -16,7 +16,10 @@ export interface TestBackends {
     /** Counts every request; no table ever lists it. */
     readonly canary: number;
   };
-  /** Address whose canary hit count the tests read: http://127.0.0.1:<canaryControl>/hits */
+  /**
+   * Port of the tests' window onto the backends, on 127.0.0.1: `/hits` (the canary's count; `/reset` zeroes it)
+   * and `/websocket-close/<url>` (how the WebSocket opened with that URL ended, as its backend saw it, or null).
+   */
   readonly canaryControl: number;
 }
 

@@ -56,10 +56,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error("could not find a port free on every loopback node");
   };
 
-  const web = await onEveryNode((node) => createEchoServer("web", node.name), ["127.0.0.1"]);
-  const api = await onEveryNode((node) => createEchoServer("api", node.name));
+  // How each WebSocket ended, as its backend saw it, by the URL it was opened with.
+  const websocketCloses = new Map<string, { code: number; reason: string }>();
+  const recordClose = (url: string, code: number, reason: string): void => void websocketCloses.set(url, { code, reason });
+  const web = await onEveryNode((node) => createEchoServer("web", node.name, recordClose), ["127.0.0.1"]);
+  const api = await onEveryNode((node) => createEchoServer("api", node.name, recordClose));
   const hang = await onEveryNode(() => createServer(() => undefined));
-  const mixed = await onEveryNode((node) => (node.name === "node-a" ? createServer(() => undefined) : createEchoServer("mixed", node.name)));
+  const mixed = await onEveryNode((node) => (node.name === "node-a" ? createServer(() => undefined) : createEchoServer("mixed", node.name, recordClose)));
   let canaryHits = 0;
   const canary = await onEveryNode(() =>
     createServer((req, res) => {
@@ -68,8 +71,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }), ["127.0.0.1"]);
   const control = track(
     createServer((req, res) => {
-      if (req.url === "/reset") canaryHits = 0;
       res.setHeader("content-type", "application/json");
+      if (req.url?.startsWith("/websocket-close/")) {
+        res.end(JSON.stringify(websocketCloses.get(decodeURIComponent(req.url.slice("/websocket-close/".length))) ?? null));
+        return;
+      }
+      if (req.url === "/reset") canaryHits = 0;
       res.end(JSON.stringify({ hits: canaryHits }));
     }),
   );
@@ -89,7 +96,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
 
 /** Answers with who it is and what it received; `/ws` speaks just enough WebSocket to greet and close. */
-function createEchoServer(service: string, node: string): Server {
+function createEchoServer(service: string, node: string, onWebSocketClose: (url: string, code: number, reason: string) => void): Server {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url === "/stream") {
       // Answers each request chunk as it arrives: only a proxy that streams both ways completes this exchange.
@@ -129,6 +136,7 @@ function createEchoServer(service: string, node: string): Server {
         else websocket.send(data, { binary: isBinary });
       });
       websocket.on("pong", (data) => websocket.send(`pong: ${data.toString()}`));
+      websocket.on("close", (code, reason) => onWebSocketClose(req.url ?? "", code, reason.toString()));
       websocket.on("error", () => undefined);
     });
   });
