@@ -62,30 +62,37 @@ export function encodeFrame(frame: Frame, mask: Uint8Array | null): Uint8Array {
 /**
  * Frames from a server, from bytes as they arrive (any split). Throws {@link WebSocketProtocolError} for what
  * RFC 6455 makes a client fail the connection over — a masked frame, an RSV bit, a reserved opcode, a control
- * frame fragmented or over 125 bytes — and for a frame over `maxPayloadBytes`.
+ * frame fragmented or over 125 bytes — and for a frame over `maxPayloadBytes`. Bytes are kept as they came and
+ * joined once per frame: a large frame arriving in many reads is copied once, not once per read.
  */
 export class FrameDecoder {
   readonly #maxPayloadBytes: number;
-  #buffer: Uint8Array = new Uint8Array(0);
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
 
   constructor(maxPayloadBytes: number) {
     this.#maxPayloadBytes = maxPayloadBytes;
   }
 
   push(bytes: Uint8Array): Frame[] {
-    this.#buffer = this.#buffer.length === 0 ? bytes : concat(this.#buffer, bytes);
+    if (bytes.length > 0) {
+      this.#chunks.push(bytes);
+      this.#buffered += bytes.length;
+    }
     const frames: Frame[] = [];
     for (;;) {
-      const frame = this.#next();
-      if (frame === null) return frames;
-      frames.push(frame);
+      const head = this.#readHead();
+      if (head === null || this.#buffered < head.offset + head.length) return frames;
+      const frame = this.#take(head.offset + head.length);
+      frames.push({ fin: head.fin, opcode: head.opcode, payload: frame.subarray(head.offset) });
     }
   }
 
-  #next(): Frame | null {
-    const buffer = this.#buffer;
-    const first = buffer[0];
-    const second = buffer[1];
+  #readHead(): { fin: boolean; opcode: number; offset: number; length: number } | null {
+    // At most 10 bytes of head matter: 2, then a 2- or 8-byte length (a server sends no masking key).
+    const head = this.#peek(Math.min(this.#buffered, 10));
+    const first = head[0];
+    const second = head[1];
     if (first === undefined || second === undefined) return null;
     if ((first & 0x70) !== 0) throw new WebSocketProtocolError(1002, "a frame has an RSV bit set, but no extension was agreed");
     const opcode = first & 0x0f;
@@ -95,12 +102,12 @@ export class FrameDecoder {
     let length = second & 0x7f;
     let offset = 2;
     if (length === 126) {
-      if (buffer.length < 4) return null;
-      length = ((buffer[2] ?? 0) << 8) | (buffer[3] ?? 0);
+      if (head.length < 4) return null;
+      length = ((head[2] ?? 0) << 8) | (head[3] ?? 0);
       offset = 4;
     } else if (length === 127) {
-      if (buffer.length < 10) return null;
-      const wide = new DataView(buffer.buffer, buffer.byteOffset + 2, 8).getBigUint64(0);
+      if (head.length < 10) return null;
+      const wide = new DataView(head.buffer, head.byteOffset + 2, 8).getBigUint64(0);
       if (wide > BigInt(Number.MAX_SAFE_INTEGER)) throw new WebSocketProtocolError(1009, "a frame longer than any buffer");
       length = Number(wide);
       offset = 10;
@@ -109,17 +116,44 @@ export class FrameDecoder {
       throw new WebSocketProtocolError(1002, "a control frame is fragmented or longer than 125 bytes");
     }
     if (length > this.#maxPayloadBytes) throw new WebSocketProtocolError(1009, `a frame of ${length} bytes, over the limit of ${this.#maxPayloadBytes}`);
-    if (buffer.length < offset + length) return null;
-    // A copy: the payload outlives the buffer, which the next push replaces.
-    const payload = buffer.slice(offset, offset + length);
-    this.#buffer = buffer.subarray(offset + length);
-    return { fin, opcode, payload };
+    return { fin, opcode, offset, length };
   }
-}
 
-function concat(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(left.length + right.length);
-  joined.set(left, 0);
-  joined.set(right, left.length);
-  return joined;
+  /** The first `count` buffered bytes, without consuming them. */
+  #peek(count: number): Uint8Array {
+    const first = this.#chunks[0];
+    if (first !== undefined && first.length >= count) return first.subarray(0, count);
+    return this.#join(count, false);
+  }
+
+  /** The first `count` buffered bytes in an array of their own (the payload outlives the chunks), consumed. */
+  #take(count: number): Uint8Array {
+    const taken = this.#join(count, true);
+    this.#buffered -= count;
+    return taken;
+  }
+
+  #join(count: number, consume: boolean): Uint8Array {
+    const joined = new Uint8Array(count);
+    let filled = 0;
+    let whole = 0;
+    let remainder: Uint8Array | null = null;
+    for (const chunk of this.#chunks) {
+      if (filled === count) break;
+      const used = Math.min(chunk.length, count - filled);
+      joined.set(used === chunk.length ? chunk : chunk.subarray(0, used), filled);
+      filled += used;
+      if (used === chunk.length) {
+        whole++;
+      } else {
+        remainder = chunk.subarray(used);
+        break;
+      }
+    }
+    if (consume) {
+      this.#chunks.splice(0, whole);
+      if (remainder !== null) this.#chunks[0] = remainder;
+    }
+    return joined;
+  }
 }

@@ -55,6 +55,15 @@ describe("FrameDecoder", () => {
     );
   });
 
+  it("puts a large frame that arrives in many reads back together, with the next frame's start kept", () => {
+    const payload = Uint8Array.from({ length: 300_000 }, (_, i) => i % 251);
+    const wire = [...serverFrame(OPCODE.binary, payload), ...serverFrame(OPCODE.text, text("next"))];
+    const decoder = new FrameDecoder(1 << 20);
+    const frames = [];
+    for (let at = 0; at < wire.length; at += 1000) frames.push(...decoder.push(Uint8Array.from(wire.slice(at, at + 1000))));
+    expect(frames.map((frame) => frame.payload)).toEqual([payload, text("next")]);
+  });
+
   it("waits for the rest of a frame, and keeps fin and opcode", () => {
     const decoder = new FrameDecoder(1024);
     const wire = serverFrame(OPCODE.text, text("hello"), false);
