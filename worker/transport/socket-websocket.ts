@@ -2,7 +2,10 @@ import { encodeFrame, type Frame, FrameDecoder, OPCODE, WebSocketProtocolError }
 import { isSendableCloseCode, MessageAssembler } from "../../core/websocket/message-assembler.ts";
 import { readAfterHead } from "./socket-response-reader.ts";
 
-/** Workers' own limit on a WebSocket message (32 MiB); a larger one from a backend could not be passed on. */
+/**
+ * The largest backend message the edge buffers: beyond it the WebSocket closes with 1009, so that one connection
+ * cannot take much of an isolate's 128 MB (Workers bound the messages clients send them too).
+ */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 /** After a close frame is sent, how long the backend has to answer with its own before the connection is dropped. */
 const CLOSE_GRACE_MS = 5_000;
