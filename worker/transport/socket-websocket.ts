@@ -108,7 +108,8 @@ export function bridgeWebSocket(input: BridgeInput): WebSocket {
     } catch (error) {
       if (error instanceof WebSocketProtocolError) {
         sendClose(error.closeCode, "");
-        closeClient(1011, "the backend broke the WebSocket protocol");
+        if (error.closeCode === 1009) closeClient(1009, "a message from the backend was too large");
+        else closeClient(1011, "the backend broke the WebSocket protocol");
       } else {
         closeClient(1011, "the backend connection failed");
         finish();
