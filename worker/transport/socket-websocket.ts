@@ -75,7 +75,8 @@ export function bridgeWebSocket(input: BridgeInput): WebSocket {
   edge.addEventListener("message", (event: MessageEvent) => {
     const data: unknown = event.data;
     const payload = typeof data === "string" ? encoder.encode(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : null;
-    if (payload === null) return;
+    // After a close frame nothing more may follow it on the wire (RFC 6455 §5.5.1).
+    if (payload === null || closeSent) return;
     void sendFrame({ fin: true, opcode: typeof data === "string" ? OPCODE.text : OPCODE.binary, payload });
   });
   edge.addEventListener("close", (event: CloseEvent) => sendClose(isSendableCloseCode(event.code) ? event.code : undefined, event.reason));
@@ -93,7 +94,7 @@ export function bridgeWebSocket(input: BridgeInput): WebSocket {
           if (event.kind === "message") {
             edge.send(event.data);
           } else if (event.kind === "ping") {
-            void sendFrame({ fin: true, opcode: OPCODE.pong, payload: event.payload });
+            if (!closeSent) void sendFrame({ fin: true, opcode: OPCODE.pong, payload: event.payload });
           } else if (event.kind === "close") {
             closeReceived = true;
             closeClient(event.code, event.reason);
