@@ -34,16 +34,10 @@ type Reader = ReadableStreamDefaultReader<Uint8Array>;
 
 /**
  * Reads the final response head within the timeout, then hands back a Response whose body streams the rest of
- * the connection through the decoder its framing calls for. Throws {@link Http1Error} for a malformed head and
+ * the connection through the decoder its framing calls for — or, when an upgrade was offered, a 101 with the
+ * bytes read past its head. Throws {@link Http1Error} for a malformed head (and for a 101 nobody asked for) and
  * {@link HeadTimeout}; a body that breaks its framing later errors the body stream with an {@link Http1Error}.
  */
-export async function readResponse(reader: Reader, options: ReadResponseOptions): Promise<Response> {
-  const answer = await readAnswer(reader, options);
-  if (answer.kind === "switched") throw new Http1Error("unexpected-status", "101 Switching Protocols without an upgrade request");
-  return answer.response;
-}
-
-/** As {@link readResponse}, but a 101 to an offered upgrade is handed back with the bytes read past its head. */
 export async function readAnswer(reader: Reader, options: ReadResponseOptions): Promise<Answer> {
   const { head, rest } = await readFinalHead(reader, options);
   if (head.status === 101) return { kind: "switched", head, rest };
