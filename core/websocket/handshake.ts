@@ -3,18 +3,13 @@ const ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** The Sec-WebSocket-Accept a server must answer `key` with: base64 of SHA-1(key + GUID). */
 export async function websocketAcceptFor(key: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(`${key}${ACCEPT_GUID}`)));
-  let binary = "";
-  for (const byte of digest) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return toBase64(new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(`${key}${ACCEPT_GUID}`))));
 }
 
 /** A new Sec-WebSocket-Key from 16 random bytes (the caller's: randomness stays in the shell). */
 export function websocketKeyOf(random16: Uint8Array): string {
   if (random16.length !== 16) throw new RangeError("a WebSocket key is 16 bytes");
-  let binary = "";
-  for (const byte of random16) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return toBase64(random16);
 }
 
 export interface HandshakeAnswer {
@@ -39,4 +34,11 @@ export function checkHandshakeAnswer(answer: HandshakeAnswer, expectedAccept: st
   const protocols = field("sec-websocket-protocol");
   if (protocols.length > 1 || (protocols[0] !== undefined && !offeredProtocols.includes(protocols[0]))) return "a subprotocol the client did not offer";
   return null;
+}
+
+/** Standard base64 with padding, as both handshake fields are written (jose's helper is base64url). */
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }

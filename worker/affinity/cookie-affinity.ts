@@ -1,3 +1,4 @@
+import { base64url } from "jose";
 import type { ResolvedTarget } from "../../core/table/resolve-targets.ts";
 import type { Backend, CookieAffinity } from "../../core/table/schema.ts";
 
@@ -21,7 +22,7 @@ export async function importCookieKey(secret: string): Promise<CryptoKey> {
 export async function cookieValueOf(key: CryptoKey, backendId: string, target: ResolvedTarget): Promise<string> {
   const message = new TextEncoder().encode(`edge-ingress/affinity/v1\n${backendId}\n${target.node}\n${target.nodePort}`);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, message));
-  return toBase64Url(mac.subarray(0, COOKIE_BYTES));
+  return base64url.encode(mac.subarray(0, COOKIE_BYTES));
 }
 
 export async function buildCookieIndex(key: CryptoKey, backend: Backend, targets: readonly ResolvedTarget[]): Promise<CookieIndex> {
@@ -58,10 +59,4 @@ export function affinityCookie(affinity: CookieAffinity, value: string, secure: 
   if (secure) parts.push("Secure");
   parts.push("HttpOnly");
   return parts.join("; ");
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
