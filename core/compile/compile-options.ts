@@ -1,6 +1,15 @@
 export const CONTROLLER_NAME = "edge-ingress.dev/controller";
 export const DEFAULT_INGRESS_CLASS = "edge";
 
+/**
+ * Which Node address the agent's health checks probe. `internal`: the InternalIP (else the table's address), which
+ * an agent in the cluster reaches pod-to-node whatever firewall or NAT stands in front of the public addresses.
+ * `external`: the address the table gives the edge (ExternalIP, or InternalIP under `--allow-internal-ip`).
+ */
+export type ProbeAddress = "internal" | "external";
+
+export const PROBE_ADDRESSES: readonly ProbeAddress[] = ["internal", "external"];
+
 export interface CompileOptions {
   /** The IngressClass name we serve (`--ingress-class`). */
   readonly ingressClass: string;
@@ -8,7 +17,9 @@ export interface CompileOptions {
   readonly nodeDomain?: string;
   /** Use a Node's InternalIP when it has no ExternalIP (`--allow-internal-ip`). */
   readonly allowInternalIp: boolean;
-  /** Health-check keys (see `healthCheckKey`) of targets that failed their checks. */
+  /** Which address health checks probe (`--probe-address`); absent: `internal`. */
+  readonly probeAddress?: ProbeAddress;
+  /** Health-check keys (see `healthCheckKey`, made with the probed address) of targets that failed their checks. */
   readonly unhealthy?: ReadonlySet<string>;
 }
 

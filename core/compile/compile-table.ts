@@ -12,6 +12,11 @@ export interface CompileResult {
   readonly content: TableContent;
   /** `namespace/name` of every Ingress of our class, sorted: the ones whose status carries the edge address. */
   readonly served: readonly string[];
+  /**
+   * Node name → the address its health checks probe (`CompileOptions.probeAddress`): what `listHealthChecks` needs
+   * to make the keys this compiler reads `unhealthy` by.
+   */
+  readonly probeAddresses: ReadonlyMap<string, string>;
 }
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -82,6 +87,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       problems: dedupe(problems).sort(byKey((p) => `${p.kind}\u0000${p.object}\u0000${p.reason}`)),
     },
     served: selection.ingresses.map((ingress) => namespacedKey(ingress.metadata)).sort(),
+    probeAddresses: nodes.probeAddresses,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Problem, TableNode } from "../table/schema.ts";
 import type { Node } from "./cluster-objects.ts";
+import type { ProbeAddress } from "./compile-options.ts";
 
 const EXCLUDE_LABELS = [
   "node.kubernetes.io/exclude-from-external-load-balancers",
@@ -10,6 +11,8 @@ export interface EligibleNodes {
   /** Sorted by name. */
   readonly nodes: readonly TableNode[];
   readonly byName: ReadonlyMap<string, TableNode>;
+  /** Node name → the address the agent's health checks probe (not in the table: the edge never uses it). */
+  readonly probeAddresses: ReadonlyMap<string, string>;
   readonly problems: readonly Problem[];
 }
 
@@ -17,8 +20,12 @@ export interface EligibleNodes {
  * Nodes that may receive edge traffic: Ready, not being deleted, not excluded from external load balancers,
  * and with an address the edge can reach (ExternalIP; InternalIP only when allowed).
  */
-export function selectEligibleNodes(nodes: readonly Node[], options: { allowInternalIp: boolean; nodeDomain?: string }): EligibleNodes {
+export function selectEligibleNodes(
+  nodes: readonly Node[],
+  options: { allowInternalIp: boolean; nodeDomain?: string; probeAddress?: ProbeAddress },
+): EligibleNodes {
   const eligible: TableNode[] = [];
+  const probeAddresses = new Map<string, string>();
   const problems: Problem[] = [];
   for (const node of nodes) {
     const name = node.metadata?.name;
@@ -40,16 +47,16 @@ export function selectEligibleNodes(nodes: readonly Node[], options: { allowInte
     }
     const hostname = options.nodeDomain === undefined ? undefined : `${name}.${options.nodeDomain}`;
     eligible.push(hostname === undefined ? { name, address } : { name, address, hostname });
+    probeAddresses.set(name, options.probeAddress === "external" ? address : addressOf(node, "InternalIP") ?? address);
   }
   eligible.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { nodes: eligible, byName: new Map(eligible.map((node) => [node.name, node])), problems };
+  return { nodes: eligible, byName: new Map(eligible.map((node) => [node.name, node])), probeAddresses, problems };
 }
 
 function pickAddress(node: Node, allowInternalIp: boolean): string | null {
-  const addresses = node.status?.addresses ?? [];
-  const external = addresses.find((a) => a.type === "ExternalIP" && a.address !== undefined && a.address !== "");
-  if (external?.address !== undefined) return external.address;
-  if (!allowInternalIp) return null;
-  const internal = addresses.find((a) => a.type === "InternalIP" && a.address !== undefined && a.address !== "");
-  return internal?.address ?? null;
+  return addressOf(node, "ExternalIP") ?? (allowInternalIp ? addressOf(node, "InternalIP") : null);
+}
+
+function addressOf(node: Node, type: "ExternalIP" | "InternalIP"): string | null {
+  return node.status?.addresses?.find((a) => a.type === type && a.address !== undefined && a.address !== "")?.address ?? null;
 }

@@ -108,8 +108,8 @@ function listDown(targets: TargetSet, check: HealthCheck, nodePort: number, cont
   if (context.unhealthy.size === 0) return [];
   const names = targets === "all-nodes" ? context.nodes.nodes.map((n) => n.name) : targets.map((t) => t.node);
   return names.filter((name) => {
-    const node = context.nodes.byName.get(name);
-    return node !== undefined && context.unhealthy.has(healthCheckKey(check, node.address, nodePort));
+    const address = context.nodes.probeAddresses.get(name);
+    return address !== undefined && context.unhealthy.has(healthCheckKey(check, address, nodePort));
   });
 }
 

@@ -2,7 +2,8 @@ import type { HealthCheck } from "../table/schema.ts";
 
 /**
  * Names one active check: what is probed, where. Targets of several backends that share a check share its
- * result. `port` is the backend's nodePort when the check does not name another.
+ * result. `address` is the one probed (see `CompileOptions.probeAddress`), not necessarily the table's. `port` is
+ * the backend's nodePort when the check does not name another.
  */
 export function healthCheckKey(check: HealthCheck, address: string, nodePort: number): string {
   const host = address.includes(":") ? `[${address}]` : address;

@@ -1,4 +1,4 @@
-import { healthCheckOf, type TableContent } from "../table/schema.ts";
+import { healthCheckOf, type TableContent, type TableNode } from "../table/schema.ts";
 import { healthCheckKey } from "./health-check-key.ts";
 
 /** One active check: what to probe, where. Targets of several backends that share a key share one check. */
@@ -18,8 +18,13 @@ export type ActiveCheck =
  * The checks a table implies: one per distinct key over every target of every backend, sorted by key. Targets
  * that are `down` are included, so that their checks go on and they can rise again. A target naming a Node the
  * table does not list has no address and is skipped (the validator rejects such tables anyway).
+ *
+ * `probeAddresses` (the compiler's `CompileResult.probeAddresses`) says which address of a Node to probe; a Node
+ * it does not name is probed at its table address. Pass the map of the compile that made the table: the keys
+ * must be those that compile reads `unhealthy` by.
  */
-export function listHealthChecks(table: Pick<TableContent, "nodes" | "backends">): ActiveCheck[] {
+export function listHealthChecks(table: Pick<TableContent, "nodes" | "backends">, probeAddresses: ReadonlyMap<string, string> = new Map()): ActiveCheck[] {
+  const probed = (node: TableNode): string => probeAddresses.get(node.name) ?? node.address;
   const byName = new Map(table.nodes.map((node) => [node.name, node]));
   const checks = new Map<string, { check: ActiveCheck; nodes: Set<string> }>();
   for (const backend of table.backends) {
@@ -28,15 +33,16 @@ export function listHealthChecks(table: Pick<TableContent, "nodes" | "backends">
     for (const name of names) {
       const node = byName.get(name);
       if (node === undefined) continue;
-      const key = healthCheckKey(spec, node.address, backend.nodePort);
+      const address = probed(node);
+      const key = healthCheckKey(spec, address, backend.nodePort);
       const known = checks.get(key);
       if (known !== undefined) {
         known.nodes.add(name);
         continue;
       }
       const check: ActiveCheck = spec.kind === "tcp"
-        ? { key, kind: "tcp", address: node.address, port: backend.nodePort, nodes: [] }
-        : { key, kind: "http", address: node.address, port: spec.port ?? backend.nodePort, path: spec.path, nodes: [] };
+        ? { key, kind: "tcp", address, port: backend.nodePort, nodes: [] }
+        : { key, kind: "http", address, port: spec.port ?? backend.nodePort, path: spec.path, nodes: [] };
       checks.set(key, { check, nodes: new Set([name]) });
     }
   }

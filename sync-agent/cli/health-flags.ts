@@ -1,3 +1,4 @@
+import { PROBE_ADDRESSES, type ProbeAddress } from "../../core/compile/compile-options.ts";
 import { checkHealthSettings, defaultHealthSettings, type HealthSettings } from "../health/health-settings.ts";
 
 /**
@@ -10,6 +11,7 @@ export const healthFlagSpec = {
   "health-rise": { type: "string" },
   "health-fall": { type: "string" },
   "health-concurrency": { type: "string" },
+  "probe-address": { type: "string" },
   "metrics-port": { type: "string" },
 } as const;
 
@@ -19,6 +21,7 @@ export interface HealthFlags {
   readonly "health-rise"?: string;
   readonly "health-fall"?: string;
   readonly "health-concurrency"?: string;
+  readonly "probe-address"?: string;
   readonly "metrics-port"?: string;
 }
 
@@ -29,11 +32,16 @@ export const healthUsage = `  --health-interval 5s      time between two checks 
   --health-rise 2           consecutive passes that bring a target back (EDGE_HEALTH_RISE)
   --health-fall 2           consecutive failures that take a target out (EDGE_HEALTH_FALL)
   --health-concurrency 64   checks running at once (EDGE_HEALTH_CONCURRENCY)
+  --probe-address internal  which Node address the checks probe (EDGE_PROBE_ADDRESS): internal, the default, is the
+                            InternalIP (else ExternalIP), reachable from the agent's Pod whatever guards the public
+                            addresses; external probes the address the edge connects to (ExternalIP)
   --metrics-port ${DEFAULT_METRICS_PORT}       serves /metrics, /healthz and /readyz; 0 picks a free port (EDGE_METRICS_PORT)
   A failing target is taken out within fall × interval + timeout.`;
 
 export interface HealthConfig {
   readonly health: HealthSettings;
+  /** Goes into `CompileOptions.probeAddress`: the compiler names checks by the address probed. */
+  readonly probeAddress: ProbeAddress;
   readonly metricsPort: number;
 }
 
@@ -76,13 +84,16 @@ export function readHealthFlags(flags: HealthFlags, env: NodeJS.ProcessEnv, prob
     concurrency: whole("health-concurrency", "EDGE_HEALTH_CONCURRENCY", defaultHealthSettings.concurrency),
   };
   const metricsPort = whole("metrics-port", "EDGE_METRICS_PORT", DEFAULT_METRICS_PORT);
+  const probe = pick("probe-address", "EDGE_PROBE_ADDRESS");
+  const probeAddress = PROBE_ADDRESSES.find((mode) => mode === probe?.text) ?? "internal";
+  if (probe !== null && probe.text !== probeAddress) problems.push(`${probe.name} "${probe.text}" must be internal or external`);
 
   if (health.intervalMs > 0 && (health.intervalMs < MIN_INTERVAL_MS || health.intervalMs > MAX_INTERVAL_MS)) {
     problems.push(`--health-interval must be from ${MIN_INTERVAL_MS}ms to 1h, not ${health.intervalMs}ms`);
   }
   problems.push(...checkHealthSettings(health).map((problem) => `--health-${problem}`));
   if (metricsPort > 65_535) problems.push(`--metrics-port must be from 0 (any free port) to 65535, not ${metricsPort}`);
-  return { health, metricsPort };
+  return { health, probeAddress, metricsPort };
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000 };

@@ -164,7 +164,7 @@ export class SyncLoop {
     const version = await hashTableContent(result.content);
     metrics?.compiles.inc();
     metrics?.problems.set(result.content.problems.length);
-    this.options.health.setChecks(listHealthChecks(result.content));
+    this.options.health.setChecks(listHealthChecks(result.content, result.probeAddresses));
     if (version !== this.compiledVersion) {
       logger.log("info", "table-compiled", {
         version,

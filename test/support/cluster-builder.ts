@@ -2,7 +2,12 @@ import type { ClusterState, EndpointSlice, Ingress, IngressClass, Node, Service 
 
 /** Terse builders for the Kubernetes objects tests feed the compiler. Plain data, as manifests would give. */
 
-export function node(name: string, address: string, options: { ready?: boolean; internal?: boolean; labels?: Record<string, string>; deleting?: boolean } = {}): Node {
+/** `address` is the ExternalIP (the InternalIP with `internal`); `internalAddress` adds an InternalIP beside it. */
+export function node(
+  name: string,
+  address: string,
+  options: { ready?: boolean; internal?: boolean; internalAddress?: string; labels?: Record<string, string>; deleting?: boolean } = {},
+): Node {
   return {
     metadata: {
       name,
@@ -11,7 +16,10 @@ export function node(name: string, address: string, options: { ready?: boolean; 
     },
     status: {
       conditions: [{ type: "Ready", status: options.ready === false ? "False" : "True" }],
-      addresses: [{ type: options.internal === true ? "InternalIP" : "ExternalIP", address }],
+      addresses: [
+        ...(options.internalAddress === undefined ? [] : [{ type: "InternalIP", address: options.internalAddress }]),
+        { type: options.internal === true ? "InternalIP" : "ExternalIP", address },
+      ],
     },
   };
 }

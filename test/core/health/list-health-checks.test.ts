@@ -3,7 +3,7 @@ import { compileTable } from "../../../core/compile/compile-table.ts";
 import { defaultCompileOptions } from "../../../core/compile/compile-options.ts";
 import { listHealthChecks } from "../../../core/health/list-health-checks.ts";
 import type { Backend, TableNode } from "../../../core/table/schema.ts";
-import { cluster, ingress, service, slice } from "../../support/cluster-builder.ts";
+import { cluster, ingress, node, service, slice } from "../../support/cluster-builder.ts";
 
 const nodes: TableNode[] = [
   { name: "node-a", address: "127.0.0.2" },
@@ -102,5 +102,40 @@ describe("listHealthChecks", () => {
       ["default/web:80", ["node-a"]],
     ]);
     expect(listHealthChecks(degraded)).toEqual(checks);
+  });
+
+  describe("probes the address the agent can reach, not necessarily the one the edge uses", () => {
+    // ExternalIPs behind a firewall open only to the edge (127.0.1.x here), InternalIPs reachable in the cluster.
+    const state = cluster({
+      nodes: [node("node-a", "127.0.1.2", { internalAddress: "127.0.0.2" }), node("node-b", "127.0.1.3"), node("node-c", "127.0.0.4", { internal: true })],
+      services: [service("default/web", [{ port: 80, nodePort: 30080 }])],
+      endpointSlices: [slice("default/web", [{ node: "node-a" }])],
+      ingresses: [ingress("default/site", [{ path: "/", service: "web", port: 80 }])],
+    });
+    const options = { ...defaultCompileOptions, allowInternalIp: true };
+
+    it("by default, a Node's InternalIP, else its ExternalIP; the table keeps the addresses the edge connects to", () => {
+      const result = compileTable(state, options);
+      expect(result.content.nodes.map((n) => [n.name, n.address])).toEqual([["node-a", "127.0.1.2"], ["node-b", "127.0.1.3"], ["node-c", "127.0.0.4"]]);
+      expect(listHealthChecks(result.content, result.probeAddresses).map((c) => [c.key, c.nodes])).toEqual([
+        ["tcp://127.0.0.2:30080", ["node-a"]],
+        ["tcp://127.0.0.4:30080", ["node-c"]],
+        ["tcp://127.0.1.3:30080", ["node-b"]],
+      ]);
+    });
+
+    it("with probeAddress external, the table's own addresses", () => {
+      const result = compileTable(state, { ...options, probeAddress: "external" });
+      expect(listHealthChecks(result.content, result.probeAddresses).map((c) => c.address)).toEqual(["127.0.0.4", "127.0.1.2", "127.0.1.3"]);
+    });
+
+    it("gives keys the compiler marks down by, in either mode", () => {
+      for (const probeAddress of ["internal", "external"] as const) {
+        const healthy = compileTable(state, { ...options, probeAddress });
+        const first = listHealthChecks(healthy.content, healthy.probeAddresses).find((c) => c.nodes.includes("node-a"));
+        const degraded = compileTable(state, { ...options, probeAddress, unhealthy: new Set([first?.key ?? "none"]) });
+        expect(degraded.content.backends[0]?.down).toEqual(["node-a"]);
+      }
+    });
   });
 });

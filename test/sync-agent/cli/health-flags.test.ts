@@ -12,35 +12,37 @@ function read(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe("readHealthFlags", () => {
   it("gives the defaults when nothing is said", () => {
-    expect(read([])).toEqual({ config: { health: defaultHealthSettings, metricsPort: 9102 }, problems: [] });
+    expect(read([])).toEqual({ config: { health: defaultHealthSettings, probeAddress: "internal", metricsPort: 9102 }, problems: [] });
   });
 
   it("reads every flag", () => {
     const { config, problems } = read([
       "--health-interval", "1.5s", "--health-timeout", "500ms", "--health-rise", "3", "--health-fall", "1",
-      "--health-concurrency", "8", "--metrics-port", "8080",
+      "--health-concurrency", "8", "--probe-address", "external", "--metrics-port", "8080",
     ]);
     expect(problems).toEqual([]);
-    expect(config).toEqual({ health: { intervalMs: 1_500, timeoutMs: 500, rise: 3, fall: 1, concurrency: 8 }, metricsPort: 8080 });
+    expect(config).toEqual({ health: { intervalMs: 1_500, timeoutMs: 500, rise: 3, fall: 1, concurrency: 8 }, probeAddress: "external", metricsPort: 8080 });
   });
 
   it("takes the environment when a flag is absent, and the flag over the environment", () => {
-    const env = { EDGE_HEALTH_INTERVAL: "1m", EDGE_HEALTH_FALL: "4", EDGE_METRICS_PORT: "9000", EDGE_HEALTH_RISE: "" };
+    const env = { EDGE_HEALTH_INTERVAL: "1m", EDGE_HEALTH_FALL: "4", EDGE_METRICS_PORT: "9000", EDGE_HEALTH_RISE: "", EDGE_PROBE_ADDRESS: "external" };
     const { config, problems } = read(["--health-fall", "5"], env);
     expect(problems).toEqual([]);
-    expect(config).toEqual({ health: { ...defaultHealthSettings, intervalMs: 60_000, fall: 5 }, metricsPort: 9000 });
+    expect(config).toEqual({ health: { ...defaultHealthSettings, intervalMs: 60_000, fall: 5 }, probeAddress: "external", metricsPort: 9000 });
+    expect(read(["--probe-address", "internal"], env).config.probeAddress).toBe("internal");
   });
 
   it("lists every problem at once, naming where each value came from", () => {
     const { problems } = read(
       ["--health-interval", "5", "--health-rise", "0", "--health-fall", "two", "--health-concurrency=-1", "--metrics-port", "70000"],
-      { EDGE_HEALTH_TIMEOUT: "soon" },
+      { EDGE_HEALTH_TIMEOUT: "soon", EDGE_PROBE_ADDRESS: "public" },
     );
     expect(problems).toEqual([
       '--health-interval "5" is not a duration: write it like 500ms, 5s or 1m',
       'EDGE_HEALTH_TIMEOUT "soon" is not a duration: write it like 500ms, 5s or 1m',
       '--health-fall "two" is not a whole number',
       '--health-concurrency "-1" is not a whole number',
+      'EDGE_PROBE_ADDRESS "public" must be internal or external',
       "--health-rise must be a whole number from 1 to 100, not 0",
       "--metrics-port must be from 0 (any free port) to 65535, not 70000",
     ]);
