@@ -57,6 +57,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
         return null;
       }
       backends.set(resolved.backend.id, resolved.backend);
+      if (resolved.backend.failedOpen === true) report(failedOpenReason(resolved.backend.id));
       return resolved.backend.id;
     };
 
@@ -89,6 +90,14 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     served: selection.ingresses.map((ingress) => namespacedKey(ingress.metadata)).sort(),
     probeAddresses: nodes.probeAddresses,
   };
+}
+
+/**
+ * Said once per Ingress and backend (problems are deduplicated), in words that do not change while it lasts:
+ * the Warning Event is written when it starts, and again only if it ends and starts anew.
+ */
+export function failedOpenReason(backendId: string): string {
+  return `backend ${backendId}: every target failed the agent's health checks, so all of them are served (failing open) until one passes; if the Service is up, the agent cannot reach the Nodes: see --probe-address`;
 }
 
 function collectRules(

@@ -1,4 +1,5 @@
 import { healthCheckKey } from "../health/health-check-key.ts";
+import { type DownTargets, markDownTargets } from "../health/mark-down-targets.ts";
 import { type Affinity, type Backend, type HealthCheck, TCP_CHECK, type TargetSet } from "../table/schema.ts";
 import type { EndpointSlice, IngressBackend, Service, ServicePort } from "./cluster-objects.ts";
 import type { EligibleNodes } from "./eligible-nodes.ts";
@@ -59,7 +60,7 @@ export function resolveBackend(
   const affinity: Affinity | null = policy.cookie ?? clientIpAffinity(service);
   const targets = selectTargets(local, readyEndpointsByNode(context.slices.get(serviceKey) ?? [], servicePort), context.nodes);
   const customised = policy.cookie !== null || policy.healthCheckPath !== null;
-  const down = listDown(targets, healthCheck, nodePort, context);
+  const { down, failedOpen } = markDown(targets, healthCheck, nodePort, context);
   const backend: Backend = {
     id: `${serviceKey}:${port}${customised ? `@${ingressKey}` : ""}`,
     nodePort,
@@ -69,6 +70,7 @@ export function resolveBackend(
     ...(affinity === null ? {} : { affinity }),
     targets,
     ...(down.length === 0 ? {} : { down }),
+    ...(failedOpen ? { failedOpen: true as const } : {}),
   };
   return { ok: true, backend };
 }
@@ -104,10 +106,10 @@ function selectTargets(local: boolean, ready: Map<string, number>, nodes: Eligib
     .map(([node, weight]) => ({ node, weight }));
 }
 
-function listDown(targets: TargetSet, check: HealthCheck, nodePort: number, context: BackendContext): string[] {
-  if (context.unhealthy.size === 0) return [];
+function markDown(targets: TargetSet, check: HealthCheck, nodePort: number, context: BackendContext): DownTargets {
+  if (context.unhealthy.size === 0) return { down: [], failedOpen: false };
   const names = targets === "all-nodes" ? context.nodes.nodes.map((n) => n.name) : targets.map((t) => t.node);
-  return names.filter((name) => {
+  return markDownTargets(names, (name) => {
     const address = context.nodes.probeAddresses.get(name);
     return address !== undefined && context.unhealthy.has(healthCheckKey(check, address, nodePort));
   });

@@ -68,6 +68,13 @@ export interface Backend {
   readonly targets: TargetSet;
   /** Node names whose target failed its health checks: listed in `targets` but not to be used. Absent: none. */
   readonly down?: readonly string[];
+  /**
+   * Every target failed the agent's health checks, so none is marked down and all are served (failing open).
+   * Informational: `targets` minus `down` is what to use either way. Absent (never `false`): not failed open.
+   * Never beside `down`, never on a backend without targets. Added within schema 1: a table that has no such
+   * backend is byte for byte what it was before, so its version is unchanged.
+   */
+  readonly failedOpen?: true;
 }
 
 /*
@@ -82,6 +89,10 @@ export function healthCheckOf(backend: Backend): HealthCheck {
 
 export function downOf(backend: Backend): readonly string[] {
   return backend.down ?? [];
+}
+
+export function isFailedOpen(backend: Backend): boolean {
+  return backend.failedOpen === true;
 }
 
 export interface Rule {

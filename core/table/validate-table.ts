@@ -49,6 +49,7 @@ const backendSchema = z.strictObject({
     z.array(z.strictObject({ node: name, weight: z.number().int().min(1) })),
   ]),
   down: z.array(name).optional(),
+  failedOpen: z.literal(true).optional(),
 });
 
 const ruleSchema = z.strictObject({
@@ -101,6 +102,12 @@ function findBrokenReferences(table: RoutingTable): TableIssue[] {
   table.backends.forEach((backend, i) => {
     if (backendIds.has(backend.id)) issues.push({ path: `backends[${i}].id`, message: `duplicate backend "${backend.id}"` });
     backendIds.add(backend.id);
+    if (backend.failedOpen === true && backend.down !== undefined) {
+      issues.push({ path: `backends[${i}].failedOpen`, message: "a backend that fails open marks no target down: drop down or failedOpen" });
+    }
+    if (backend.failedOpen === true && backend.targets !== "all-nodes" && backend.targets.length === 0) {
+      issues.push({ path: `backends[${i}].failedOpen`, message: "a backend without targets has nothing to fail open to" });
+    }
     if (backend.targets !== "all-nodes") {
       backend.targets.forEach((target, j) => {
         if (!nodeNames.has(target.node)) {

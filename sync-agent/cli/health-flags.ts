@@ -36,7 +36,9 @@ export const healthUsage = `  --health-interval 5s      time between two checks 
                             InternalIP (else ExternalIP), reachable from the agent's Pod whatever guards the public
                             addresses; external probes the address the edge connects to (ExternalIP)
   --metrics-port ${DEFAULT_METRICS_PORT}       serves /metrics, /healthz and /readyz; 0 picks a free port (EDGE_METRICS_PORT)
-  A failing target is taken out within fall × interval + timeout.`;
+  A failing target is taken out within fall × interval + timeout. When every target of a backend fails, all of
+  them are served (failing open, as cloud load balancers do): a Warning Event on the Ingress, the metric
+  edge_ingress_backends_failed_open and the edge's status say so.`;
 
 export interface HealthConfig {
   readonly health: HealthSettings;

@@ -7,7 +7,8 @@ import { readPushKey } from "./read-push-key.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const statusUsage = `edge-ingress status --edge-url URL (--push-key-file PATH | env EDGE_PUSH_PRIVATE_JWK)
-  Asks the edge what it serves: table version and age, counts, targets it marked down, transport readiness.
+  Asks the edge what it serves: table version and age, counts, targets it marked down, backends failed open
+  (every target failed the agent's checks, so all are served), transport readiness.
   Signs a status token with the agent's key (a status token can never push a table).`;
 
 const STATUS_PATH = "/.well-known/edge-ingress/status";

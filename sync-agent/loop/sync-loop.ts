@@ -2,7 +2,7 @@ import type { ClusterState } from "../../core/compile/cluster-objects.ts";
 import type { CompileOptions } from "../../core/compile/compile-options.ts";
 import { type CompileResult, compileTable } from "../../core/compile/compile-table.ts";
 import { hashTableContent, serializeTable } from "../../core/table/hash-table.ts";
-import type { RoutingTable } from "../../core/table/schema.ts";
+import { isFailedOpen, type RoutingTable } from "../../core/table/schema.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { SyncMetrics } from "../observe/sync-metrics.ts";
 import { PublishError, type TablePublisher } from "../push/table-publisher.ts";
@@ -164,6 +164,7 @@ export class SyncLoop {
     const version = await hashTableContent(result.content);
     metrics?.compiles.inc();
     metrics?.problems.set(result.content.problems.length);
+    metrics?.backendsFailedOpen.set(result.content.backends.filter(isFailedOpen).length);
     this.options.health.setChecks(listHealthChecks(result.content, result.probeAddresses));
     if (version !== this.compiledVersion) {
       logger.log("info", "table-compiled", {

@@ -10,6 +10,7 @@ export interface SyncMetrics {
   readonly convergence: Histogram;
   readonly compiles: Counter;
   readonly problems: Gauge;
+  readonly backendsFailedOpen: Gauge;
   readonly leader: Gauge;
   readonly informerRestarts: Counter<"resource">;
   readonly clusterWrites: Counter<"kind" | "result">;
@@ -26,6 +27,11 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
     convergence: new Histogram({ name: "edge_ingress_convergence_seconds", help: "From the first change noticed to the table that includes it being published.", buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers }),
     compiles: new Counter({ name: "edge_ingress_compiles_total", help: "Table compilations.", registers }),
     problems: new Gauge({ name: "edge_ingress_table_problems", help: "Problems in the last compiled table.", registers }),
+    backendsFailedOpen: new Gauge({
+      name: "edge_ingress_backends_failed_open",
+      help: "Backends of the last compiled table whose every target failed its health checks, served on all of them (failing open).",
+      registers,
+    }),
     leader: new Gauge({ name: "edge_ingress_leader", help: "1 when this replica holds the leader Lease.", registers }),
     informerRestarts: new Counter({ name: "edge_ingress_informer_restarts_total", help: "Informers restarted after a failure.", labelNames: ["resource"], registers }),
     clusterWrites: new Counter({ name: "edge_ingress_cluster_writes_total", help: "Writes to the cluster (Ingress status, Events) by result.", labelNames: ["kind", "result"], registers }),

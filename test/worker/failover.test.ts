@@ -47,6 +47,17 @@ describe("failover", () => {
     expect(body).not.toMatch(/127\.0\.0|node-|:\d{4,5}/);
   });
 
+  it("still tries the targets of a backend that are all cooling down, rather than answering 503 untried (failing open)", async () => {
+    const clock = Date.now();
+    const edge = startEdge({ EDGE_COOLDOWN_MS: "60000" }, { now: () => clock });
+    const failures = async () => (await readStatus(edge)).down.map((d) => [d.node, d.consecutiveFailures]);
+    expect((await edge.send("http://all-dead.example/")).status).toBe(502);
+    expect(await failures()).toEqual([["node-a", 1], ["node-b", 1]]);
+    // The clock stands still: both are cooling down, and the next request connects to each of them again.
+    expect((await edge.send("http://all-dead.example/")).status).toBe(502);
+    expect(await failures()).toEqual([["node-a", 2], ["node-b", 2]]);
+  });
+
   it("does not retry a request whose body was already streamed", async () => {
     const edge = startEdge({}, firstTargetFirst);
     const response = await edge.send("http://flaky.example/", { method: "POST", body: "payload" });

@@ -149,6 +149,28 @@ describe("GET /.well-known/edge-ingress/status", () => {
     expect(status.transport).toEqual({ name: "fetch", ready: true, unreachableTargets: 0 });
     expect(status.cookieAffinity).toBe("enabled");
     expect(status.down).toEqual([]);
+    expect(status.failedOpen).toEqual([]);
+    expect(status.counts?.backendsFailedOpen).toBe(0);
+  });
+
+  it("names the backends the agent failed open, and the edge serves them on every target", async () => {
+    const nodes = loopbackNodes(backends);
+    const targets = nodes.map((node) => ({ node: node.name, weight: 1 }));
+    const table = await sealed({
+      nodes,
+      backends: [backend("default/api:80", backends.ports.api, { targets, failedOpen: true }), backend("default/web:80", backends.ports.web, { targets, down: ["node-a"] })],
+      hosts: [{ host: "app.example", rules: [prefix("/", "default/api:80"), prefix("/web", "default/web:80")] }],
+    });
+    // Pushed as the agent does: the edge checks the table against the shared schema on the way in.
+    const edge = startEdge({}, { random: () => 0 });
+    expect((await push(edge, serializeTable(table))).status).toBe(200);
+    const status = await readStatus(edge);
+    expect(status.failedOpen).toEqual(["default/api:80"]);
+    expect(status.counts?.backendsFailedOpen).toBe(1);
+    expect(status.counts?.targets).toBe(5);
+    // random() = 0 picks the first listed target: the failed-open backend's first Node is served.
+    expect((await echoOf(await edge.send("http://app.example/"))).node).toBe("node-a");
+    expect((await echoOf(await edge.send("http://app.example/web"))).node).toBe("node-b");
   });
 
   it("needs a status token of its own", async () => {

@@ -1,3 +1,4 @@
+import { isFailedOpen } from "../../core/table/schema.ts";
 import type { EdgeConfig } from "../config.ts";
 import { jsonResponse } from "../error-response.ts";
 import type { HealthRegistry } from "../health/health-registry.ts";
@@ -14,7 +15,11 @@ export interface StatusDeps {
   readonly requestId: string;
 }
 
-/** `GET /.well-known/edge-ingress/status`: what this isolate serves and what it believes. Node names, no addresses. */
+/**
+ * `GET /.well-known/edge-ingress/status`: what this isolate serves and what it believes. Node names, no addresses.
+ * `down` is this isolate's own passive view; `failedOpen` the backends the agent serves on every target because
+ * every one failed its checks (from the table).
+ */
 export function readStatus(deps: StatusDeps): Response {
   const now = deps.now();
   const loaded = deps.tables.current;
@@ -23,6 +28,7 @@ export function readStatus(deps: StatusDeps): Response {
   let counts = null;
   let transport: Record<string, unknown> = { name: deps.transport.name, ready: loaded !== null };
   let down: unknown[] = [];
+  const failedOpen: string[] = [];
   if (loaded !== null) {
     const t = loaded.table;
     let targets = 0;
@@ -32,6 +38,7 @@ export function readStatus(deps: StatusDeps): Response {
     for (const backend of t.backends) {
       const resolved = targetsOf(loaded, backend);
       if (resolved.length === 0) withoutTargets++;
+      if (isFailedOpen(backend)) failedOpen.push(backend.id);
       targets += resolved.length;
       for (const target of resolved) {
         const why = deps.transport.unreachableReason(target);
@@ -53,6 +60,7 @@ export function readStatus(deps: StatusDeps): Response {
       rules: t.hosts.reduce((sum, host) => sum + host.rules.length, 0),
       backends: t.backends.length,
       backendsWithoutTargets: withoutTargets,
+      backendsFailedOpen: failedOpen.length,
       nodes: t.nodes.length,
       targets,
       problems: t.problems.length,
@@ -67,6 +75,7 @@ export function readStatus(deps: StatusDeps): Response {
       lastRefresh: refresh === null ? null : { at: new Date(refresh.at).toISOString(), outcome: refresh.outcome, ...(refresh.detail === undefined ? {} : { detail: refresh.detail }) },
       counts,
       down,
+      failedOpen,
       transport,
       cookieAffinity: deps.config.cookieKey === null ? "disabled: EDGE_COOKIE_KEY is not set" : "enabled",
       requestId: deps.requestId,

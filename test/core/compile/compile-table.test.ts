@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterState } from "../../../core/compile/cluster-objects.ts";
-import { compileTable } from "../../../core/compile/compile-table.ts";
+import { compileTable, failedOpenReason } from "../../../core/compile/compile-table.ts";
 import { type CompileOptions, defaultCompileOptions } from "../../../core/compile/compile-options.ts";
 import { healthCheckKey } from "../../../core/health/health-check-key.ts";
 import { serializeTable, sealTable } from "../../../core/table/hash-table.ts";
@@ -207,7 +207,40 @@ describe("compileTable", () => {
     });
     it("marks down the targets whose health check failed", () => {
       const unhealthy = new Set([healthCheckKey({ kind: "tcp" }, "127.0.0.3", 30080)]);
-      expect(backendOf(compile({ ingresses: [ingress("default/a", [{ service: "web", port: 80 }])] }, { unhealthy }))?.down).toEqual(["node-b"]);
+      const content = compile({ ingresses: [ingress("default/a", [{ service: "web", port: 80 }])] }, { unhealthy });
+      expect(backendOf(content)?.down).toEqual(["node-b"]);
+      expect(backendOf(content)?.failedOpen).toBeUndefined();
+      expect(serializeTable({ ...content, version: "v", generation: 1 })).not.toContain("failedOpen");
+    });
+    describe("fails open when every target failed its health check", () => {
+      const tcp = (...addresses: string[]) => new Set(addresses.map((address) => healthCheckKey({ kind: "tcp" }, address, 30080)));
+      const twoPaths = ingress("default/a", [{ path: "/", service: "web", port: 80 }, { path: "/b", service: "web", port: 80 }]);
+      it("marks none down, flags the backend and reports it once on each Ingress that uses it", () => {
+        const other = ingress("default/b", [{ host: "b.test", service: "web", port: 80 }]);
+        const content = compile({ ingresses: [twoPaths, other] }, { unhealthy: tcp("127.0.0.2", "127.0.0.3", "127.0.0.4") });
+        expect(backendOf(content)).toEqual({ id: "default/web:80", nodePort: 30080, targets: "all-nodes", failedOpen: true });
+        expect(reasons(content)).toEqual([
+          `default/a: ${failedOpenReason("default/web:80")}`,
+          `default/b: ${failedOpenReason("default/web:80")}`,
+        ]);
+      });
+      it("on a Local-policy backend, fails open to its Nodes with ready endpoints only", () => {
+        const local = service("default/web", [{ name: "http", port: 80, nodePort: 30080 }], { externalTrafficPolicy: "Local", healthCheckNodePort: 32000 });
+        const unhealthy = new Set(["127.0.0.2", "127.0.0.4"].map((address) => healthCheckKey({ kind: "http", path: "/healthz", port: 32000 }, address, 30080)));
+        const content = compile({ ingresses: [twoPaths], services: [local], endpointSlices: [slice("default/web", [{ node: "node-a" }, { node: "node-c" }], ["http"])] }, { unhealthy });
+        expect(backendOf(content)).toMatchObject({ targets: [{ node: "node-a", weight: 1 }, { node: "node-c", weight: 1 }], failedOpen: true });
+        expect(backendOf(content)?.down).toBeUndefined();
+      });
+      it("does not fail open a Service without a ready endpoint: no targets, as before", () => {
+        const content = compile({ ingresses: [twoPaths], endpointSlices: [slice("default/web", [{ node: "node-a", ready: false }], ["http"])] }, { unhealthy: tcp("127.0.0.2", "127.0.0.3", "127.0.0.4") });
+        expect(backendOf(content)).toEqual({ id: "default/web:80", nodePort: 30080, targets: [] });
+        expect(reasons(content)).toEqual([]);
+      });
+      it("stops failing open once one target passes again", () => {
+        const content = compile({ ingresses: [twoPaths] }, { unhealthy: tcp("127.0.0.2", "127.0.0.4") });
+        expect(backendOf(content)).toEqual({ id: "default/web:80", nodePort: 30080, targets: "all-nodes", down: ["node-a", "node-c"] });
+        expect(reasons(content)).toEqual([]);
+      });
     });
   });
 

@@ -54,6 +54,31 @@ describe("validateTable", () => {
   });
 });
 
+describe("a failed-open backend in the table", () => {
+  const withBackend = async (changes: Record<string, unknown>) => {
+    const table = await sealedDemo();
+    return validateTable({ ...table, backends: table.backends.map((b) => ({ ...b, ...changes })) });
+  };
+  const paths = (result: ReturnType<typeof validateTable>) => (result.ok ? [] : result.issues.map((i) => `${i.path}: ${i.message}`));
+
+  it("is accepted as failedOpen: true, and changes the version", async () => {
+    const table = await sealedDemo();
+    const flagged = { ...table, backends: table.backends.map((b) => ({ ...b, failedOpen: true as const })) };
+    expect(validateTable(JSON.parse(serializeTable(flagged)))).toEqual({ ok: true, table: flagged });
+    expect(await verifyTableVersion(flagged)).toBe(false);
+    expect((await sealTable(flagged, 42)).version).not.toBe(table.version);
+  });
+  it("is written only as true: false would give one table two encodings", async () => {
+    expect(paths(await withBackend({ failedOpen: false }))).toEqual([expect.stringMatching(/^backends\[0\]\.failedOpen: /)]);
+  });
+  it("marks no target down and has targets to fail open to", async () => {
+    expect(paths(await withBackend({ failedOpen: true, down: ["node-a"] }))).toEqual([
+      "backends[0].failedOpen: a backend that fails open marks no target down: drop down or failedOpen",
+    ]);
+    expect(paths(await withBackend({ failedOpen: true, targets: [] }))).toEqual(["backends[0].failedOpen: a backend without targets has nothing to fail open to"]);
+  });
+});
+
 describe("verifyTableVersion", () => {
   it("confirms an untouched table", async () => {
     expect(await verifyTableVersion(await sealedDemo())).toBe(true);

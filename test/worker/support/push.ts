@@ -24,8 +24,10 @@ export async function push(edge: TestEdge, body: string, token?: string): Promis
 export interface EdgeStatus {
   table: { version: string; generation: number; ageSeconds: number; source: string } | null;
   lastRefresh: { outcome: string; detail?: string } | null;
-  counts: { hosts: number; rules: number; backends: number; nodes: number; targets: number; problems: number; backendsWithoutTargets: number } | null;
+  counts: { hosts: number; rules: number; backends: number; nodes: number; targets: number; problems: number; backendsWithoutTargets: number; backendsFailedOpen: number } | null;
   down: { node: string; nodePort: number; consecutiveFailures: number }[];
+  /** Ids of the backends the agent serves on every target because every one failed its checks. */
+  failedOpen: string[];
   transport: { name: string; ready: boolean; unreachableTargets?: number; problem?: string };
   cookieAffinity: string;
 }
