@@ -36,7 +36,7 @@ export function registerHealthMetrics(registry: Registry): HealthMetrics {
   const checks = new Gauge({ name: "edge_ingress_health_checks", help: "Distinct health checks (address, port, path) being run.", registers });
   const unhealthy = new Gauge({
     name: "edge_ingress_health_targets_unhealthy",
-    help: "Health checks currently unhealthy: their targets are marked down in the table.",
+    help: "Health checks currently unhealthy: their targets are marked down in the table, unless every target of a backend is (then it fails open).",
     registers,
   });
   return {
