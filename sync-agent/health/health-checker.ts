@@ -22,8 +22,8 @@ export interface HealthCheckerOptions extends HealthSettings {
  * Runs the active checks of the current table and keeps the set of unhealthy check keys, which the sync loop
  * passes to the compiler as `CompileOptions.unhealthy`.
  *
- * Use: on every compiled table, `setChecks(listHealthChecks(table))`; compile with `unhealthy()`; recompile
- * when `onChange` fires.
+ * Use: on every compile, `setChecks(listHealthChecks(result.content, result.probeAddresses))`; compile with
+ * `unhealthy()`; recompile when `onChange` fires.
  */
 export interface HealthChecker {
   /**
