@@ -36,6 +36,14 @@ export class PushTokenError extends CodedError<PushTokenErrorCode> {
   override readonly name = "PushTokenError";
 }
 
+/** 401: no valid token at all (missing, malformed, bad signature, expired). 403: a valid token not good for this. */
+const FORBIDDEN: ReadonlySet<PushTokenErrorCode> = new Set(["wrong-issuer", "wrong-audience", "wrong-operation", "lifetime-too-long", "body-mismatch"]);
+
+/** The HTTP status with which the edge refuses a push token, by the token's error code. */
+export function pushTokenStatus(code: PushTokenErrorCode): 401 | 403 {
+  return FORBIDDEN.has(code) ? 403 : 401;
+}
+
 export interface PushTokenClaims {
   readonly jti: string;
   readonly iat: number;

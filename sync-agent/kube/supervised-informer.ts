@@ -46,7 +46,11 @@ export class SupervisedInformer<T extends KubernetesObject> {
       });
       return result;
     };
-    this.informer = new ListWatch(path, new BookmarkWatch(config, options.watchTimeoutSeconds), listAndNote, false, undefined, options.fieldSelector);
+    const bookmarked = (): void => {
+      this.noteSignOfLife();
+      options.logger.log("debug", "watch-bookmark", { resource });
+    };
+    this.informer = new ListWatch(path, new BookmarkWatch(config, options.watchTimeoutSeconds, bookmarked), listAndNote, false, undefined, options.fieldSelector);
     const changed = (): void => {
       this.failures = 0;
       this.noteSignOfLife();

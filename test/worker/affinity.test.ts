@@ -124,6 +124,23 @@ describe("client-IP affinity", () => {
     expect(nodes.size).toBe(3);
   });
 
+  it("gives the clients of a Node that fails one other Node each, the same at every edge location, and keeps the rest", async () => {
+    // node-dead refuses connections but is still in the table: its clients are found out by failing over.
+    const clients = Array.from({ length: 30 }, (_, i) => `203.0.113.${i}`);
+    const first = new Map<string, string>();
+    for (const ip of clients) {
+      const response = await startEdge().send("http://ip-flaky.example/", { headers: { "cf-connecting-ip": ip } });
+      expect(response.status).toBe(200);
+      first.set(ip, (await echoOf(response)).node);
+    }
+    // Another location, and this one again after it has marked node-dead down: every client lands where it did.
+    const warm = startEdge();
+    for (const edge of [startEdge(), warm, warm]) {
+      for (const ip of clients) expect((await echoOf(await edge.send("http://ip-flaky.example/", { headers: { "cf-connecting-ip": ip } }))).node).toBe(first.get(ip));
+    }
+    expect(new Set(first.values())).toEqual(new Set(["node-b", "node-c"]));
+  });
+
   it("moves only the clients of a target that left the table", async () => {
     const edge = startEdge();
     const before = new Map<string, string>();

@@ -33,6 +33,12 @@ describe("TLS", () => {
     expect(echo.headers["x-forwarded-port"]).toBe("443");
   });
 
+  it("keeps a backend's own HSTS header rather than putting the edge's over it", async () => {
+    const response = await startEdge().send("https://secure.example/own-hsts");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("strict-transport-security")).toBe("max-age=60; includeSubDomains");
+  });
+
   it("puts HSTS on the edge's own https answers too", async () => {
     const response = await startEdge().send("https://unknown.example/");
     expect(response.status).toBe(404);

@@ -1,15 +1,9 @@
-import { importPushPublicKey, PushTokenError, verifyPushTokenClaims, type PushOperation, type PushTokenClaims, type PushTokenErrorCode } from "../../core/push/push-token.ts";
+import { importPushPublicKey, PushTokenError, pushTokenStatus, verifyPushTokenClaims, type PushOperation, type PushTokenClaims, type PushTokenErrorCode } from "../../core/push/push-token.ts";
 
 export type Authentication =
   | { readonly ok: true; readonly claims: PushTokenClaims & { readonly bodySha256: string } }
   | { readonly ok: false; readonly status: 401 | 403; readonly code: PushTokenErrorCode | "token-missing"; readonly message: string };
 
-/** 401: no valid token at all (missing, malformed, bad signature, expired). 403: a valid token not good for this. */
-const FORBIDDEN: ReadonlySet<PushTokenErrorCode> = new Set(["wrong-issuer", "wrong-audience", "wrong-operation", "lifetime-too-long", "body-mismatch"]);
-
-export function statusOf(code: PushTokenErrorCode): 401 | 403 {
-  return FORBIDDEN.has(code) ? 403 : 401;
-}
 
 export async function authenticate(request: Request, publicKey: CryptoKey, nowSeconds: number, operation: PushOperation): Promise<Authentication> {
   const header = request.headers.get("authorization") ?? "";
@@ -21,7 +15,7 @@ export async function authenticate(request: Request, publicKey: CryptoKey, nowSe
     return { ok: true, claims: await verifyPushTokenClaims(match[1], publicKey, nowSeconds, { operation }) };
   } catch (error) {
     if (!(error instanceof PushTokenError)) throw error;
-    return { ok: false, status: statusOf(error.code), code: error.code, message: error.message };
+    return { ok: false, status: pushTokenStatus(error.code), code: error.code, message: error.message };
   }
 }
 

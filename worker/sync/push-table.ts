@@ -1,10 +1,10 @@
-import { checkPushBody, PushTokenError } from "../../core/push/push-token.ts";
+import { checkPushBody, PushTokenError, pushTokenStatus } from "../../core/push/push-token.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { EdgeEnv } from "../env.ts";
 import { jsonResponse } from "../error-response.ts";
 import { logEvent } from "../log-event.ts";
 import { checkTableText, isNewer, TABLE_CACHE_TTL_SECONDS, TABLE_KEY, writeTable, type TableMetadata, type TableStore } from "../table/table-store.ts";
-import { authenticate, statusOf, type PushKeyCache } from "./authenticate.ts";
+import { authenticate, type PushKeyCache } from "./authenticate.ts";
 import type { JtiLedger } from "./jti-ledger.ts";
 import { readLimitedBody } from "./read-limited-body.ts";
 
@@ -39,7 +39,7 @@ export async function pushTable(request: Request, deps: PushDeps): Promise<Respo
   try {
     await checkPushBody(auth.claims, body.bytes);
   } catch (error) {
-    if (error instanceof PushTokenError) return fail(statusOf(error.code), error.code, error.message);
+    if (error instanceof PushTokenError) return fail(pushTokenStatus(error.code), error.code, error.message);
     throw error;
   }
   if (!deps.ledger.claim(auth.claims.jti, auth.claims.exp, nowSeconds)) return fail(403, "token-replayed", "this token was already used");

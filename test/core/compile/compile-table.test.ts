@@ -278,6 +278,15 @@ describe("compileTable", () => {
     it("redirects plain http for hosts in spec.tls", () => {
       expect(compile({ ingresses: [ingress("default/a", [{ host: "x.test", service: "web", port: 80 }], { tls: ["x.test"] })] }).tls).toEqual([{ host: "x.test", redirect: true }]);
     });
+    it("takes a host's TLS section from the oldest Ingress that names it, whichever is listed first", () => {
+      const content = compile({
+        ingresses: [
+          ingress("default/newer", [{ host: "x.test", service: "web", port: 80 }], { created: "2026-02-01T00:00:00Z", tls: ["x.test"] }),
+          ingress("default/older", [{ host: "x.test", path: "/old", service: "web", port: 80 }], { created: "2026-01-01T00:00:00Z", tls: ["x.test"], annotations: { "edge-ingress.dev/ssl-redirect": "false" } }),
+        ],
+      });
+      expect(content.tls).toEqual([{ host: "x.test", redirect: false }]);
+    });
     it("does not redirect when ssl-redirect is false", () => {
       const content = compile({ ingresses: [ingress("default/a", [{ host: "x.test", service: "web", port: 80 }], { tls: ["x.test"], annotations: { "edge-ingress.dev/ssl-redirect": "false" } })] });
       expect(content.tls).toEqual([{ host: "x.test", redirect: false }]);

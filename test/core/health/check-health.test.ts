@@ -41,8 +41,14 @@ describe("recordCheckResult", () => {
   });
 
   it("agrees with counting consecutive successes and failures, for any results and thresholds", () => {
+    // Results come as runs (fast-check's default size keeps a plain boolean array to about ten items, where a run of
+    // five failures is rare), and the property counts that checks really went down and came back with thresholds
+    // above 2, so it cannot pass without reaching those cases.
+    const runs = fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 7 })), { minLength: 1, maxLength: 12 });
+    const reached = { down: 0, up: 0 };
     fc.assert(
-      fc.property(fc.array(fc.boolean(), { maxLength: 60 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), (results, rise, fall) => {
+      fc.property(runs, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), (pattern, rise, fall) => {
+        const results = pattern.flatMap(([ok, count]) => Array.from({ length: count }, () => ok));
         // The specification, as written: consecutive successes ≥ rise → healthy; consecutive failures ≥ fall → unhealthy.
         let healthy = true;
         let successes = 0;
@@ -50,13 +56,17 @@ describe("recordCheckResult", () => {
         const expected = results.map((ok) => {
           successes = ok ? successes + 1 : 0;
           failures = ok ? 0 : failures + 1;
+          if (successes >= rise && !healthy && rise > 2) reached.up += 1;
+          if (failures >= fall && healthy && fall > 2) reached.down += 1;
           if (successes >= rise) healthy = true;
           if (failures >= fall) healthy = false;
           return healthy;
         });
         expect(replay(results, { rise, fall })).toEqual(expected);
       }),
+      { numRuns: 300, seed: 20_261_202 },
     );
+    expect(reached.down > 0 && reached.up > 0, JSON.stringify(reached)).toBe(true);
   });
 });
 

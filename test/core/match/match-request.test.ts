@@ -45,6 +45,10 @@ describe("matchRequest", () => {
     const decision = decide({ host: "unknown.test", path: "/x" });
     expect(decision.kind === "route" && decision.hit.rule === null && decision.hit.ingress === "default/fallback").toBe(true);
   });
+  it("sends a known host's request that none of its paths match to the default backend", () => {
+    const decision = decide({ host: "plain.test", path: "/elsewhere" });
+    expect(decision.kind === "route" && decision.hit.rule === null && decision.hit.ingress === "default/fallback").toBe(true);
+  });
   it("matches nothing when there is no default backend", () => {
     const bare = compileRoutes(buildTable({ "a.test": [["/", "Prefix"]] }));
     expect(matchRequest(bare, { scheme: "https", host: "b.test", path: "/" })).toEqual({ kind: "none", path: "/" });

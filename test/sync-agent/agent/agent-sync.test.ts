@@ -117,10 +117,12 @@ describe("the agent against a Kubernetes API server", () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "Warning", reason: "EdgeIngressProblem", involvedObject: { kind: "Ingress", namespace: "shop" } });
     expect(String(events[0]?.message)).toContain("Service shop/missing not found");
-    // More loops: new pushes, no new Event.
+    // More loops: new pushes, no new Event. The loop runs one compile at a time and writes status before Events,
+    // so once the second change's status is written, every write the first change caused is done.
     api.apply(kubeIngress("shop/api", [{ host: "api.test", service: "web", port: 80 }]));
     await pushed("another change", (t) => hosts(t).includes("api.test"));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    api.apply(kubeIngress("shop/api2", [{ host: "api2.test", service: "web", port: 80 }]));
+    await waitFor("the status of the change after it", () => (api.get("Ingress", "shop", "api2").status as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress?.length === 1);
     expect(api.requests.filter((r) => r.resource === "events" && r.verb === "create")).toHaveLength(1);
   });
 
@@ -170,17 +172,17 @@ describe("the agent against a Kubernetes API server", () => {
     expect(agent.logs.filter((line) => line.includes('"table-push-failed"'))).toHaveLength(3);
   });
 
-  test("from a cluster event to the push takes well under a second (figure printed)", async () => {
-    const samples: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 120)); // past the publish interval
-      const started = performance.now();
+  test("each cluster event's way to the edge is observed in edge_ingress_convergence_seconds, and push latency beside it", async () => {
+    // How fast is the convergence benchmark's business (npm run bench -- convergence); here, that it is measured.
+    const count = async (name: string) => Number(new RegExp(`^${name}_count (\\d+)$`, "m").exec(await agent.registry.metrics())?.[1] ?? Number.NaN);
+    const before = { convergence: await count("edge_ingress_convergence_seconds"), push: await count("edge_ingress_push_duration_seconds") };
+    for (let i = 0; i < 3; i++) {
       api.apply(kubeIngress(`shop/c${i}`, [{ host: `c${i}.test`, service: "web", port: 80 }]));
       await pushed(`c${i}.test`, (t) => hosts(t).includes(`c${i}.test`));
-      samples.push(performance.now() - started);
     }
-    samples.sort((a, b) => a - b);
-    console.log(`convergence event→push (debounce 20 ms): median ${samples[2]?.toFixed(1)} ms, max ${samples[4]?.toFixed(1)} ms`);
-    expect(samples[2]).toBeLessThan(1000);
+    // The edge has the table a moment before the agent hears its answer and records the figures.
+    await waitFor("three more convergence samples", async () => (await count("edge_ingress_convergence_seconds")) >= before.convergence + 3);
+    expect(await count("edge_ingress_convergence_seconds")).toBe(before.convergence + 3);
+    expect(await count("edge_ingress_push_duration_seconds")).toBe(before.push + 3);
   });
 });

@@ -95,10 +95,16 @@ describe("the node DNS reconciler, against the fake Cloudflare API", () => {
     expect(api.writes()).toHaveLength(2);
   });
 
-  test("reads every page of a large zone", async () => {
+  test("reads every page of a large zone, and acts on what only page 2 holds", async () => {
+    const dns = reconciler();
+    await dns.reconcile([node("node-a", "203.0.113.5"), node("zz-gone", "203.0.113.7")]);
+    // Listed by name, 1,000 a page: zz-gone's address record now sorts after the others, on page 2.
     for (let i = 0; i < 1205; i += 1) api.dns.create({ type: "A", name: `other-${i}.${domain}`, content: "198.51.100.1", ttl: 60 });
-    await reconciler().reconcile([node("node-a", "203.0.113.5")]);
-    expect(api.requests.filter((r) => r.method === "GET").map((r) => r.query.page ?? "1")).toEqual(["1", "2"]);
+    const gets = api.requests.length;
+    const report = await dns.reconcile([node("node-a", "203.0.113.5")]);
+    expect(api.requests.slice(gets).filter((r) => r.method === "GET").map((r) => r.query.page ?? "1")).toEqual(["1", "2"]);
+    expect(report).toMatchObject({ created: 0, updated: 0, deleted: 2 });
+    expect(addresses().filter((line) => !line.startsWith("other-"))).toEqual([`node-a.${domain} A 203.0.113.5 proxied=false`]);
   });
 
   test("a rejected step fails only its own name and is reported with the API's error code; the next call retries", async () => {

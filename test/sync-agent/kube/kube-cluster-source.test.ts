@@ -81,13 +81,18 @@ describe("the Kubernetes cluster source", () => {
     await waitFor("five watches", () => api.openWatchCount() === 5);
     for (let i = 0; i < 5; i++) api.apply(kubeService(`shop/s${i}`, [{ port: 80, nodePort: 30100 + i }])); // nodes stay quiet
     await waitFor("the services", () => names("services").length === 6);
+    const nodeBookmarks = () => logs.filter((line) => line.includes('"watch-bookmark"') && line.includes('"nodes"')).length;
+    const before = nodeBookmarks();
     api.sendBookmarks();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor("the nodes watch's bookmark taken", () => nodeBookmarks() > before);
     api.compact();
     const nodeLists = api.requests.filter((r) => r.verb === "list" && r.resource === "nodes").length;
     api.dropWatches();
     await waitFor("watches back", () => api.openWatchCount() === 5);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A node event through the resumed watch: had it resumed from a compacted resourceVersion, the 410 and the
+    // relist would have come first.
+    api.apply(kubeNode("node-q", "127.0.0.9"));
+    await waitFor("node-q through the resumed watch", () => names("nodes").includes("node-q"));
     expect(api.requests.filter((r) => r.verb === "list" && r.resource === "nodes").length).toBe(nodeLists);
   });
 
@@ -114,18 +119,20 @@ describe("the Kubernetes cluster source", () => {
 
   test("410 Gone as the answer to a watch request relists too", async () => {
     await waitFor("five watches", () => api.openWatchCount() === 5);
+    const serviceLists = () => api.requests.filter((r) => r.verb === "list" && r.resource === "services").length;
+    const lists = serviceLists();
     api.fail((r) => r.verb === "watch" && r.resource === "services", 410);
     api.dropWatches();
     api.apply(kubeService("shop/api", [{ port: 80, nodePort: 30081 }]));
     await waitFor("the new service", () => names("services").includes("api"));
+    expect(serviceLists()).toBeGreaterThan(lists);
   });
 
   test("survives an API server restart: informers that failed are restarted with backoff", async () => {
     await waitFor("five watches", () => api.openWatchCount() === 5);
     await api.stop();
     api.apply(kubeNode("node-d", "127.0.0.5")); // etcd lives on while the API server is down
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(source.problems().some((p) => p.includes("reconnecting"))).toBe(true);
+    await waitFor("a problem saying the source reconnects", () => source.problems().some((p) => p.includes("reconnecting")));
     await api.start();
     await waitFor("node-d after the restart", () => names("nodes").includes("node-d"), 8000);
     await waitFor("all five watching again", () => api.openWatchCount() === 5, 8000);

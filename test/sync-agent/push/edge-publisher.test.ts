@@ -46,8 +46,8 @@ describe("the edge publisher", () => {
     const tampering: typeof fetch = (url, init) => globalThis.fetch(url, { ...init, body: `${String(init?.body)} ` });
     const table = await sealTable(emptyContent, 1);
     const p = new EdgePublisher({ edgeUrl: edge.url, sign, fetch: tampering });
-    await expect(p.publish(table, serializeTable(table))).rejects.toMatchObject({ code: "unauthorized", status: 401 });
-    expect(edge.refusals.at(-1)?.reason).toBe("body does not match the token");
+    await expect(p.publish(table, serializeTable(table))).rejects.toMatchObject({ code: "unauthorized", status: 403 });
+    expect(edge.refusals.at(-1)?.reason).toBe("body-mismatch");
   });
 
   test("a key the edge does not trust is refused as unauthorized", async () => {

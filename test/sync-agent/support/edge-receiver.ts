@@ -1,8 +1,10 @@
-import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { importJWK, type JWK, jwtVerify } from "jose";
+import { importJWK, type JWK } from "jose";
+import { checkPushBody, PushTokenError, pushTokenStatus, verifyPushTokenClaims } from "../../../core/push/push-token.ts";
 import type { RoutingTable } from "../../../core/table/schema.ts";
+import { validateTable, verifyTableVersion } from "../../../core/table/validate-table.ts";
+import { TABLE_ENDPOINT } from "../../../sync-agent/push/edge-publisher.ts";
 
 export interface ReceivedPush {
   readonly table: RoutingTable;
@@ -13,9 +15,10 @@ export interface ReceivedPush {
 }
 
 /**
- * A stand-in for the edge worker's sync endpoint, on 127.0.0.1: verifies the push token with jose exactly as the
- * contract says (ES256, typ, issuer, audience, lifetime ≤ 300 s, jti not replayed, body bound by SHA-256),
- * refuses an older generation with 409, and records what it accepted.
+ * A stand-in for the edge worker's sync endpoint, on 127.0.0.1, for tests that need to know which agent signed
+ * a push (it trusts several keys; the worker one). It checks with the same contract modules as the worker, in the
+ * same order, and answers with the worker's statuses and error codes — test/sync-agent/support/edge-receiver.test.ts
+ * holds both to one script — and records what it stored.
  */
 export class EdgeReceiver {
   readonly pushes: ReceivedPush[] = [];
@@ -71,44 +74,53 @@ export class EdgeReceiver {
   private async receive(method: string, url: string, authorization: string, body: string): Promise<{ status: number; body: unknown }> {
     const injected = this.failures.shift();
     if (injected !== undefined) return this.refuse(injected, "injected failure");
-    if (method !== "POST" || url !== "/.well-known/edge-ingress/table") return this.refuse(404, `${method} ${url}`);
-    const token = /^Bearer (.+)$/.exec(authorization)?.[1];
-    if (token === undefined) return this.refuse(401, "no bearer token");
-    let signer: string | null = null;
-    let payload: Record<string, unknown> = {};
+    if (method !== "POST" || url !== TABLE_ENDPOINT) return this.refuse(404, "not-found");
+    const token = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/.exec(authorization)?.[1];
+    if (token === undefined) return this.refuse(401, "token-missing");
+    let verified: { signer: string; claims: Awaited<ReturnType<typeof verifyPushTokenClaims>> } | null = null;
+    let refusal: PushTokenError | null = null;
     for (const [name, key] of this.keys) {
       try {
-        ({ payload } = await jwtVerify(token, key, {
-          algorithms: ["ES256"],
-          typ: "edge-ingress-push+jwt",
-          issuer: "edge-ingress.dev/sync-agent",
-          audience: "edge-ingress.dev/edge",
-          requiredClaims: ["iat", "exp", "jti", "body_sha256", "op"],
-        }));
-        signer = name;
+        verified = { signer: name, claims: await verifyPushTokenClaims(token, key, Math.floor(Date.now() / 1000), { operation: "table" }) };
         break;
-      } catch {
-        // try the next key
+      } catch (error) {
+        if (!(error instanceof PushTokenError)) throw error;
+        // Under another key the signature fails; under the signer's key the real reason shows.
+        if (refusal === null || refusal.code === "signature-invalid") refusal = error;
       }
     }
-    if (signer === null) return this.refuse(401, "token does not verify");
-    const { iat, exp, jti } = payload;
-    if (typeof iat !== "number" || typeof exp !== "number" || exp - iat > 300) return this.refuse(401, "lifetime over 300 s");
-    if (typeof jti !== "string" || this.seenJti.has(jti)) return this.refuse(401, "replayed token");
-    this.seenJti.add(jti);
-    if (payload.op !== "table") return this.refuse(403, "wrong operation");
-    if (payload.body_sha256 !== createHash("sha256").update(body).digest("base64url")) return this.refuse(401, "body does not match the token");
-    const table = JSON.parse(body) as RoutingTable;
+    if (verified === null) return this.refuse(refusal === null ? 401 : pushTokenStatus(refusal.code), refusal?.code ?? "signature-invalid");
+    try {
+      await checkPushBody(verified.claims, body);
+    } catch (error) {
+      if (error instanceof PushTokenError) return this.refuse(pushTokenStatus(error.code), error.code);
+      throw error;
+    }
+    if (this.seenJti.has(verified.claims.jti)) return this.refuse(403, "token-replayed");
+    this.seenJti.add(verified.claims.jti);
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return this.refuse(422, "invalid-json");
+    }
+    const validation = validateTable(value);
+    if (!validation.ok) return this.refuse(422, "invalid-table");
+    const table = validation.table;
+    if (!(await verifyTableVersion(table))) return this.refuse(422, "version-mismatch");
     const current = this.latest();
-    if (current !== undefined && table.generation <= current.generation) return this.refuse(409, "older generation");
-    const push = { table, body, signer, at: Date.now() };
+    if (current !== undefined && current.generation === table.generation && current.version === table.version) {
+      return { status: 200, body: { result: "unchanged", version: table.version, generation: table.generation } };
+    }
+    if (current !== undefined && table.generation <= current.generation) return this.refuse(409, "stale-generation");
+    const push = { table, body, signer: verified.signer, at: Date.now() };
     this.onPush(push);
     this.pushes.push(push);
-    return { status: 200, body: { ok: true, version: table.version } };
+    return { status: 200, body: { result: "stored", version: table.version, generation: table.generation } };
   }
 
   private refuse(status: number, reason: string): { status: number; body: unknown } {
     this.refusals.push({ status, reason });
-    return { status, body: { error: reason } };
+    return { status, body: { error: reason, message: reason } };
   }
 }

@@ -5,8 +5,14 @@ import { type AgentDependencies, type RunningAgent, startAgent } from "../../../
 import { createLogger } from "../../../sync-agent/observe/logger.ts";
 import type { FakeKubeApi } from "../../support/fake-kube-api/index.ts";
 import { writeKubeconfig } from "../../support/fake-kube-api/index.ts";
-import type { EdgeReceiver } from "./edge-receiver.ts";
+import type { JWK } from "jose";
 import { generatePushKeys } from "./push-keys.ts";
+
+/** Where the agent pushes: the stand-in receiver, or the real worker (which trusts one key, given at its start). */
+export interface PushDestination {
+  readonly url: string;
+  trust(identity: string, publicJwk: JWK): Promise<void>;
+}
 
 export interface TestAgent {
   readonly agent: RunningAgent;
@@ -18,11 +24,18 @@ export interface TestAgent {
 /** A real agent against the fake API server and the edge receiver, with timings short enough for tests. */
 export async function startTestAgent(
   api: FakeKubeApi,
-  edge: EdgeReceiver,
-  options: { identity?: string; token?: string; edgeHostname?: string; overrides?: Partial<AgentConfig>; deps?: Partial<AgentDependencies> } = {},
+  edge: PushDestination,
+  options: {
+    identity?: string;
+    token?: string;
+    edgeHostname?: string;
+    keys?: { privateJwk: JWK; publicJwk: JWK };
+    overrides?: Partial<AgentConfig>;
+    deps?: Partial<AgentDependencies>;
+  } = {},
 ): Promise<TestAgent> {
   const identity = options.identity ?? "agent-1";
-  const keys = await generatePushKeys();
+  const keys = options.keys ?? (await generatePushKeys());
   await edge.trust(identity, keys.publicJwk);
   const logs: string[] = [];
   const registry = new Registry();

@@ -118,6 +118,7 @@ function createEchoServer(service: string, node: string, onWebSocketClose: (url:
       res.setHeader("x-backend-private", "secret");
       res.setHeader("keep-alive", "timeout=5");
       if (req.url?.startsWith("/set-cookie")) res.setHeader("set-cookie", "app=1; Path=/");
+      if (req.url === "/own-hsts") res.setHeader("strict-transport-security", "max-age=60; includeSubDomains");
       // What nginx and most frameworks do: an absolute redirect built from the Host the backend received.
       if (req.url === "/redirect-self") res.writeHead(302, { location: `http://${req.headers.host ?? ""}/landing?from=self` });
       if (req.url === "/redirect-away") res.writeHead(302, { location: "https://login.example.org/authorize" });

@@ -52,6 +52,10 @@ export async function standardTable(backends: TestBackends, generation = nextGen
           targets: [{ node: "node-dead", weight: 1 }, { node: "node-b", weight: 1 }],
         }),
         backend("default/flaky:80", ports.web, { targets: [{ node: "node-dead", weight: 1 }, { node: "node-b", weight: 1 }] }),
+        backend("default/ip-flaky:80", ports.web, {
+          affinity: { mode: "client-ip", timeoutSeconds: 10800 },
+          targets: [{ node: "node-b", weight: 1 }, { node: "node-c", weight: 1 }, { node: "node-dead", weight: 1 }],
+        }),
         backend("default/all-dead:80", ports.dead, { targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }] }),
         backend("default/hang:80", ports.hang, { targets: [{ node: "node-a", weight: 1 }] }),
         backend("default/mixed:80", ports.mixed, { targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }] }),
@@ -68,6 +72,7 @@ export async function standardTable(backends: TestBackends, generation = nextGen
         { host: "flaky.example", rules: [prefix("/", "default/flaky:80")] },
         { host: "hang.example", rules: [prefix("/", "default/hang:80")] },
         { host: "heavy.example", rules: [prefix("/", "default/heavy:80")] },
+        { host: "ip-flaky.example", rules: [prefix("/", "default/ip-flaky:80")] },
         { host: "ip.example", rules: [prefix("/", "default/client-ip:80")] },
         { host: "mixed.example", rules: [prefix("/", "default/mixed:80")] },
         { host: "noredirect.example", rules: [prefix("/", "default/web:80")] },
