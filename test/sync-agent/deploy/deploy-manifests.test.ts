@@ -187,6 +187,12 @@ describe("deploy/, rendered as `kubectl apply -k deploy/` sends it", () => {
     expect(rendered.container.image).toBe(`ghcr.io/edge-ingress/edge-ingress:${version}`);
   });
 
+  test("the README builds and loads (kind, k3d) that image", async () => {
+    const readme = await readFile("README.md", "utf8");
+    const image = rendered.container.image ?? "";
+    for (const command of [`docker build -t ${image} .`, `kind load docker-image ${image}`, `k3d image import ${image}`]) expect(readme, command).toContain(command);
+  });
+
   test("the Namespace enforces the restricted Pod Security Standard, and the agent's Pod meets it", () => {
     const namespace = rendered.objects.find((object) => object.kind === "Namespace");
     expect(namespace?.metadata.labels).toMatchObject({
