@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type AgentBundle, bundleAgent } from "../../../scripts/agent/bundle-agent.ts";
 import { runCli } from "../../../sync-agent/cli/main.ts";
 import { renderAgentPod, podIdentity } from "../../support/agent-pod.ts";
+import { FakeCloudflareApi } from "../../support/fake-cloudflare-api/index.ts";
 import { FakeKubeApi, kubeconfigYaml } from "../../support/fake-kube-api/index.ts";
 import { makeReadOnlyDir, type PodIdentity, runInPod, startInPod } from "../../support/pod-process.ts";
 import { makeTempDir } from "../../support/temp-dir.ts";
@@ -92,7 +93,7 @@ describe("the agent bundle, run as the Deployment's user from an empty folder it
     await expect(jwtVerify(token, await importJWK(publicJwk, "ES256"))).resolves.toBeDefined();
   });
 
-  test("sync watches the API server, pushes signed tables and writes status, and stops cleanly on SIGTERM", async () => {
+  test("sync watches the API server, pushes signed tables, writes status, serves /readyz and /metrics, and stops cleanly on SIGTERM", async () => {
     const api = new FakeKubeApi();
     const edge = new EdgeReceiver();
     await Promise.all([api.start(), edge.start()]);
@@ -115,12 +116,42 @@ describe("the agent bundle, run as the Deployment's user from an empty folder it
       ], { cwd: cwd.dir, env: env() });
       await waitFor("a table pushed by the bundled agent", () => edge.pushes.some((push) => push.signer === "pod" && push.table.hosts.some((h) => h.host === "shop.test")), 30_000);
       await waitFor("the Ingress status written", () => api.requests.some((request) => request.subresource === "status" && request.verb === "patch"), 30_000);
+      const port = /"observe-listening".*?"port":(\d+)/.exec(agent.stderr())?.[1];
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/^edge_ingress_leader 1$/m);
       agent.child.kill("SIGTERM");
       expect(await agent.exited).toBe(0);
       expect(agent.stderr()).toContain('"agent-stopped"');
       expect(agent.stderr()).not.toMatch(/EACCES|EPERM|EROFS/);
     } finally {
       await Promise.all([edge.stop(), api.stop(), secrets.remove()]);
+    }
+  }, 60_000);
+
+  test("sync --publish kv --manage-dns writes the table to Workers KV and the Nodes' DNS records through the Cloudflare SDK", async () => {
+    const cloudflare = new FakeCloudflareApi();
+    await cloudflare.start();
+    try {
+      const agent = startInPod(identity, [
+        built.outfile, "sync",
+        "--manifests", manifests.dir,
+        "--publish", "kv",
+        "--cloudflare-api-url", cloudflare.baseUrl,
+        "--cloudflare-account-id", cloudflare.accountId,
+        "--kv-namespace-id", cloudflare.namespaceId,
+        "--cloudflare-zone-id", cloudflare.zoneId,
+        "--owner-id", "cluster-a",
+        "--manage-dns",
+        "--node-domain", "nodes.example.com",
+        "--metrics-port", "0",
+        "--no-health-checks",
+      ], { cwd: cwd.dir, env: { ...env(), CLOUDFLARE_API_TOKEN: cloudflare.token } });
+      await waitFor("the table in KV", () => cloudflare.kv.peek("routing-table"), 30_000);
+      await waitFor("a DNS record per Node", () => cloudflare.dns.all().filter((record) => record.type === "A").length === 3, 30_000);
+      agent.child.kill("SIGTERM");
+      expect(await agent.exited).toBe(0);
+    } finally {
+      await cloudflare.stop();
     }
   }, 60_000);
 
