@@ -1,8 +1,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { V1PodDisruptionBudget, V1Service } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
+import { type AgentPod, renderAgentPod } from "../../support/agent-pod.ts";
 import { type ApiRequest, describeRequest, FakeKubeApi } from "../../support/fake-kube-api/index.ts";
+import { restrictedViolations } from "../../support/pod-security-restricted.ts";
 import { seedShop } from "../support/demo-cluster.ts";
 import { EdgeReceiver } from "../support/edge-receiver.ts";
 import { kubeIngress } from "../support/kube-objects.ts";
@@ -166,6 +169,81 @@ describe("deploy/", () => {
       "list * type=kubernetes.io/tls",
       "watch * type=kubernetes.io/tls",
     ]);
+  });
+});
+
+describe("deploy/, rendered as `kubectl apply -k deploy/` sends it", () => {
+  let rendered: AgentPod;
+  let version: string;
+  beforeAll(async () => {
+    rendered = await renderAgentPod();
+    version = (JSON.parse(await readFile("package.json", "utf8")) as { version: string }).version;
+  });
+  const labels = () => rendered.deployment.spec?.template.metadata?.labels ?? {};
+  const selects = (selector: Readonly<Record<string, string>> | undefined) =>
+    selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels()[key] === value);
+
+  test("runs the image the release workflow publishes for package.json's version", () => {
+    expect(rendered.container.image).toBe(`ghcr.io/edge-ingress/edge-ingress:${version}`);
+  });
+
+  test("the README builds and loads (kind, k3d) that image", async () => {
+    const readme = await readFile("README.md", "utf8");
+    const image = rendered.container.image ?? "";
+    for (const command of [`docker build -t ${image} .`, `kind load docker-image ${image}`, `k3d image import ${image}`]) expect(readme, command).toContain(command);
+  });
+
+  test("the Namespace enforces the restricted Pod Security Standard, and the agent's Pod meets it", () => {
+    const namespace = rendered.objects.find((object) => object.kind === "Namespace");
+    expect(namespace?.metadata.labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/audit": "restricted",
+      "pod-security.kubernetes.io/warn": "restricted",
+    });
+    expect(restrictedViolations(rendered.pod)).toEqual([]);
+    expect(restrictedViolations({ ...rendered.pod, securityContext: { ...rendered.pod.securityContext, runAsNonRoot: false } })).not.toEqual([]);
+  });
+
+  test("the root filesystem stays read-only; /tmp is an emptyDir", () => {
+    expect(rendered.container.securityContext?.readOnlyRootFilesystem).toBe(true);
+    const tmp = rendered.container.volumeMounts?.find((mount) => mount.mountPath === "/tmp");
+    expect(rendered.pod.volumes?.find((volume) => volume.name === tmp?.name)?.emptyDir).toBeDefined();
+  });
+
+  test("requests CPU and memory and limits memory", () => {
+    expect(rendered.container.resources).toMatchObject({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { memory: expect.any(String) } });
+  });
+
+  test("a PodDisruptionBudget covers the agent's Pods and still lets a Node drain evict one of the two", () => {
+    const budgets = rendered.objects.filter((object) => object.kind === "PodDisruptionBudget") as V1PodDisruptionBudget[];
+    expect(budgets).toHaveLength(1);
+    const spec = budgets[0]?.spec;
+    expect(selects(spec?.selector?.matchLabels)).toBe(true);
+    const replicas = rendered.deployment.spec?.replicas ?? 1;
+    const evictable = spec?.maxUnavailable !== undefined ? Number(spec.maxUnavailable) : replicas - Number(spec?.minAvailable ?? replicas);
+    expect(evictable).toBeGreaterThanOrEqual(1);
+    expect(evictable).toBeLessThan(replicas);
+  });
+
+  test("the replicas spread across Nodes by one preferred rule, so that a one-Node cluster still runs both", () => {
+    const antiAffinity = rendered.pod.affinity?.podAntiAffinity;
+    const spread = rendered.pod.topologySpreadConstraints ?? [];
+    const mechanisms = [antiAffinity, ...spread].filter((mechanism) => mechanism !== undefined);
+    expect(mechanisms).toHaveLength(1);
+    expect(antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).toEqual([]);
+    expect(spread.filter((constraint) => constraint.whenUnsatisfiable !== "ScheduleAnyway")).toEqual([]);
+    const terms = [...(antiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p) => p.podAffinityTerm), ...spread];
+    expect(terms.map((term) => term.topologyKey)).toEqual(["kubernetes.io/hostname"]);
+    expect(terms.every((term) => selects(term.labelSelector?.matchLabels))).toBe(true);
+  });
+
+  test("a Service for metrics selects the agent's Pods on their http-metrics port, 9102", () => {
+    const services = rendered.objects.filter((object) => object.kind === "Service") as V1Service[];
+    expect(services).toHaveLength(1);
+    const service = services[0];
+    expect(selects(service?.spec?.selector)).toBe(true);
+    expect(service?.spec?.ports).toEqual([expect.objectContaining({ name: "http-metrics", port: 9102, targetPort: "http-metrics" })]);
+    expect(rendered.container.ports).toContainEqual(expect.objectContaining({ name: "http-metrics", containerPort: 9102 }));
   });
 });
 
