@@ -50,6 +50,13 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
   }
 
   const { config, health: healthSettings, metricsPort } = read.settings;
+  if (read.settings.cloudflare.publish === "kv" && config.compile.nodeDomain === undefined) {
+    // Pushing to the worker, its answer says whether its transport reaches the targets; KV answers nothing.
+    logger.log("warn", "targets-without-dns-names", {
+      message: "no --node-domain: targets have no DNS names; the fetch transport (the worker's default) cannot reach them. "
+        + "With --publish kv the agent cannot ask the edge which transport it runs: give --node-domain (EDGE_NODE_DOMAIN), or run the worker with EDGE_TRANSPORT=socket",
+    });
+  }
   const registry = hooks.registry ?? new Registry();
   const health = healthSettings === null ? null : createHealthChecker({ ...healthSettings, registry, logger: logger.child({ component: "health" }) });
   let agent: RunningAgent | null = null;

@@ -5,7 +5,8 @@ import { hashTableContent, serializeTable } from "../../core/table/hash-table.ts
 import type { RoutingTable } from "../../core/table/schema.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { SyncMetrics } from "../observe/sync-metrics.ts";
-import { PublishError, type TablePublisher } from "../push/table-publisher.ts";
+import { describeUnreachableTargets } from "../push/edge-transport-report.ts";
+import { PublishError, type PublishReceipt, type TablePublisher } from "../push/table-publisher.ts";
 import { type BackoffPolicy, backoffDelay } from "./backoff.ts";
 import type { ClusterSource } from "./cluster-source.ts";
 import { listHealthChecks } from "../../core/health/list-health-checks.ts";
@@ -196,8 +197,9 @@ export class SyncLoop {
     if (!this.options.leadership.isLeader()) return;
     this.lastAttemptAt = performance.now();
     const started = performance.now();
+    let receipt: PublishReceipt | void;
     try {
-      await publisher.publish(table, serializeTable(table));
+      receipt = await publisher.publish(table, serializeTable(table));
     } catch (error) {
       const code = error instanceof PublishError ? error.code : "failed";
       // A destination that says how long to wait (KV's 429 Retry-After) is not asked again sooner.
@@ -223,6 +225,18 @@ export class SyncLoop {
     const convergenceMs = since === null ? null : Math.round(performance.now() - since);
     if (convergenceMs !== null) metrics?.convergence.observe(convergenceMs / 1000);
     logger.log("info", "table-pushed", { version, generation, durationMs: Math.round(seconds * 1000), convergenceMs, destination: publisher.destination });
+    this.reportEdgeTransport(receipt, version);
+  }
+
+  /** The edge said whether its transport reaches the table's targets: a table it cannot reach fails every request. */
+  private reportEdgeTransport(receipt: PublishReceipt | void, version: string): void {
+    const report = receipt?.edgeTransport;
+    if (report === undefined) return;
+    this.options.metrics?.edgeUnreachableTargets.set(report.unreachableTargets);
+    const message = describeUnreachableTargets(report);
+    if (message !== null) {
+      this.options.logger.log("error", "edge-cannot-reach-targets", { version, transport: report.name, unreachableTargets: report.unreachableTargets, code: report.code ?? null, message });
+    }
   }
 
   private async runAfterCompile(result: CompileResult, cluster: ClusterState): Promise<void> {

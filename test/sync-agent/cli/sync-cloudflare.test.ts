@@ -71,6 +71,9 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     expect(text).toBe(serializeTable(table));
     expect(entry.metadata).toEqual({ version, generation });
     expect(sync.err.join("")).toContain(`"destination":"workers-kv:${api.accountId}/${api.namespaceId}/routing-table"`);
+    // KV cannot answer which transport the edge runs: without --node-domain the agent warns at start.
+    expect(sync.err.join("")).toContain('"targets-without-dns-names"');
+    expect(sync.err.join("")).toContain("targets have no DNS names; the fetch transport (the worker's default) cannot reach them");
   });
 
   test("--manage-dns keeps one grey-clouded record per Node under --node-domain, and deletes the record of a Node that is gone", async () => {
@@ -86,6 +89,7 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     await waitFor("node-c's record deleted", () => addresses().length === 2, 5000);
     expect(addresses()).toEqual(["node-a.nodes.example.com=127.0.0.2", "node-b.nodes.example.com=127.0.0.3"]);
     expect(await sync.stop()).toBe(0);
+    expect(sync.err.join("")).not.toContain("targets-without-dns-names");
   });
 
   test("--upload-certificates in manifests mode uploads the certificate of a folder Secret that a served Ingress names", async () => {

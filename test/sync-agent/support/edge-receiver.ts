@@ -24,6 +24,8 @@ export class EdgeReceiver {
   private readonly seenJti = new Set<string>();
   private failures: number[] = [];
   private server: Server | null = null;
+  /** Merged into each accepted push's answer, as the worker adds its transport's verdict on the table. */
+  answerWith: (table: RoutingTable) => Record<string, unknown> = () => ({});
   /** Called with each accepted push before it is answered (for invariants checked at push time). */
   onPush: (push: ReceivedPush) => void = () => {};
 
@@ -104,7 +106,7 @@ export class EdgeReceiver {
     const push = { table, body, signer, at: Date.now() };
     this.onPush(push);
     this.pushes.push(push);
-    return { status: 200, body: { ok: true, version: table.version } };
+    return { status: 200, body: { ok: true, version: table.version, ...this.answerWith(table) } };
   }
 
   private refuse(status: number, reason: string): { status: number; body: unknown } {
