@@ -10,6 +10,8 @@ export interface CompileOptions {
   readonly allowInternalIp: boolean;
   /** Health-check keys (see `healthCheckKey`) of targets that failed their checks. */
   readonly unhealthy?: ReadonlySet<string>;
+  /** Node name → why: Nodes left out of the table for now (their DNS record is not in place yet), each a problem. */
+  readonly withheldNodes?: ReadonlyMap<string, string>;
 }
 
 export const defaultCompileOptions: CompileOptions = {

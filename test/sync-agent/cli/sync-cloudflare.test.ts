@@ -81,7 +81,11 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     const addresses = () => api.dns.all().filter((r) => r.type === "A").map((r) => `${r.name}=${r.content}${r.proxied ? " proxied" : ""}`).sort();
     await waitFor("three node records", () => addresses().length === 3);
     expect(addresses()).toEqual(["node-a.nodes.example.com=127.0.0.2", "node-b.nodes.example.com=127.0.0.3", "node-c.nodes.example.com=127.0.0.4"]);
-    const table = JSON.parse(api.kv.get("routing-table").value.toString("utf8")) as RoutingTable;
+    // Records first, then the table that names them.
+    const table = await waitFor("the table in KV", () => {
+      const entry = api.kv.peek("routing-table");
+      return entry === undefined ? undefined : JSON.parse(entry.value.toString("utf8")) as RoutingTable;
+    });
     expect(table.nodes.map((n) => n.hostname)).toEqual(["node-a.nodes.example.com", "node-b.nodes.example.com", "node-c.nodes.example.com"]);
 
     const cluster = await readFile(join(dir, "cluster.yaml"), "utf8");
