@@ -149,7 +149,7 @@ export class NodeDnsReconciler {
     const failed = new Map(failures.map((failure) => [failure.name, `${failure.step} failed: ${failure.error.message}`]));
     const withheld = nodesWithoutRecords(plan, existing, failed);
     const report: NodeDnsReport = { ...counts, conflicts: plan.conflicts, invalid: plan.invalid };
-    this.inPlace = new Map([...plan.desired].filter(([name]) => !failed.has(name)).map(([name, want]) => [name, want.address]));
+    this.inPlace = new Map([...plan.desired].filter(([, want]) => !withheld.has(want.node)).map(([name, want]) => [name, want.address]));
     this.logApplied(counts, failures.length, plan.conflicts.length, withheld.size);
     if (failures.length > 0) return { withheld, report, error: stepsFailed(failures, report) };
     this.pending = { key, changes: afterPublish, report };
