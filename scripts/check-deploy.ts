@@ -1,16 +1,27 @@
-// `npm run check:deploy`: bundles the worker as `wrangler deploy` would (dry run, nothing uploaded), reports its
-// size raw and gzip, and fails when it is above the Free plan's limit or the config is not deployable.
+// `npm run check:deploy [-- --config PATH]`: bundles the worker as `wrangler deploy` would (dry run, nothing
+// uploaded), reports its size raw and gzip, lists what is still missing before `wrangler deploy` (problems: exit 1)
+// and what the Free plan's limits mean for this config (warnings).
 import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { unstable_readConfig } from "wrangler";
-import { checkBundleSize, checkDeploySettings, formatKiB, FREE_PLAN_GZIP_LIMIT_BYTES, type DeploySettings } from "./deploy/check-deploy-settings.ts";
+import {
+  checkBundleSize,
+  checkDeployReadiness,
+  checkDeploySettings,
+  type DeployEnvironment,
+  type DeploySettings,
+  formatKiB,
+  FREE_PLAN_GZIP_LIMIT_BYTES,
+} from "./deploy/check-deploy-settings.ts";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const configPath = join(root, "wrangler.toml");
+const { values: options } = parseArgs({ options: { config: { type: "string" } }, strict: true });
+const configPath = resolve(options.config ?? join(root, "wrangler.toml"));
 
 const config = unstable_readConfig({ config: configPath }, { hideWarnings: true });
 const raw = readRawEnvironments(configPath);
@@ -20,6 +31,12 @@ const settings: DeploySettings = {
   varsByEnvironment: [{ environment: "[vars]", vars: config.vars }, ...raw],
 };
 const problems = checkDeploySettings(settings);
+const readiness = checkDeployReadiness([
+  environmentOf("[top level]", config),
+  ...envNames(configPath).map((name) => environmentOf(`[env.${name}]`, unstable_readConfig({ config: configPath, env: name }, { hideWarnings: true }))),
+]);
+problems.push(...readiness.problems);
+const warnings = readiness.warnings;
 
 const outdir = mkdtempSync(join(tmpdir(), "edge-deploy-"));
 let size = { rawBytes: 0, gzipBytes: 0 };
@@ -53,6 +70,7 @@ const report = {
   transport: config.vars["EDGE_TRANSPORT"] ?? null,
   ok: problems.length === 0,
   problems,
+  warnings,
 };
 process.stdout.write(
   [
@@ -60,6 +78,8 @@ process.stdout.write(
     `compatibility     ${report.compatibilityDate ?? "unset"}`,
     `transport         ${String(report.transport ?? "fetch (default)")}, EDGE_ALLOW_IP_TARGETS=${String(report.allowIpTargets ?? "unset")}`,
     ...problems.map((problem) => `PROBLEM           ${problem}`),
+    ...warnings.map((warning) => `WARNING           ${warning}`),
+    problems.length === 0 ? "ready for `npx wrangler deploy` (read the warnings)" : `not ready: ${problems.length} problem(s) to fix before \`npx wrangler deploy\``,
     JSON.stringify(report),
     "",
   ].join("\n"),
@@ -68,6 +88,18 @@ process.exitCode = problems.length === 0 ? 0 : 1;
 
 /** `[env.<name>]` sections' vars, read raw: an environment overrides `[vars]` entirely, so each is checked. */
 function readRawEnvironments(path: string): DeploySettings["varsByEnvironment"] {
-  const names = [...readFileSync(path, "utf8").matchAll(/^\s*\[+\s*env\.([A-Za-z0-9_-]+)/gm)].map((match) => match[1] ?? "");
-  return [...new Set(names)].map((name) => ({ environment: `[env.${name}]`, vars: unstable_readConfig({ config: path, env: name }, { hideWarnings: true }).vars }));
+  return envNames(path).map((name) => ({ environment: `[env.${name}]`, vars: unstable_readConfig({ config: path, env: name }, { hideWarnings: true }).vars }));
+}
+
+function envNames(path: string): string[] {
+  return [...new Set([...readFileSync(path, "utf8").matchAll(/^\s*\[+\s*env\.([A-Za-z0-9_-]+)/gm)].map((match) => match[1] ?? ""))];
+}
+
+function environmentOf(environment: string, read: ReturnType<typeof unstable_readConfig>): DeployEnvironment {
+  return {
+    environment,
+    kvNamespaces: read.kv_namespaces.map((namespace: { binding: string; id?: string }) => ({ binding: namespace.binding, id: namespace.id })),
+    routes: [...(read.routes ?? []), ...(read.route === undefined ? [] : [read.route])],
+    vars: read.vars,
+  };
 }

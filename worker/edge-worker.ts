@@ -118,7 +118,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
   app.post(TABLE_PATH, async (c) => {
     const ready = controlConfig(c);
     if (ready instanceof Response) return ready;
-    return pushTable(c.req.raw, { env: c.env, config: ready.config, tables, ledger, pushKeys, now, requestId: c.get("requestId") });
+    return pushTable(c.req.raw, { env: c.env, config: ready.config, tables, ledger, pushKeys, transport: ready.transport, now, requestId: c.get("requestId") });
   });
 
   app.get(STATUS_PATH, async (c) => {

@@ -21,6 +21,8 @@ export interface CompileOptions {
   readonly probeAddress?: ProbeAddress;
   /** Health-check keys (see `healthCheckKey`, made with the probed address) of targets that failed their checks. */
   readonly unhealthy?: ReadonlySet<string>;
+  /** Node name → why: Nodes left out of the table for now (their DNS record is not in place yet), each a problem. */
+  readonly withheldNodes?: ReadonlyMap<string, string>;
 }
 
 export const defaultCompileOptions: CompileOptions = {

@@ -18,11 +18,11 @@ export interface EligibleNodes {
 
 /**
  * Nodes that may receive edge traffic: Ready, not being deleted, not excluded from external load balancers,
- * and with an address the edge can reach (ExternalIP; InternalIP only when allowed).
+ * with an address the edge can reach (ExternalIP; InternalIP only when allowed), and not withheld by the caller.
  */
 export function selectEligibleNodes(
   nodes: readonly Node[],
-  options: { allowInternalIp: boolean; nodeDomain?: string; probeAddress?: ProbeAddress },
+  options: { allowInternalIp: boolean; nodeDomain?: string; probeAddress?: ProbeAddress; withheldNodes?: ReadonlyMap<string, string> },
 ): EligibleNodes {
   const eligible: TableNode[] = [];
   const probeAddresses = new Map<string, string>();
@@ -43,6 +43,11 @@ export function selectEligibleNodes(
           ? "has no ExternalIP or InternalIP address: left out"
           : "has no ExternalIP address: left out (--allow-internal-ip would use its InternalIP)",
       });
+      continue;
+    }
+    const withheld = options.withheldNodes?.get(name);
+    if (withheld !== undefined) {
+      problems.push({ kind: "Node", object: name, reason: `held out of the table: ${withheld}` });
       continue;
     }
     const hostname = options.nodeDomain === undefined ? undefined : `${name}.${options.nodeDomain}`;

@@ -10,6 +10,7 @@ import type { ClusterSource } from "../loop/cluster-source.ts";
 import { type HealthSource, noHealthChecks } from "../loop/health-source.ts";
 import { type Leadership, soleLeader } from "../loop/leadership.ts";
 import { type AfterCompile, SyncLoop } from "../loop/sync-loop.ts";
+import type { TargetGate } from "../loop/target-gate.ts";
 import { ManifestClusterSource } from "../manifests/manifest-cluster-source.ts";
 import type { Logger } from "../observe/logger.ts";
 import { createSyncMetrics } from "../observe/sync-metrics.ts";
@@ -32,6 +33,8 @@ export interface AgentDependencies {
    * (the Cloudflare reconcilers). Its failures are logged by the loop and never hold up publishing.
    */
   readonly afterCompile?: AfterCompile;
+  /** What a Node needs before a published table names it (its DNS record, `--manage-dns`); leader only. */
+  readonly targetGate?: TargetGate;
   /**
    * Given, the agent reads TLS Secrets (an informer on type kubernetes.io/tls Secrets, which needs the extra RBAC
    * grant; or a manifests folder's Secrets) and hands over those the served Ingresses name, before `afterCompile`
@@ -130,6 +133,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDependencies): 
     logger: logger.child({ component: "sync-loop" }),
     metrics,
     ...(afterCompile === null ? {} : { afterCompile }),
+    ...(deps.targetGate === undefined ? {} : { targetGate: deps.targetGate }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     debounceMs: config.debounceMs,
     minPublishIntervalMs: config.minPublishIntervalMs,

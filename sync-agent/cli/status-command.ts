@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { JWK } from "jose";
 import { describeEs256JwkProblem } from "../../core/jwt/es256-jwk.ts";
 import { signPushToken } from "../../core/push/push-token.ts";
+import { describeUnreachableTargets, readEdgeTransportReport } from "../push/edge-transport-report.ts";
 import type { CommandIo } from "./command-io.ts";
 import { readPushKey } from "./read-push-key.ts";
 import { UsageError } from "./usage-error.ts";
@@ -37,7 +38,18 @@ export async function runStatus(args: readonly string[], io: CommandIo): Promise
   const text = await response.text();
   io.stdout(text.endsWith("\n") ? text : `${text}\n`);
   if (!response.ok) io.stderr(`edge-ingress status: the edge answered ${response.status}\n`);
+  const report = response.ok ? readEdgeTransportReport(parseJson(text)) : null;
+  const unreachable = report === null ? null : describeUnreachableTargets(report);
+  if (unreachable !== null) io.stderr(`edge-ingress status: ${unreachable}\n`);
   return response.ok ? 0 : 1;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 function readKey(file: string | undefined, inline: string | undefined, problems: string[]): JWK | null {

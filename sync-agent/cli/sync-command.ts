@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { type RunningAgent, startAgent } from "../agent/start-agent.ts";
-import { buildCloudflare, checkCloudflareAccess, CloudflareReconcileHook } from "../cloudflare/build-cloudflare.ts";
+import { buildCloudflare, checkCloudflareAccess, CloudflareReconcileHook, nodeDnsGate } from "../cloudflare/build-cloudflare.ts";
 import { describeKubeError } from "../kube/describe-kube-error.ts";
 import { loadKubeConfig } from "../kube/load-kube-config.ts";
 import { createLogger } from "../observe/logger.ts";
@@ -50,6 +50,13 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
   }
 
   const { config, health: healthSettings, metricsPort } = read.settings;
+  if (read.settings.cloudflare.publish === "kv" && config.compile.nodeDomain === undefined) {
+    // Pushing to the worker, its answer says whether its transport reaches the targets; KV answers nothing.
+    logger.log("warn", "targets-without-dns-names", {
+      message: "no --node-domain: targets have no DNS names; the fetch transport (the worker's default) cannot reach them. "
+        + "With --publish kv the agent cannot ask the edge which transport it runs: give --node-domain (EDGE_NODE_DOMAIN), or run the worker with EDGE_TRANSPORT=socket",
+    });
+  }
   const registry = hooks.registry ?? new Registry();
   const health = healthSettings === null ? null : createHealthChecker({ ...healthSettings, registry, logger: logger.child({ component: "health" }) });
   let agent: RunningAgent | null = null;
@@ -61,7 +68,8 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
     return 1;
   }
   const publisher = cf?.publisher ?? null;
-  const reconcile = cf === null || (cf.nodeDns === null && cf.certificates === null)
+  const targetGate = cf === null || cf.nodeDns === null ? null : nodeDnsGate(cf.nodeDns, logger.child({ component: "cloudflare", part: "node-dns" }));
+  const reconcile = cf === null || cf.certificates === null
     ? null
     // The loop exists only once the agent has started: bound late.
     : new CloudflareReconcileHook(cf, { logger: logger.child({ component: "cloudflare" }), requestRerun: () => agent?.loop.markDirty() });
@@ -71,6 +79,7 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
     ...(health === null ? {} : { health }),
     ...(publisher === null ? {} : { publisher }),
     ...(reconcile === null ? {} : { afterCompile: (result) => reconcile.afterCompile(result) }),
+    ...(targetGate === null ? {} : { targetGate }),
     // Secrets are read only for certificates: the default ClusterRole grants no access to them.
     ...(reconcile === null || cf === null || cf.certificates === null ? {} : { onTlsSecrets: (secrets) => reconcile.setTlsSecrets(secrets) }),
   });

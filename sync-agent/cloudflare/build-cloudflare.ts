@@ -2,6 +2,7 @@ import type { Cloudflare } from "cloudflare";
 import type { CompileResult } from "../../core/compile/compile-table.ts";
 import { type BackoffPolicy, backoffDelay } from "../loop/backoff.ts";
 import { silentLogger, type Logger } from "../observe/logger.ts";
+import type { TargetGate } from "../loop/target-gate.ts";
 import type { TablePublisher } from "../push/table-publisher.ts";
 import { toCloudflareApiError } from "./cloudflare-api-error.ts";
 import { createCloudflareClient } from "./cloudflare-client.ts";
@@ -105,7 +106,26 @@ export interface ReconcileHookOptions {
 }
 
 /**
- * Runs the reconcilers after each compile (the sync loop's `afterCompile`, leader only). Failures are logged
+ * Node DNS as the sync loop's target gate: a Node's record is made before any published table names it (a
+ * Node without one is held out of the table until it has one), and a gone Node's record is deleted only once a
+ * table without it is published.
+ */
+export function nodeDnsGate(reconciler: NodeDnsReconciler, logger: Logger = silentLogger): TargetGate {
+  return {
+    async prepare(nodes) {
+      const readiness = await reconciler.prepare(nodes);
+      if (readiness.error !== null) logger.log("warn", "node-dns-failed", { code: readiness.error.code, error: readiness.error });
+      return { withheld: readiness.withheld, retry: readiness.error !== null };
+    },
+    async cleanUp() {
+      await reconciler.cleanUp();
+    },
+  };
+}
+
+/**
+ * Runs the certificates reconciler after each compile (the sync loop's `afterCompile`, leader only; node DNS is
+ * the loop's target gate instead, see {@link nodeDnsGate}). Failures are logged
  * and retried with backoff by asking the loop for another pass; they never stop the table from being served.
  * TLS Secrets are the agent's to read: hand the latest set to `setTlsSecrets`.
  */
@@ -121,17 +141,9 @@ export class CloudflareReconcileHook {
     this.secrets = secrets;
   }
 
-  readonly afterCompile = async (result: CompileResult): Promise<void> => {
+  readonly afterCompile = async (_result: CompileResult): Promise<void> => {
     const logger = this.options.logger ?? silentLogger;
     let failed = false;
-    if (this.parts.nodeDns !== null) {
-      try {
-        await this.parts.nodeDns.reconcile(result.content.nodes);
-      } catch (error) {
-        failed = true;
-        logger.log("warn", "node-dns-failed", { code: (error as { code?: string }).code, error });
-      }
-    }
     if (this.parts.certificates !== null && this.secrets !== null) {
       try {
         await this.parts.certificates.reconcile(this.secrets);

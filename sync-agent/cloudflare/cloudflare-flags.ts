@@ -64,13 +64,13 @@ export function readCloudflareFlags(
   const publishText = flags.publish ?? env.EDGE_PUBLISH ?? "edge";
   const publish: PublishMode = publishText === "kv" ? "kv" : "edge";
   if (publishText !== "edge" && publishText !== "kv") problems.push(`--publish "${publishText}" must be edge or kv`);
-  const manageDns = flags["manage-dns"] === true || env.EDGE_MANAGE_DNS === "true";
-  const uploadCertificates = flags["upload-certificates"] === true || env.EDGE_UPLOAD_CERTIFICATES === "true";
+  const manageDns = flags["manage-dns"] === true || readSwitch(env, "EDGE_MANAGE_DNS", problems);
+  const uploadCertificates = flags["upload-certificates"] === true || readSwitch(env, "EDGE_UPLOAD_CERTIFICATES", problems);
   const needsApi = publish === "kv" || manageDns || uploadCertificates;
 
-  const id = (value: string | undefined, flag: string, why: string | null): string | null => {
+  const id = (value: string | undefined, flag: string, why: string | null, envName: string): string | null => {
     if (value === undefined || value === "") {
-      if (why !== null) problems.push(`${flag} is required ${why}`);
+      if (why !== null) problems.push(`${flag} (${envName}) is required ${why}`);
       return null;
     }
     if (!CLOUDFLARE_ID.test(value)) {
@@ -84,22 +84,22 @@ export function readCloudflareFlags(
   const baseUrl = flags["cloudflare-api-url"] ?? env.CLOUDFLARE_API_URL;
   if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl)) problems.push(`--cloudflare-api-url "${baseUrl}" is not an http(s) URL`);
 
-  const accountId = id(flags["cloudflare-account-id"] ?? env.CLOUDFLARE_ACCOUNT_ID, "--cloudflare-account-id", publish === "kv" ? "with --publish kv" : null);
-  const namespaceId = id(flags["kv-namespace-id"] ?? env.EDGE_KV_NAMESPACE_ID, "--kv-namespace-id", publish === "kv" ? "with --publish kv" : null);
+  const accountId = id(flags["cloudflare-account-id"] ?? env.CLOUDFLARE_ACCOUNT_ID, "--cloudflare-account-id", publish === "kv" ? "with --publish kv" : null, "CLOUDFLARE_ACCOUNT_ID");
+  const namespaceId = id(flags["kv-namespace-id"] ?? env.EDGE_KV_NAMESPACE_ID, "--kv-namespace-id", publish === "kv" ? "with --publish kv" : null, "EDGE_KV_NAMESPACE_ID");
   const zoneNeed = manageDns ? "with --manage-dns" : uploadCertificates ? "with --upload-certificates" : null;
-  const zoneId = id(flags["cloudflare-zone-id"] ?? env.CLOUDFLARE_ZONE_ID, "--cloudflare-zone-id", zoneNeed);
+  const zoneId = id(flags["cloudflare-zone-id"] ?? env.CLOUDFLARE_ZONE_ID, "--cloudflare-zone-id", zoneNeed, "CLOUDFLARE_ZONE_ID");
 
   let ownerId: string | null = null;
   const ownerText = flags["owner-id"] ?? env.EDGE_OWNER_ID;
   if (ownerText === undefined || ownerText === "") {
     // No default: two clusters sharing a default would delete each other's records as "Nodes that are gone".
-    if (zoneNeed !== null) problems.push(`--owner-id is required ${zoneNeed}: a name for this cluster, unique among those sharing the zone`);
+    if (zoneNeed !== null) problems.push(`--owner-id (EDGE_OWNER_ID) is required ${zoneNeed}: a name for this cluster, unique among those sharing the zone`);
   } else if (!OWNER_ID.test(ownerText)) {
     problems.push(`--owner-id "${ownerText}" must be 1–63 lower-case letters, digits, "-", "_" or ".", starting and ending with a letter or digit`);
   } else {
     ownerId = ownerText;
   }
-  if (manageDns && context.nodeDomain === undefined) problems.push("--manage-dns needs --node-domain: node records are <node>.<node-domain>");
+  if (manageDns && context.nodeDomain === undefined) problems.push("--manage-dns needs --node-domain (EDGE_NODE_DOMAIN): node records are <node>.<node-domain>");
 
   return {
     publish,
@@ -108,6 +108,15 @@ export function readCloudflareFlags(
     dns: manageDns && zoneId !== null && ownerId !== null && context.nodeDomain !== undefined ? { zoneId, nodeDomain: context.nodeDomain, ownerId } : null,
     certificates: uploadCertificates && zoneId !== null && ownerId !== null ? { zoneId, ownerId } : null,
   };
+}
+
+/** An on/off variable: "true", "false", or empty (off); anything else is a problem rather than a silent "off". */
+function readSwitch(env: NodeJS.ProcessEnv, name: string, problems: string[]): boolean {
+  const value = env[name];
+  if (value === undefined || value === "" || value === "false") return false;
+  if (value === "true") return true;
+  problems.push(`${name} "${value}" must be true or false`);
+  return false;
 }
 
 function readToken(flags: CloudflareFlags, env: NodeJS.ProcessEnv, problems: string[], readTextFile: (path: string) => string): string | null {

@@ -2,7 +2,8 @@ import type { Cloudflare } from "cloudflare";
 import type { TableNode } from "../../core/table/schema.ts";
 import { silentLogger, type Logger } from "../observe/logger.ts";
 import { type CloudflareApiError, type CloudflareErrorCode, toCloudflareApiError } from "./cloudflare-api-error.ts";
-import { type DnsConflict, type DnsStep, type ExistingRecord, type NodeDnsPlan, planNodeDns, type RecordSpec } from "./node-dns-plan.ts";
+import { nodesWithoutRecords, splitAroundPublish } from "./node-dns-order.ts";
+import { type DnsConflict, type DnsStep, type ExistingRecord, type NameChange, planNodeDns, type RecordSpec } from "./node-dns-plan.ts";
 import { type RateLimitRetryOptions, retryRateLimited } from "./retry-rate-limited.ts";
 
 export interface NodeDnsOptions {
@@ -46,14 +47,32 @@ export class NodeDnsError extends Error {
 export const DEFAULT_NODE_TTL = 60;
 const LIST_PAGE_SIZE = 1000;
 
+/** What {@link NodeDnsReconciler.prepare} found: the Nodes to hold out of the table, and whether to try again. */
+export interface NodeDnsReadiness {
+  /** Node name → why its record is not in place. Held out of the published table until it is. */
+  readonly withheld: ReadonlyMap<string, string>;
+  /** Null when nothing was looked at (the Nodes have not changed). */
+  readonly report: NodeDnsReport | null;
+  /** Set when something failed (a step, or the listing): call again later. */
+  readonly error: NodeDnsError | null;
+}
+
+const NOTHING_WITHHELD: ReadonlyMap<string, string> = new Map();
+
 /**
- * The shell around {@link planNodeDns}: lists the records under the node domain, plans, applies. It only calls
- * the API when the set of Nodes (name and address) differs from the last one it brought in line, or when the
- * resync interval has passed; a failed run is forgotten, so the next call tries again.
+ * The shell around {@link planNodeDns}, in two phases around a publish (see node-dns-order.ts): `prepare` lists
+ * the records under the node domain, plans, and makes the records the table's Nodes need, answering which Nodes
+ * are still without one; `cleanUp`, once a table without the gone Nodes is published, deletes their records.
+ * It only calls the API when the set of Nodes (name and address) differs from the last one brought in line, or
+ * when the resync interval has passed; a failed run is forgotten, so the next call tries again.
  */
 export class NodeDnsReconciler {
   private appliedKey: string | null = null;
   private appliedAt = Number.NEGATIVE_INFINITY;
+  /** Removals planned by the last `prepare`, for `cleanUp`; with the Node set they were planned for. */
+  private pending: { readonly key: string; readonly changes: readonly NameChange[]; readonly report: NodeDnsReport } | null = null;
+  /** Record name → address of the records known to be in place: used when the zone cannot be listed. Null until listed once. */
+  private inPlace: Map<string, string> | null = null;
   private readonly logger: Logger;
   private readonly nowMs: () => number;
   private queue: Promise<unknown> = Promise.resolve();
@@ -64,13 +83,29 @@ export class NodeDnsReconciler {
   }
 
   /**
-   * Brings the zone in line with `nodes` (the table's `nodes`). Returns null when nothing needed looking at.
-   * Throws {@link NodeDnsError}. Calls are serialised.
+   * Before publishing a table with these `nodes`: creates and updates their records, and answers which Nodes
+   * are still without one (hold them out of the table). Never throws for a failed step: the failure is in
+   * `error` and the Node in `withheld`. Throws {@link NodeDnsError} only when the zone cannot be listed and no
+   * earlier listing says which records exist. Calls are serialised.
    */
-  reconcile(nodes: readonly TableNode[]): Promise<NodeDnsReport | null> {
-    const run = this.queue.then(() => this.reconcileNow(nodes));
-    this.queue = run.catch(() => undefined);
-    return run;
+  prepare(nodes: readonly TableNode[]): Promise<NodeDnsReadiness> {
+    return this.serialise(() => this.prepareNow(nodes));
+  }
+
+  /** After a table without the gone Nodes is published: deletes their records. Throws {@link NodeDnsError}. */
+  cleanUp(): Promise<NodeDnsReport | null> {
+    return this.serialise(() => this.cleanUpNow());
+  }
+
+  /**
+   * Both phases at once, for callers with no table to order around. Returns null when nothing needed looking
+   * at. Throws {@link NodeDnsError}.
+   */
+  async reconcile(nodes: readonly TableNode[]): Promise<NodeDnsReport | null> {
+    const readiness = await this.prepare(nodes);
+    if (readiness.error !== null) throw readiness.error;
+    const cleaned = await this.cleanUp();
+    return cleaned ?? readiness.report;
   }
 
   /** Forget what was applied: the next call looks at the zone whatever the Nodes. */
@@ -78,36 +113,70 @@ export class NodeDnsReconciler {
     this.appliedKey = null;
   }
 
-  private async reconcileNow(nodes: readonly TableNode[]): Promise<NodeDnsReport | null> {
+  private serialise<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async prepareNow(nodes: readonly TableNode[]): Promise<NodeDnsReadiness> {
     const key = nodeSetKey(nodes);
     const resyncMs = this.options.resyncIntervalMs ?? 10 * 60_000;
-    if (key === this.appliedKey && this.nowMs() - this.appliedAt < resyncMs) return null;
+    if (key === this.appliedKey && this.nowMs() - this.appliedAt < resyncMs) return { withheld: NOTHING_WITHHELD, report: null, error: null };
     this.appliedKey = null;
+    this.pending = null;
 
-    const existing = await this.listRecords();
+    let existing: ExistingRecord[];
+    try {
+      existing = await this.listRecords();
+    } catch (error) {
+      if (!(error instanceof NodeDnsError) || this.inPlace === null) throw error;
+      // The records known from the last listing still resolve: only Nodes new since then are held out.
+      const known = this.inPlace;
+      const withheld = new Map<string, string>();
+      for (const node of nodes) {
+        const name = node.hostname?.toLowerCase();
+        if (name === undefined || known.get(name) !== node.address) withheld.set(node.name, `DNS record ${name ?? "(none)"} not known to exist: ${error.message}`);
+      }
+      return { withheld, report: null, error };
+    }
     const plan = planNodeDns({ nodes, nodeDomain: this.options.nodeDomain, ownerId: this.options.ownerId, existing, ttl: this.options.ttl ?? DEFAULT_NODE_TTL });
     for (const conflict of plan.conflicts) this.logger.log("warn", "node-dns-conflict", { ...conflict });
     for (const invalid of plan.invalid) this.logger.log("warn", "node-dns-invalid", { ...invalid });
 
-    const { counts, failures } = await this.apply(plan);
+    const { beforePublish, afterPublish } = splitAroundPublish(plan);
+    const { counts, failures } = await this.apply(beforePublish);
+    const failed = new Map(failures.map((failure) => [failure.name, `${failure.step} failed: ${failure.error.message}`]));
+    const withheld = nodesWithoutRecords(plan, existing, failed);
     const report: NodeDnsReport = { ...counts, conflicts: plan.conflicts, invalid: plan.invalid };
-    if (counts.created + counts.updated + counts.deleted > 0 || failures.length > 0) {
-      this.logger.log(failures.length > 0 ? "warn" : "info", "node-dns-reconciled", {
-        created: counts.created,
-        updated: counts.updated,
-        deleted: counts.deleted,
-        conflicts: plan.conflicts.length,
-        failed: failures.length,
-      });
-    }
-    if (failures.length > 0) {
-      const first = failures[0]?.error;
-      const summary = failures.map((f) => `${f.step} ${f.name}: ${f.error.message}`).join("; ");
-      throw new NodeDnsError(first?.code ?? "failed", `node DNS: ${failures.length} name(s) failed: ${summary}`, failures, report);
-    }
+    this.inPlace = new Map([...plan.desired].filter(([, want]) => !withheld.has(want.node)).map(([name, want]) => [name, want.address]));
+    this.logApplied(counts, failures.length, plan.conflicts.length, withheld.size);
+    if (failures.length > 0) return { withheld, report, error: stepsFailed(failures, report) };
+    this.pending = { key, changes: afterPublish, report };
+    if (afterPublish.length === 0) this.markApplied(key);
+    return { withheld, report, error: null };
+  }
+
+  private async cleanUpNow(): Promise<NodeDnsReport | null> {
+    const pending = this.pending;
+    if (pending === null || pending.changes.length === 0) return null;
+    const { counts, failures } = await this.apply(pending.changes);
+    const report: NodeDnsReport = { created: pending.report.created, updated: pending.report.updated, deleted: pending.report.deleted + counts.deleted, conflicts: pending.report.conflicts, invalid: pending.report.invalid };
+    this.logApplied(counts, failures.length, 0, 0);
+    if (failures.length > 0) throw stepsFailed(failures, report);
+    this.pending = null;
+    this.markApplied(pending.key);
+    return report;
+  }
+
+  private markApplied(key: string): void {
     this.appliedKey = key;
     this.appliedAt = this.nowMs();
-    return report;
+  }
+
+  private logApplied(counts: { created: number; updated: number; deleted: number }, failed: number, conflicts: number, withheld: number): void {
+    if (counts.created + counts.updated + counts.deleted === 0 && failed === 0 && withheld === 0) return;
+    this.logger.log(failed > 0 || withheld > 0 ? "warn" : "info", "node-dns-reconciled", { ...counts, conflicts, failed, withheld });
   }
 
   private async listRecords(): Promise<ExistingRecord[]> {
@@ -137,10 +206,10 @@ export class NodeDnsReconciler {
   }
 
   /** Each name's steps in order; a failed step skips the rest of that name's steps, never another name's. */
-  private async apply(plan: NodeDnsPlan): Promise<{ counts: { created: number; updated: number; deleted: number }; failures: StepFailure[] }> {
+  private async apply(changes: readonly NameChange[]): Promise<{ counts: { created: number; updated: number; deleted: number }; failures: StepFailure[] }> {
     const counts = { created: 0, updated: 0, deleted: 0 };
     const failures: StepFailure[] = [];
-    for (const change of plan.changes) {
+    for (const change of changes) {
       for (const step of change.steps) {
         try {
           await this.applyStep(step);
@@ -171,6 +240,11 @@ export class NodeDnsReconciler {
         return;
     }
   }
+}
+
+function stepsFailed(failures: readonly StepFailure[], report: NodeDnsReport): NodeDnsError {
+  const summary = failures.map((f) => `${f.step} ${f.name}: ${f.error.message}`).join("; ");
+  return new NodeDnsError(failures[0]?.error.code ?? "failed", `node DNS: ${failures.length} name(s) failed: ${summary}`, failures, report);
 }
 
 function body(record: RecordSpec) {

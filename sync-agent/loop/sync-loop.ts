@@ -5,12 +5,14 @@ import { hashTableContent, serializeTable } from "../../core/table/hash-table.ts
 import { isFailedOpen, type RoutingTable } from "../../core/table/schema.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { SyncMetrics } from "../observe/sync-metrics.ts";
-import { PublishError, type TablePublisher } from "../push/table-publisher.ts";
+import { describeUnreachableTargets } from "../push/edge-transport-report.ts";
+import { PublishError, type PublishReceipt, type TablePublisher } from "../push/table-publisher.ts";
 import { type BackoffPolicy, backoffDelay } from "./backoff.ts";
 import type { ClusterSource } from "./cluster-source.ts";
 import { listHealthChecks } from "../../core/health/list-health-checks.ts";
 import type { HealthSource } from "./health-source.ts";
 import type { Leadership } from "./leadership.ts";
+import type { TargetGate } from "./target-gate.ts";
 
 /** Work done with each compiled table besides publishing it (Ingress status, Events). Leader only. */
 export type AfterCompile = (result: CompileResult, cluster: ClusterState) => Promise<void>;
@@ -24,6 +26,8 @@ export interface SyncLoopOptions {
   readonly logger: Logger;
   readonly metrics?: SyncMetrics;
   readonly afterCompile?: AfterCompile;
+  /** Leader only: what must exist before a table naming a Node is published (DNS records), and the cleanup after. */
+  readonly targetGate?: TargetGate;
   /** Milliseconds since the epoch: the generation of published tables. */
   readonly now?: () => number;
   /** How long after the first change the loop runs, collecting the rest of a burst. At most 250 ms. */
@@ -59,6 +63,8 @@ export class SyncLoop {
   private dirtySince: number | null = null;
   private lastAttemptAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
+  private gateFailures = 0;
+  private withheld = "";
   private compiledVersion: string | null = null;
   private knownProblems = new Set<string>();
   private published: PublishedTable | null = null;
@@ -160,7 +166,8 @@ export class SyncLoop {
     const since = this.dirtySince;
     this.dirtySince = null;
     const cluster = source.snapshot();
-    const result = compileTable(cluster, { ...this.options.compileOptions, unhealthy: this.options.health.unhealthy() });
+    const compileOptions = { ...this.options.compileOptions, unhealthy: this.options.health.unhealthy() };
+    const result = compileTable(cluster, compileOptions);
     const version = await hashTableContent(result.content);
     metrics?.compiles.inc();
     metrics?.problems.set(result.content.problems.length);
@@ -178,8 +185,56 @@ export class SyncLoop {
       this.logNewProblems(result);
     }
     if (!this.options.leadership.isLeader()) return;
-    await this.publishIfChanged(result, version, since);
-    await this.runAfterCompile(result, cluster);
+    const gated = await this.passGate(cluster, compileOptions, result, version, since);
+    if (gated === null) return;
+    await this.publishIfChanged(gated.result, gated.version, since);
+    if (this.published?.version === gated.version) await this.cleanUpGate();
+    await this.runAfterCompile(gated.result, cluster);
+  }
+
+  /**
+   * Records first, then the table that needs them: the gate makes what the table's Nodes need; a Node it could
+   * not make it for is held out of the table (a problem in it) and the gate is asked again after a backoff.
+   * Null: the gate cannot tell which Nodes are ready, so nothing is published this pass.
+   */
+  private async passGate(cluster: ClusterState, options: CompileOptions, result: CompileResult, version: string, since: number | null): Promise<{ result: CompileResult; version: string } | null> {
+    const gate = this.options.targetGate;
+    if (gate === undefined) return { result, version };
+    const { logger } = this.options;
+    let readiness;
+    try {
+      readiness = await gate.prepare(result.content.nodes);
+    } catch (error) {
+      const delay = backoffDelay(this.retryPolicy(), this.gateFailures++, this.options.random);
+      logger.log("warn", "table-waits-for-targets", { code: (error as { code?: string }).code ?? "failed", error, retryInMs: delay });
+      this.keepDirty(since);
+      this.schedule(delay);
+      return null;
+    }
+    if (readiness.retry) this.schedule(backoffDelay(this.retryPolicy(), this.gateFailures++, this.options.random));
+    else this.gateFailures = 0;
+    const withheld = [...readiness.withheld].map(([node, why]) => `${node}: ${why}`).sort();
+    if (withheld.join("\n") !== this.withheld) {
+      if (withheld.length > 0) logger.log("warn", "nodes-held-out", { nodes: withheld.length, reasons: withheld });
+      else if (this.withheld !== "") logger.log("info", "nodes-held-out", { nodes: 0, reasons: [] });
+      this.withheld = withheld.join("\n");
+    }
+    if (readiness.withheld.size === 0) return { result, version };
+    const held = compileTable(cluster, { ...options, withheldNodes: readiness.withheld });
+    return { result: held, version: await hashTableContent(held.content) };
+  }
+
+  /** The table without the gone Nodes is at the edge: their records may go. A failure is retried by another pass. */
+  private async cleanUpGate(): Promise<void> {
+    const gate = this.options.targetGate;
+    if (gate === undefined) return;
+    try {
+      await gate.cleanUp();
+    } catch (error) {
+      const delay = backoffDelay(this.retryPolicy(), this.gateFailures++, this.options.random);
+      this.options.logger.log("warn", "target-cleanup-failed", { code: (error as { code?: string }).code ?? "failed", error, retryInMs: delay });
+      this.schedule(delay);
+    }
   }
 
   private async publishIfChanged(result: CompileResult, version: string, since: number | null): Promise<void> {
@@ -197,8 +252,9 @@ export class SyncLoop {
     if (!this.options.leadership.isLeader()) return;
     this.lastAttemptAt = performance.now();
     const started = performance.now();
+    let receipt: PublishReceipt | void;
     try {
-      await publisher.publish(table, serializeTable(table));
+      receipt = await publisher.publish(table, serializeTable(table));
     } catch (error) {
       const code = error instanceof PublishError ? error.code : "failed";
       // A destination that says how long to wait (KV's 429 Retry-After) is not asked again sooner.
@@ -224,6 +280,18 @@ export class SyncLoop {
     const convergenceMs = since === null ? null : Math.round(performance.now() - since);
     if (convergenceMs !== null) metrics?.convergence.observe(convergenceMs / 1000);
     logger.log("info", "table-pushed", { version, generation, durationMs: Math.round(seconds * 1000), convergenceMs, destination: publisher.destination });
+    this.reportEdgeTransport(receipt, version);
+  }
+
+  /** The edge said whether its transport reaches the table's targets: a table it cannot reach fails every request. */
+  private reportEdgeTransport(receipt: PublishReceipt | void, version: string): void {
+    const report = receipt?.edgeTransport;
+    if (report === undefined) return;
+    this.options.metrics?.edgeUnreachableTargets.set(report.unreachableTargets);
+    const message = describeUnreachableTargets(report);
+    if (message !== null) {
+      this.options.logger.log("error", "edge-cannot-reach-targets", { version, transport: report.name, unreachableTargets: report.unreachableTargets, code: report.code ?? null, message });
+    }
   }
 
   private async runAfterCompile(result: CompileResult, cluster: ClusterState): Promise<void> {

@@ -14,6 +14,7 @@ export interface SyncMetrics {
   readonly leader: Gauge;
   readonly informerRestarts: Counter<"resource">;
   readonly clusterWrites: Counter<"kind" | "result">;
+  readonly edgeUnreachableTargets: Gauge;
 }
 
 export function createSyncMetrics(registry: Registry): SyncMetrics {
@@ -34,6 +35,7 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
     }),
     leader: new Gauge({ name: "edge_ingress_leader", help: "1 when this replica holds the leader Lease.", registers }),
     informerRestarts: new Counter({ name: "edge_ingress_informer_restarts_total", help: "Informers restarted after a failure.", labelNames: ["resource"], registers }),
+    edgeUnreachableTargets: new Gauge({ name: "edge_ingress_edge_unreachable_targets", help: "Targets of the last pushed table that the edge's transport says it cannot reach (e.g. no DNS names under the fetch transport).", registers }),
     clusterWrites: new Counter({ name: "edge_ingress_cluster_writes_total", help: "Writes to the cluster (Ingress status, Events) by result.", labelNames: ["kind", "result"], registers }),
   };
 }

@@ -1,6 +1,7 @@
 import type { RoutingTable } from "../../core/table/schema.ts";
 import type { PushSigner } from "./sign-push-token.ts";
-import { PublishError, type TablePublisher } from "./table-publisher.ts";
+import { readEdgeTransportReport } from "./edge-transport-report.ts";
+import { PublishError, type PublishReceipt, type TablePublisher } from "./table-publisher.ts";
 
 export const TABLE_ENDPOINT = "/.well-known/edge-ingress/table";
 
@@ -26,7 +27,7 @@ export class EdgePublisher implements TablePublisher {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
-  async publish(_table: RoutingTable, body: string): Promise<void> {
+  async publish(_table: RoutingTable, body: string): Promise<PublishReceipt> {
     const now = this.options.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
     const token = await this.options.sign(body, now);
     let response: Response;
@@ -44,7 +45,10 @@ export class EdgePublisher implements TablePublisher {
       throw new PublishError("unreachable", `cannot reach ${this.destination}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
     const text = await response.text().catch(() => "");
-    if (response.ok) return;
+    if (response.ok) {
+      const edgeTransport = readEdgeTransportReport(parseJson(text));
+      return edgeTransport === null ? {} : { edgeTransport };
+    }
     const detail = `${response.status} from ${this.destination}: ${summarise(text)}`;
     switch (response.status) {
       case 401:
@@ -58,6 +62,14 @@ export class EdgePublisher implements TablePublisher {
       default:
         throw new PublishError("failed", detail, response.status);
     }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
   }
 }
 

@@ -26,6 +26,21 @@ export class PublishError extends Error {
   }
 }
 
+/** The edge's transport's verdict on a table it took (the worker's push answer; see worker/transport/transport-readiness.ts). */
+export interface EdgeTransportReport {
+  readonly name: string;
+  readonly ready: boolean;
+  readonly unreachableTargets: number;
+  readonly problem?: string;
+  readonly code?: string;
+}
+
+/** What a destination said about a table it took. */
+export interface PublishReceipt {
+  /** Absent when the destination cannot say (Workers KV, an older worker). */
+  readonly edgeTransport?: EdgeTransportReport;
+}
+
 /**
  * Where tables go. One attempt per call: the loop owns retries (it recompiles before each, so a retry never
  * pushes a table older than the cluster). Implementations: the edge worker's sync endpoint; later, Workers KV
@@ -35,5 +50,5 @@ export interface TablePublisher {
   /** For logs: where tables go. */
   readonly destination: string;
   /** `body` is `serializeTable(table)`: the exact bytes to store. Throws {@link PublishError}. */
-  publish(table: RoutingTable, body: string): Promise<void>;
+  publish(table: RoutingTable, body: string): Promise<PublishReceipt | void>;
 }

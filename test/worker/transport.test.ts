@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { backends, echoOf, startEdge, storeTable } from "./support/edge.ts";
-import { readStatus } from "./support/push.ts";
+import { serializeTable } from "../../core/table/hash-table.ts";
+import { push, readStatus } from "./support/push.ts";
 import { backend, loopbackNodes, prefix, sealed, standardTable } from "./support/tables.ts";
 
 afterAll(async () => {
@@ -50,6 +51,26 @@ describe("how the edge reaches targets", () => {
     const edge = startEdge({ EDGE_ALLOW_IP_TARGETS: "false" });
     expect((await edge.send("http://app.example/")).status).toBe(502);
     expect((await readStatus(edge)).transport.unreachableTargets).toBe(2);
+  });
+
+  it("says in the push answer whether it can reach the pushed table's targets, so that the agent can warn", async () => {
+    const edge = startEdge({ EDGE_ALLOW_IP_TARGETS: "false" });
+    const bare = await sealed({ nodes: loopbackNodes(backends), backends: [backend("default/web:80", backends.ports.web)], hosts: [{ host: "app.example", rules: [prefix("/", "default/web:80")] }] });
+    const refused = await push(edge, serializeTable(bare));
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toMatchObject({
+      result: "stored",
+      transport: { name: "fetch", ready: false, unreachableTargets: loopbackNodes(backends).length, code: "target-needs-hostname", problem: expect.stringMatching(/--node-domain/) },
+    });
+    const named = await sealed({
+      nodes: [{ name: "node-named", address: "192.0.2.10", hostname: "localhost" }],
+      backends: [backend("default/web:80", backends.ports.web)],
+      hosts: [{ host: "app.example", rules: [prefix("/", "default/web:80")] }],
+    });
+    const served = await push(edge, serializeTable(named));
+    expect(await served.json()).toMatchObject({ result: "stored", transport: { name: "fetch", ready: true, unreachableTargets: 0 } });
+    const again = await push(edge, serializeTable(named));
+    expect(await again.json()).toMatchObject({ result: "unchanged", transport: { ready: true } });
   });
 
   it("uses the fetch transport unless told otherwise", async () => {

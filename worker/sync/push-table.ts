@@ -3,6 +3,8 @@ import type { EdgeConfig } from "../config.ts";
 import type { EdgeEnv } from "../env.ts";
 import { jsonResponse } from "../error-response.ts";
 import { logEvent } from "../log-event.ts";
+import { checkTransportReadiness, type TransportReadiness } from "../transport/transport-readiness.ts";
+import type { Transport } from "../transport/transport.ts";
 import { checkTableText, isNewer, TABLE_CACHE_TTL_SECONDS, TABLE_KEY, writeTable, type TableMetadata, type TableStore } from "../table/table-store.ts";
 import { authenticate, type PushKeyCache } from "./authenticate.ts";
 import type { JtiLedger } from "./jti-ledger.ts";
@@ -14,6 +16,8 @@ export interface PushDeps {
   readonly tables: TableStore;
   readonly ledger: JtiLedger;
   readonly pushKeys: PushKeyCache;
+  /** The answer says whether it can reach the table's targets: the agent cannot know this edge's transport otherwise. */
+  readonly transport: Transport;
   readonly now: () => number;
   readonly requestId: string;
 }
@@ -64,7 +68,7 @@ export async function pushTable(request: Request, deps: PushDeps): Promise<Respo
   const held = [stored, deps.tables.current?.table ?? null].filter((found): found is TableMetadata => found !== null);
   for (const current of held) {
     if (current.generation === table.generation && current.version === table.version) {
-      return jsonResponse(200, { result: "unchanged", version: table.version, generation: table.generation, requestId }, requestId);
+      return jsonResponse(200, { result: "unchanged", version: table.version, generation: table.generation, ...readinessOf(table, deps), requestId }, requestId);
     }
     if (!isNewer(table, current)) {
       return fail(409, "stale-generation", `generation ${table.generation} is not newer than the stored ${current.generation}`, {
@@ -79,7 +83,14 @@ export async function pushTable(request: Request, deps: PushDeps): Promise<Respo
     return fail(503, "kv-write-failed", "could not store the table (KV allows one write per second per key); retry", {}, { "retry-after": "1" });
   }
   deps.tables.install(table, "push", deps.now());
-  return jsonResponse(200, { result: "stored", version: table.version, generation: table.generation, requestId }, requestId);
+  return jsonResponse(200, { result: "stored", version: table.version, generation: table.generation, ...readinessOf(table, deps), requestId }, requestId);
+}
+
+/** The transport's verdict on the table this isolate holds, when it is the one pushed (it is, unless a newer one came in between). */
+function readinessOf(table: TableMetadata, deps: Pick<PushDeps, "tables" | "transport">): { transport?: TransportReadiness } {
+  const loaded = deps.tables.current;
+  if (loaded === null || loaded.table.version !== table.version) return {};
+  return { transport: checkTransportReadiness(loaded, deps.transport).readiness };
 }
 
 /** The key, or the 503 that says why the sync endpoints are off. */

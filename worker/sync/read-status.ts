@@ -2,8 +2,8 @@ import { isFailedOpen } from "../../core/table/schema.ts";
 import type { EdgeConfig } from "../config.ts";
 import { jsonResponse } from "../error-response.ts";
 import type { HealthRegistry } from "../health/health-registry.ts";
-import { targetsOf } from "../table/loaded-table.ts";
 import type { TableStore } from "../table/table-store.ts";
+import { checkTransportReadiness } from "../transport/transport-readiness.ts";
 import type { Transport } from "../transport/transport.ts";
 
 export interface StatusDeps {
@@ -31,22 +31,8 @@ export function readStatus(deps: StatusDeps): Response {
   const failedOpen: string[] = [];
   if (loaded !== null) {
     const t = loaded.table;
-    let targets = 0;
-    let unreachable = 0;
-    let withoutTargets = 0;
-    let reason: string | null = null;
-    for (const backend of t.backends) {
-      const resolved = targetsOf(loaded, backend);
-      if (resolved.length === 0) withoutTargets++;
-      if (isFailedOpen(backend)) failedOpen.push(backend.id);
-      targets += resolved.length;
-      for (const target of resolved) {
-        const why = deps.transport.unreachableReason(target);
-        if (why === null) continue;
-        unreachable++;
-        reason ??= why.message;
-      }
-    }
+    const checked = checkTransportReadiness(loaded, deps.transport);
+    for (const backend of t.backends) if (isFailedOpen(backend)) failedOpen.push(backend.id);
     table = {
       version: t.version,
       generation: t.generation,
@@ -59,13 +45,13 @@ export function readStatus(deps: StatusDeps): Response {
       hosts: t.hosts.length,
       rules: t.hosts.reduce((sum, host) => sum + host.rules.length, 0),
       backends: t.backends.length,
-      backendsWithoutTargets: withoutTargets,
+      backendsWithoutTargets: checked.counts.backendsWithoutTargets,
       backendsFailedOpen: failedOpen.length,
       nodes: t.nodes.length,
-      targets,
+      targets: checked.counts.targets,
       problems: t.problems.length,
     };
-    transport = { name: deps.transport.name, ready: unreachable === 0, unreachableTargets: unreachable, ...(reason === null ? {} : { problem: reason }) };
+    transport = { ...checked.readiness };
     down = deps.health.list(now, t.generation).map((entry) => ({ ...entry, downUntil: new Date(entry.downUntil).toISOString() }));
   }
   return jsonResponse(

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { checkBundleSize, checkDeploySettings, FREE_PLAN_GZIP_LIMIT_BYTES, type DeploySettings } from "../../../scripts/deploy/check-deploy-settings.ts";
+import {
+  checkBundleSize,
+  checkDeployReadiness,
+  checkDeploySettings,
+  type DeployEnvironment,
+  describeKvReads,
+  FREE_PLAN_GZIP_LIMIT_BYTES,
+  type DeploySettings,
+} from "../../../scripts/deploy/check-deploy-settings.ts";
 
 const good: DeploySettings = { compatibilityDate: "2026-04-01", compatibilityFlags: [], varsByEnvironment: [{ environment: "[vars]", vars: { EDGE_ALLOW_IP_TARGETS: "false" } }] };
 
@@ -29,5 +37,50 @@ describe("checkBundleSize", () => {
   it("passes a bundle at the limit and fails one a byte above it", () => {
     expect(checkBundleSize({ rawBytes: 9e6, gzipBytes: FREE_PLAN_GZIP_LIMIT_BYTES })).toEqual([]);
     expect(checkBundleSize({ rawBytes: 9e6, gzipBytes: FREE_PLAN_GZIP_LIMIT_BYTES + 1 })).toEqual([expect.stringMatching(/above the Free plan's 3072.00 KiB/)]);
+  });
+});
+
+describe("checkDeployReadiness", () => {
+  const ready: DeployEnvironment = {
+    environment: "[top level]",
+    kvNamespaces: [{ binding: "TABLE_KV", id: "0f2ac74b498b48028cb68387c421e279" }],
+    routes: [{ pattern: "shop.example.com", custom_domain: true }],
+    vars: {},
+  };
+
+  it("has no problem with a real namespace id and a route, and always says which secrets to check and what the Free plan allows", () => {
+    const { problems, warnings } = checkDeployReadiness([ready]);
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^\[top level\]: EDGE_TABLE_REFRESH_MS=5000/),
+      expect.stringMatching(/npx wrangler secret list.*EDGE_PUSH_PUBLIC_JWK.*EDGE_COOKIE_KEY/),
+      expect.stringMatching(/^Free plan: 1,000 KV writes a day, one per table change .* one change every 86.4 s; and 10 ms of CPU/),
+    ]);
+  });
+
+  it("refuses the all-zeros placeholder id, an empty one, and an environment without the TABLE_KV binding, saying what to run", () => {
+    const { problems } = checkDeployReadiness([
+      { ...ready, kvNamespaces: [{ binding: "TABLE_KV", id: "00000000000000000000000000000000" }] },
+      { ...ready, environment: "[env.staging]", kvNamespaces: [{ binding: "TABLE_KV", id: "" }] },
+      { ...ready, environment: "[env.eu]", kvNamespaces: [] },
+    ]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^\[top level\]: the TABLE_KV namespace id "0{32}" is the local-development placeholder: run `npx wrangler kv namespace create TABLE_KV`/),
+      expect.stringMatching(/^\[env\.staging\]: the TABLE_KV namespace id "" is the local-development placeholder/),
+      expect.stringMatching(/^\[env\.eu\]: no kv_namespaces entry with binding TABLE_KV/),
+    ]);
+  });
+
+  it("warns, without blocking, when no route or custom domain brings the hosts to the Worker", () => {
+    const { problems, warnings } = checkDeployReadiness([{ ...ready, routes: [] }]);
+    expect(problems).toEqual([]);
+    expect(warnings[0]).toMatch(/^\[top level\]: no routes or custom domains: .*custom_domain = true/);
+  });
+
+  it("turns the refresh interval into KV reads per isolate per day against the Free plan's 100,000", () => {
+    expect(describeKvReads(5000)).toMatch(/^EDGE_TABLE_REFRESH_MS=5000 means up to 17,280 KV reads per isolate per day .* enough for 5.8 isolates/);
+    expect(describeKvReads(60_000)).toMatch(/1,440 KV reads per isolate per day .* enough for 69 isolates/);
+    const { warnings } = checkDeployReadiness([{ ...ready, vars: { EDGE_TABLE_REFRESH_MS: "0" } }]);
+    expect(warnings[0]).toMatch(/EDGE_TABLE_REFRESH_MS=0 reads KV on every request/);
   });
 });

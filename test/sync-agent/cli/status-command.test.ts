@@ -8,6 +8,7 @@ import { runCli } from "../../../sync-agent/cli/main.ts";
 let server: Server;
 let url: string;
 let keys: Awaited<ReturnType<typeof generatePushKeyPair>>;
+let answer = '{"table":{"version":"sha256:x"}}';
 
 beforeAll(async () => {
   keys = await generatePushKeyPair();
@@ -16,7 +17,7 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     const token = (request.headers.authorization ?? "").replace(/^Bearer /, "");
     verifyPushToken(token, publicKey, "", Math.floor(Date.now() / 1000), { operation: "status" }).then(
-      () => response.writeHead(200, { "content-type": "application/json" }).end('{"table":{"version":"sha256:x"}}'),
+      () => response.writeHead(200, { "content-type": "application/json" }).end(answer),
       (error: Error) => response.writeHead(401).end(JSON.stringify({ error: error.message })),
     );
   });
@@ -37,6 +38,17 @@ describe("edge-ingress status", () => {
   it("asks the edge with a status token signed by the agent's key and prints its answer", async () => {
     const result = await run(["status", "--edge-url", url], { EDGE_PUSH_PRIVATE_JWK: JSON.stringify(keys.privateJwk) });
     expect(result).toMatchObject({ code: 0, stdout: '{"table":{"version":"sha256:x"}}\n' });
+  });
+  it("says so on stderr when the edge's transport cannot reach the targets (fetch, targets without DNS names)", async () => {
+    answer = JSON.stringify({ table: { version: "sha256:x" }, transport: { name: "fetch", ready: false, unreachableTargets: 4, code: "target-needs-hostname", problem: "target has no DNS name" } });
+    try {
+      const result = await run(["status", "--edge-url", url], { EDGE_PUSH_PRIVATE_JWK: JSON.stringify(keys.privateJwk) });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ transport: { ready: false } });
+      expect(result.stderr).toContain("edge-ingress status: 4 targets: targets have no DNS names; the fetch transport cannot reach them");
+    } finally {
+      answer = '{"table":{"version":"sha256:x"}}';
+    }
   });
   it("exits 1 when the edge refuses the token", async () => {
     const other = await generatePushKeyPair();

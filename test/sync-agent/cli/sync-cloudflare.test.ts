@@ -71,6 +71,9 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     expect(text).toBe(serializeTable(table));
     expect(entry.metadata).toEqual({ version, generation });
     expect(sync.err.join("")).toContain(`"destination":"workers-kv:${api.accountId}/${api.namespaceId}/routing-table"`);
+    // KV cannot answer which transport the edge runs: without --node-domain the agent warns at start.
+    expect(sync.err.join("")).toContain('"targets-without-dns-names"');
+    expect(sync.err.join("")).toContain("targets have no DNS names; the fetch transport (the worker's default) cannot reach them");
   });
 
   test("--manage-dns keeps one grey-clouded record per Node under --node-domain, and deletes the record of a Node that is gone", async () => {
@@ -78,7 +81,11 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     const addresses = () => api.dns.all().filter((r) => r.type === "A").map((r) => `${r.name}=${r.content}${r.proxied ? " proxied" : ""}`).sort();
     await waitFor("three node records", () => addresses().length === 3);
     expect(addresses()).toEqual(["node-a.nodes.example.com=127.0.0.2", "node-b.nodes.example.com=127.0.0.3", "node-c.nodes.example.com=127.0.0.4"]);
-    const table = JSON.parse(api.kv.get("routing-table").value.toString("utf8")) as RoutingTable;
+    // Records first, then the table that names them.
+    const table = await waitFor("the table in KV", () => {
+      const entry = api.kv.peek("routing-table");
+      return entry === undefined ? undefined : JSON.parse(entry.value.toString("utf8")) as RoutingTable;
+    });
     expect(table.nodes.map((n) => n.hostname)).toEqual(["node-a.nodes.example.com", "node-b.nodes.example.com", "node-c.nodes.example.com"]);
 
     const cluster = await readFile(join(dir, "cluster.yaml"), "utf8");
@@ -86,6 +93,7 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     await waitFor("node-c's record deleted", () => addresses().length === 2, 5000);
     expect(addresses()).toEqual(["node-a.nodes.example.com=127.0.0.2", "node-b.nodes.example.com=127.0.0.3"]);
     expect(await sync.stop()).toBe(0);
+    expect(sync.err.join("")).not.toContain("targets-without-dns-names");
   });
 
   test("--upload-certificates in manifests mode uploads the certificate of a folder Secret that a served Ingress names", async () => {

@@ -118,5 +118,25 @@ describe("edge-ingress keygen", () => {
     expect((await stat(join(dir, "push-key.private.jwk"))).mode & 0o777).toBe(0o600);
     expect(out.join("")).not.toContain('"d"');
     expect(out.join("")).toContain("EDGE_PUSH_PUBLIC_JWK");
+    expect(out.join("")).toContain(`Private key written to ${join(dir, "push-key.private.jwk")}`);
+    expect(out.join("")).toContain("must not be committed");
+  });
+
+  test("--out over an older key readable by others leaves the new one mode 600", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "edge-keys-"));
+    await writeFile(join(dir, "push-key.private.jwk"), "old\n", { mode: 0o644 });
+    const { io, out } = capture();
+    expect(await runCli(["keygen", "--out", dir, "--json"], io)).toBe(0);
+    const { stat } = await import("node:fs/promises");
+    expect((await stat(join(dir, "push-key.private.jwk"))).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(out.join(""))).toMatchObject({ privateKeyFile: join(dir, "push-key.private.jwk") });
+  });
+
+  test("git ignores the keys folder and private JWKs anywhere in the repository", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    // check-ignore exits 0 for paths ignored, 1 (a rejection) when one is not.
+    const { stdout } = await promisify(execFile)("git", ["check-ignore", "--no-index", "keys/push-key.private.jwk", "keys/push-key.public.jwk", "deploy/push-key.private.jwk"]);
+    expect(stdout.trim().split("\n")).toEqual(["keys/push-key.private.jwk", "keys/push-key.public.jwk", "deploy/push-key.private.jwk"]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { CompileResult } from "../../../core/compile/compile-table.ts";
 import { TABLE_SCHEMA } from "../../../core/table/schema.ts";
-import { buildCloudflare, checkCloudflareAccess, CloudflareReconcileHook } from "../../../sync-agent/cloudflare/build-cloudflare.ts";
+import { buildCloudflare, checkCloudflareAccess, CloudflareReconcileHook, nodeDnsGate } from "../../../sync-agent/cloudflare/build-cloudflare.ts";
 import type { CloudflareConfig } from "../../../sync-agent/cloudflare/cloudflare-flags.ts";
 import { KvPublisher } from "../../../sync-agent/cloudflare/kv-publisher.ts";
 import { FakeCloudflareApi } from "../../support/fake-cloudflare-api/index.ts";
@@ -69,19 +69,33 @@ describe("building the Cloudflare side of sync", () => {
     ]);
   });
 
-  test("the after-compile hook keeps node records in line and leaves certificates alone until Secrets are known", async () => {
+  test("the after-compile hook leaves node records to the loop's target gate, and certificates alone until Secrets are known", async () => {
     const parts = buildCloudflare(config());
     const hook = new CloudflareReconcileHook(parts, { requestRerun: () => {} });
     await hook.afterCompile(compiled([{ name: "node-a", address: "203.0.113.5", hostname: "node-a.nodes.example.com" }]));
-    expect(api.dns.all().filter((r) => r.type === "A").map((r) => r.name)).toEqual(["node-a.nodes.example.com"]);
-    expect(api.requests.some((r) => r.path.includes("custom_certificates"))).toBe(false);
+    expect(api.requests).toEqual([]);
     hook.stop();
   });
 
-  test("a failed reconcile asks the loop for another pass after a backoff", async () => {
+  test("the node DNS gate makes a Node's record before answering, and holds out a Node whose record failed", async () => {
+    const parts = buildCloudflare(config());
+    if (parts.nodeDns === null) throw new Error("no node DNS");
+    api.fail((r) => r.method === "POST" && (r.body as { name?: string }).name === "node-b.nodes.example.com", { status: 400 });
+    const gate = nodeDnsGate(parts.nodeDns);
+    const readiness = await gate.prepare([
+      { name: "node-a", address: "203.0.113.5", hostname: "node-a.nodes.example.com" },
+      { name: "node-b", address: "203.0.113.6", hostname: "node-b.nodes.example.com" },
+    ]);
+    expect(api.dns.all().filter((r) => r.type === "A").map((r) => r.name)).toEqual(["node-a.nodes.example.com"]);
+    expect([...readiness.withheld.keys()]).toEqual(["node-b"]);
+    expect(readiness.retry).toBe(true);
+  });
+
+  test("a failed certificates reconcile asks the loop for another pass after a backoff", async () => {
     let reruns = 0;
-    api.fail((r) => r.method === "POST", { status: 500 });
+    api.fail(() => true, { status: 500 }, 10);
     const hook = new CloudflareReconcileHook(buildCloudflare(config()), { requestRerun: () => { reruns += 1; }, retry: { initialMs: 20, maxMs: 20, factor: 1, jitter: 0 } });
+    hook.setTlsSecrets([]);
     await hook.afterCompile(compiled([{ name: "node-a", address: "203.0.113.5", hostname: "node-a.nodes.example.com" }]));
     await waitFor("a rerun", () => reruns === 1);
     hook.stop();

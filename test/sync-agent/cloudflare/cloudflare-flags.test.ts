@@ -40,29 +40,37 @@ describe("the Cloudflare flags", () => {
     });
   });
 
+  test("an on/off variable that is neither true nor false is a problem, not a silent off; empty is off", () => {
+    expect(read({}, { EDGE_MANAGE_DNS: "yes", EDGE_UPLOAD_CERTIFICATES: "1" }).problems).toEqual([
+      'EDGE_MANAGE_DNS "yes" must be true or false',
+      'EDGE_UPLOAD_CERTIFICATES "1" must be true or false',
+    ]);
+    expect(read({}, { EDGE_MANAGE_DNS: "", EDGE_UPLOAD_CERTIFICATES: "false" })).toEqual({ config: { publish: "edge", api: null, kv: null, dns: null, certificates: null }, problems: [] });
+  });
+
   test("reports every problem at once", () => {
     const { problems } = read({ publish: "kafka", "manage-dns": true, "cloudflare-account-id": "nope", "owner-id": "Bad Owner!", "cloudflare-api-token-file": "/missing" });
     expect(problems).toEqual([
       '--publish "kafka" must be edge or kv',
       "--cloudflare-api-token-file /missing cannot be read: ENOENT",
       '--cloudflare-account-id "nope" is not a Cloudflare id (32 hexadecimal digits)',
-      "--cloudflare-zone-id is required with --manage-dns",
+      "--cloudflare-zone-id (CLOUDFLARE_ZONE_ID) is required with --manage-dns",
       '--owner-id "Bad Owner!" must be 1–63 lower-case letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
-      "--manage-dns needs --node-domain: node records are <node>.<node-domain>",
+      "--manage-dns needs --node-domain (EDGE_NODE_DOMAIN): node records are <node>.<node-domain>",
     ]);
   });
 
   test("--publish kv without a token, account or namespace says what is missing", () => {
     expect(read({ publish: "kv" }).problems).toEqual([
       "a Cloudflare API token is required (--publish kv, --manage-dns, --upload-certificates): set CLOUDFLARE_API_TOKEN or --cloudflare-api-token-file",
-      "--cloudflare-account-id is required with --publish kv",
-      "--kv-namespace-id is required with --publish kv",
+      "--cloudflare-account-id (CLOUDFLARE_ACCOUNT_ID) is required with --publish kv",
+      "--kv-namespace-id (EDGE_KV_NAMESPACE_ID) is required with --publish kv",
     ]);
   });
 
   test("an owner id is required to manage records: there is no shared default to collide on", () => {
     expect(read({ "upload-certificates": true, "cloudflare-zone-id": zone }, { CLOUDFLARE_API_TOKEN: "t" }).problems).toEqual([
-      "--owner-id is required with --upload-certificates: a name for this cluster, unique among those sharing the zone",
+      "--owner-id (EDGE_OWNER_ID) is required with --upload-certificates: a name for this cluster, unique among those sharing the zone",
     ]);
   });
 });

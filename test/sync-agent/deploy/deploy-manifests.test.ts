@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { V1PodDisruptionBudget, V1Service } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import { type AgentPod, renderAgentPod } from "../../support/agent-pod.ts";
+import { readSyncFlags } from "../../../sync-agent/cli/sync-flags.ts";
 import { type ApiRequest, describeRequest, FakeKubeApi } from "../../support/fake-kube-api/index.ts";
 import { restrictedViolations } from "../../support/pod-security-restricted.ts";
 import { seedShop } from "../support/demo-cluster.ts";
+import { generatePushKeys } from "../support/push-keys.ts";
 import { EdgeReceiver } from "../support/edge-receiver.ts";
 import { kubeIngress } from "../support/kube-objects.ts";
 import { startTestAgent } from "../support/test-agent.ts";
@@ -90,6 +92,65 @@ async function recordSecretReadingCalls(): Promise<ApiRequest[]> {
     await api.stop();
   }
 }
+
+describe("deploy/ wires the agent's configuration", () => {
+  test("every variable the Deployment sets is one `edge-ingress sync` reads (or its arguments name)", async () => {
+    const { container, literals } = await readAgentWiring();
+    expect(container.args?.[0]).toBe("sync");
+    const given = [...literals.keys(), ...(container.env ?? []).map((entry) => entry.name)];
+    const referenced = new Set((container.args ?? []).flatMap((arg) => [...arg.matchAll(/\$\(([A-Z0-9_]+)\)/g)].map((match) => match[1] ?? "")));
+    // Read with the ConfigMap as shipped, and switched to Workers KV, so that variables read only in one mode count.
+    const read = new Set<string>();
+    for (const overrides of [{ EDGE_PUBLISH: "edge" }, { EDGE_PUBLISH: "kv" }]) {
+      const { env, args } = containerEnvironment(container, literals, overrides);
+      for (const name of variablesRead(args, env)) read.add(name);
+    }
+    expect(given.filter((name) => !read.has(name) && !referenced.has(name))).toEqual([]);
+    for (const name of ["EDGE_NODE_DOMAIN", "EDGE_MANAGE_DNS", "CLOUDFLARE_ZONE_ID", "EDGE_OWNER_ID", "CLOUDFLARE_API_TOKEN"]) expect(given, name).toContain(name);
+  });
+
+  test("as shipped the agent refuses to start until the zone and owner id are filled in, naming them; filled in, it has no problem", async () => {
+    const { container, literals } = await readAgentWiring();
+    const key = JSON.stringify((await generatePushKeys()).privateJwk);
+    const shipped = containerEnvironment(container, literals, { EDGE_PUSH_PRIVATE_JWK: key });
+    const problems = readSyncFlags(shipped.args.slice(1), shipped.env).problems;
+    expect(problems).toEqual([
+      "--cloudflare-zone-id (CLOUDFLARE_ZONE_ID) is required with --manage-dns",
+      "--owner-id (EDGE_OWNER_ID) is required with --manage-dns: a name for this cluster, unique among those sharing the zone",
+    ]);
+    const filled = containerEnvironment(container, literals, { EDGE_PUSH_PRIVATE_JWK: key, CLOUDFLARE_ZONE_ID: "023e105f4ecef8ad9ca31a8372d0c353", EDGE_OWNER_ID: "prod-eu" });
+    const read = readSyncFlags(filled.args.slice(1), filled.env);
+    expect(read.problems).toEqual([]);
+    expect(read.settings?.config.compile.nodeDomain).toBe(literals.get("EDGE_NODE_DOMAIN"));
+    expect(read.settings?.cloudflare.dns).toEqual({ zoneId: "023e105f4ecef8ad9ca31a8372d0c353", nodeDomain: literals.get("EDGE_NODE_DOMAIN"), ownerId: "prod-eu" });
+  });
+
+  test("without the optional token Secret and with DNS kept by hand, the agent starts", async () => {
+    const { container, literals } = await readAgentWiring();
+    const token = (container.env ?? []).find((entry) => entry.name === "CLOUDFLARE_API_TOKEN")?.valueFrom?.secretKeyRef;
+    expect(token?.optional).toBe(true);
+    const key = JSON.stringify((await generatePushKeys()).privateJwk);
+    const { env, args } = containerEnvironment(container, literals, { EDGE_PUSH_PRIVATE_JWK: key, EDGE_MANAGE_DNS: "false" });
+    delete env.CLOUDFLARE_API_TOKEN;
+    const read = readSyncFlags(args.slice(1), env);
+    expect(read.problems).toEqual([]);
+    expect(read.settings?.cloudflare.api).toBeNull();
+  });
+
+  test("the Secrets the Deployment reads are those the README and the kustomization tell you to create, key for key", async () => {
+    const { container, pod } = await readAgentWiring();
+    const wanted = [
+      ...(container.env ?? []).flatMap((entry) => (entry.valueFrom?.secretKeyRef === undefined ? [] : [`${entry.valueFrom.secretKeyRef.name} ${entry.valueFrom.secretKeyRef.key}`])),
+      ...(pod.volumes ?? []).flatMap((volume) => (volume.secret === undefined ? [] : (volume.secret.items ?? []).map((item) => `${volume.secret?.secretName ?? ""} ${item.key}`))),
+    ].sort();
+    expect(wanted).toEqual(["edge-ingress-cloudflare api-token", "edge-ingress-push-key private.jwk"]);
+    for (const file of ["README.md", "deploy/kustomization.yaml"]) {
+      const text = await readFile(file, "utf8");
+      const created = [...text.matchAll(/create secret generic (\S+) --from-(?:file|literal)=([^=\s]+)=/g)].map((match) => `${match[1] ?? ""} ${match[2] ?? ""}`);
+      expect([...new Set(created)].sort(), file).toEqual(wanted);
+    }
+  });
+});
 
 describe("deploy/", () => {
   let manifests: { file: string; object: Manifest }[];
@@ -246,6 +307,53 @@ describe("deploy/, rendered as `kubectl apply -k deploy/` sends it", () => {
     expect(rendered.container.ports).toContainEqual(expect.objectContaining({ name: "http-metrics", containerPort: 9102 }));
   });
 });
+interface Container {
+  args?: string[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; fieldRef?: unknown } }[];
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface PodSpec {
+  containers: Container[];
+  volumes?: { name: string; secret?: { secretName: string; items?: { key: string; path: string }[] } }[];
+}
+
+/** The sync agent's container and pod, the ConfigMap's literals, as written in deploy/. */
+async function readAgentWiring(): Promise<{ container: Container; pod: PodSpec; literals: Map<string, string> }> {
+  const manifests = await loadDeploy();
+  const deployment = manifests.find((m) => m.object.kind === "Deployment")?.object as unknown as { spec: { template: { spec: PodSpec } } };
+  const pod = deployment.spec.template.spec;
+  const kustomization = manifests.find((m) => m.file === "kustomization.yaml")?.object as unknown as { configMapGenerator?: { name: string; literals?: string[] }[] };
+  const generator = kustomization.configMapGenerator?.find((g) => g.name === "edge-ingress-config");
+  const literals = new Map((generator?.literals ?? []).map((literal) => [literal.slice(0, literal.indexOf("=")), literal.slice(literal.indexOf("=") + 1)] as [string, string]));
+  return { container: pod.containers[0] ?? {}, pod, literals };
+}
+
+/**
+ * The container's environment as the kubelet builds it (the Secret's token given), and the arguments with $(VAR)
+ * expanded. The push key file exists only in the Pod: here the key comes inline (EDGE_PUSH_PRIVATE_JWK) instead.
+ */
+function containerEnvironment(container: Container, literals: ReadonlyMap<string, string>, overrides: Record<string, string> = {}) {
+  const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443", ...Object.fromEntries(literals) };
+  for (const entry of container.env ?? []) {
+    if (entry.valueFrom?.secretKeyRef !== undefined) env[entry.name] = "a-cloudflare-token";
+    else if (entry.valueFrom?.fieldRef !== undefined) env[entry.name] = entry.name === "POD_NAME" ? "edge-ingress-sync-agent-0" : "edge-ingress";
+    else env[entry.name] = entry.value ?? "";
+  }
+  Object.assign(env, overrides);
+  const args = (container.args ?? [])
+    .filter((arg) => !arg.startsWith("--push-key-file="))
+    .map((arg) => arg.replace(/\$\(([A-Z0-9_]+)\)/g, (_, name: string) => env[name] ?? `$(${name})`));
+  return { env, args };
+}
+
+/** The names `edge-ingress sync` reads from the environment given (a proxy records each read). */
+function variablesRead(args: readonly string[], env: Record<string, string>): Set<string> {
+  const read = new Set<string>();
+  const recording = new Proxy(env, { get: (target, name) => (typeof name === "string" ? (read.add(name), target[name]) : undefined) });
+  readSyncFlags(args.slice(1), recording);
+  return read;
+}
 
 function grants(roles: readonly Manifest[]): { rule: PolicyRule; namespace: string | null }[] {
   return roles.flatMap((role) => (role.rules ?? []).map((rule) => ({ rule, namespace: role.kind === "Role" ? role.metadata.namespace ?? "edge-ingress" : null })));

@@ -67,6 +67,28 @@ describe("the sync loop", () => {
     expect(loop.notReadyReasons()).toEqual([]);
   });
 
+  test("logs an error when the edge answers that its transport cannot reach the pushed table's targets", async () => {
+    const lines: string[] = [];
+    const { source, publisher } = startLoop({ logger: createLogger({ write: (line) => lines.push(line) }) });
+    publisher.receipt = { edgeTransport: { name: "fetch", ready: false, unreachableTargets: 1, code: "target-needs-hostname", problem: "target has no DNS name" } };
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("the error logged", () => lines.some((line) => line.includes('"edge-cannot-reach-targets"')));
+    expect(publisher.published).toHaveLength(1);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.event === "edge-cannot-reach-targets");
+    expect(logged).toMatchObject({ level: "error", transport: "fetch", unreachableTargets: 1 });
+    expect(logged?.message).toContain("targets have no DNS names; the fetch transport cannot reach them");
+    expect(logged?.message).toContain("--node-domain");
+  });
+
+  test("says nothing of the transport when the edge reaches every target", async () => {
+    const lines: string[] = [];
+    const { source, publisher } = startLoop({ logger: createLogger({ write: (line) => lines.push(line) }) });
+    publisher.receipt = { edgeTransport: { name: "fetch", ready: true, unreachableTargets: 0 } };
+    source.set(shop([{ node: "node-a" }]));
+    await waitFor("the push logged", () => lines.some((line) => line.includes('"table-pushed"')));
+    expect(lines.join("")).not.toContain("edge-cannot-reach-targets");
+  });
+
   test("a burst of events collapses into one compile and one push", async () => {
     const { source, publisher, loop } = startLoop();
     source.set(shop([{ node: "node-a" }]));

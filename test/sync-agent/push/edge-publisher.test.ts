@@ -50,6 +50,17 @@ describe("the edge publisher", () => {
     expect(edge.refusals.at(-1)?.reason).toBe("body-mismatch");
   });
 
+  test("hands back what the edge's answer says of its transport, and nothing when the answer says nothing", async () => {
+    const p = await publisher();
+    const first = await sealTable(emptyContent, 1);
+    expect(await p.publish(first, serializeTable(first))).toEqual({});
+    edge.answerWith = () => ({ transport: { name: "fetch", ready: false, unreachableTargets: 3, code: "target-needs-hostname", problem: "no DNS name" } });
+    const second = await sealTable(emptyContent, 2);
+    expect(await p.publish(second, serializeTable(second))).toEqual({
+      edgeTransport: { name: "fetch", ready: false, unreachableTargets: 3, code: "target-needs-hostname", problem: "no DNS name" },
+    });
+  });
+
   test("a key the edge does not trust is refused as unauthorized", async () => {
     const other = await generatePushKeys();
     const p = new EdgePublisher({ edgeUrl: edge.url, sign: await createPushSigner(other.privateJwk) });

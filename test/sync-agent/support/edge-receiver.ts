@@ -27,6 +27,8 @@ export class EdgeReceiver {
   private readonly seenJti = new Set<string>();
   private failures: number[] = [];
   private server: Server | null = null;
+  /** Merged into each accepted push's answer, as the worker adds its transport's verdict on the table. */
+  answerWith: (table: RoutingTable) => Record<string, unknown> = () => ({});
   /** Called with each accepted push before it is answered (for invariants checked at push time). */
   onPush: (push: ReceivedPush) => void = () => {};
 
@@ -110,13 +112,13 @@ export class EdgeReceiver {
     if (!(await verifyTableVersion(table))) return this.refuse(422, "version-mismatch");
     const current = this.latest();
     if (current !== undefined && current.generation === table.generation && current.version === table.version) {
-      return { status: 200, body: { result: "unchanged", version: table.version, generation: table.generation } };
+      return { status: 200, body: { result: "unchanged", version: table.version, generation: table.generation, ...this.answerWith(table) } };
     }
     if (current !== undefined && table.generation <= current.generation) return this.refuse(409, "stale-generation");
     const push = { table, body, signer: verified.signer, at: Date.now() };
     this.onPush(push);
     this.pushes.push(push);
-    return { status: 200, body: { result: "stored", version: table.version, generation: table.generation } };
+    return { status: 200, body: { result: "stored", version: table.version, generation: table.generation, ...this.answerWith(table) } };
   }
 
   private refuse(status: number, reason: string): { status: number; body: unknown } {

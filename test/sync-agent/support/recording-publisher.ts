@@ -1,5 +1,5 @@
 import type { RoutingTable } from "../../../core/table/schema.ts";
-import { PublishError, type TablePublisher } from "../../../sync-agent/push/table-publisher.ts";
+import { PublishError, type PublishReceipt, type TablePublisher } from "../../../sync-agent/push/table-publisher.ts";
 
 /** A TablePublisher that keeps what it was given; `failNext` makes the next calls fail. */
 export class RecordingPublisher implements TablePublisher {
@@ -8,6 +8,8 @@ export class RecordingPublisher implements TablePublisher {
   attempts = 0;
   /** `performance.now()` of every call, failed or not. */
   readonly attemptedAt: number[] = [];
+  /** What each successful call answers (an edge's word on its transport). */
+  receipt: PublishReceipt = {};
   private failures = 0;
   private retryAfterMs: number | undefined;
 
@@ -17,7 +19,7 @@ export class RecordingPublisher implements TablePublisher {
     this.retryAfterMs = retryAfterMs;
   }
 
-  async publish(table: RoutingTable, body: string): Promise<void> {
+  async publish(table: RoutingTable, body: string): Promise<PublishReceipt> {
     this.attempts += 1;
     this.attemptedAt.push(performance.now());
     if (this.failures > 0) {
@@ -25,5 +27,6 @@ export class RecordingPublisher implements TablePublisher {
       throw new PublishError("failed", "injected failure", this.retryAfterMs === undefined ? 503 : 429, this.retryAfterMs);
     }
     this.published.push({ table, body, at: performance.now() });
+    return this.receipt;
   }
 }
