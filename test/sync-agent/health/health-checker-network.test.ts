@@ -95,7 +95,7 @@ describe("createHealthChecker, against real servers", () => {
   it("times out a Node that accepts connections and never answers", async () => {
     const hung = await started(startHangingServer("127.0.0.4"));
     const registry = new Registry();
-    const check: ActiveCheck = { key: `http://127.0.0.4:${hung.port}/healthz`, kind: "http", address: "127.0.0.4", port: hung.port, path: "/healthz", nodes: ["node-c"] };
+    const check: ActiveCheck = { key: `http://127.0.0.4:${hung.port}/healthz`, kind: "http", address: "127.0.0.4", port: hung.port, path: "/healthz", scheme: "http", nodes: ["node-c"] };
     const checker = startChecker([check], { registry });
     expect(await nextChange(checker)).toEqual([check.key]);
     const text = await registry.metrics();

@@ -19,7 +19,7 @@ function tcp(address: string, port: number): ActiveCheck {
 }
 
 function http(address: string, port: number, path: string): ActiveCheck {
-  return { key: `http://${address}:${port}${path}`, kind: "http", address, port, path, nodes: ["node"] };
+  return { key: `http://${address}:${port}${path}`, kind: "http", address, port, path, scheme: "http", nodes: ["node"] };
 }
 
 const never = new AbortController().signal;
