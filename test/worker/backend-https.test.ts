@@ -105,6 +105,16 @@ describe("the fetch transport's URL for an HTTPS backend", () => {
   });
 });
 
+describe("the fetch transport's answer when Cloudflare cannot verify an HTTPS backend", () => {
+  const https: ResolvedTarget = { node: "node-a", address: "192.0.2.10", hostname: "node-a.nodes.example", nodePort: 30443, protocol: "https", weight: 1 };
+
+  it.each([525, 526])("takes Cloudflare's %i for a failed connection, so the edge tries another Node, and passes it through for plain HTTP", async (status) => {
+    const transport = createFetchTransport({ allowIpTargets: false, fetch: async () => new Response("origin TLS failed", { status }) });
+    await expect(transport.send(https, attempt)).rejects.toMatchObject({ code: "connect-failed", requestSent: "unknown" });
+    expect((await transport.send({ ...https, protocol: undefined }, attempt)).status).toBe(status);
+  });
+});
+
 describe("the socket transport's connection to an HTTPS backend", () => {
   /** The runtime's connect(), recording what it was asked for; DNS names are dialled at the Node's loopback address. */
   function recordingConnect(calls: { hostname: string; secureTransport: string | undefined }[], addressOf: ReadonlyMap<string, string>): Connect {

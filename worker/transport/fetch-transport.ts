@@ -15,6 +15,12 @@ const NEEDS_HOSTNAME: UnreachableReason = {
 };
 
 /**
+ * What Cloudflare answers, in place of the backend's response, when TLS to an https:// origin fails: 525 (the
+ * handshake failed) and 526 (the certificate is not valid for the name). Locally workerd rejects instead.
+ */
+const TLS_FAILURE_STATUSES = new Set([525, 526]);
+
+/**
  * Plain `fetch()` to `http://<hostname>:<nodePort>`, or `https://` for a backend spoken to over TLS (the runtime
  * then checks the certificate against that hostname; it has no way to skip the check). The runtime sets Host from
  * the URL. The upstream Request is
@@ -72,6 +78,11 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
         }
         sent.then((response) => {
           clearTimeout(timer);
+          if (target.protocol === "https" && TLS_FAILURE_STATUSES.has(response.status)) {
+            response.body?.cancel().catch(() => undefined);
+            reject(new TransportError("connect-failed", `no verified TLS connection to the target (Cloudflare answered ${response.status})`, "unknown"));
+            return;
+          }
           resolve(pointRedirectBack(response, origin, request));
         }, failed);
       });
