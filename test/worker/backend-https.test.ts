@@ -62,6 +62,27 @@ describe.each([
     expect(response.headers.get("location")).toBe("https://secure.example/landing?from=self");
   });
 
+  it("relays a WebSocket to the backend over TLS", async () => {
+    const response = await edge().send("http://secure.example/ws", {
+      headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" },
+    });
+    expect(response.status).toBe(101);
+    const socket = response.webSocket;
+    if (socket === null) throw new Error("a 101 without a WebSocket");
+    const messages: string[] = [];
+    const echoed = new Promise<void>((resolve) => {
+      socket.addEventListener("message", (event) => {
+        messages.push(String(event.data));
+        if (messages.length === 2) resolve();
+      });
+    });
+    socket.accept();
+    socket.send("over tls");
+    await echoed;
+    expect(messages).toEqual([expect.stringMatching(/^hello from node-[abc] at \/ws$/), "over tls"]);
+    socket.close(1000, "done");
+  });
+
   it("refuses a backend whose certificate it cannot verify: 502, nothing served unverified", async () => {
     const response = await edge().send("http://untrusted.example/");
     expect(response.status).toBe(502);
