@@ -156,6 +156,12 @@ describe("the socket transport's connection to an HTTPS backend", () => {
     expect(calls).toEqual([{ hostname: "node-a.nodes.test", secureTransport: "on" }, { hostname: "127.0.0.2", secureTransport: "off" }]);
   });
 
+  it("reports a certificate it cannot verify as a failed connection with nothing sent, so any method may go to another Node", async () => {
+    const transport = createSocketTransport({ connectTimeoutMs: 1000 });
+    const untrusted: ResolvedTarget = { node: "node-a", address: "127.0.0.2", nodePort: backends.ports.untrustedTls, protocol: "https", weight: 1 };
+    await expect(transport.send(untrusted, attempt)).rejects.toMatchObject({ code: "connect-failed", requestSent: false });
+  });
+
   it("dials the address with TLS on when the Node has no DNS name", async () => {
     const calls: { hostname: string; secureTransport: string | undefined }[] = [];
     const transport = createSocketTransport({ connectTimeoutMs: 1000, connect: recordingConnect(calls, new Map()) });

@@ -23,10 +23,9 @@ const TLS_FAILURE_STATUSES = new Set([525, 526]);
 /**
  * Plain `fetch()` to `http://<hostname>:<nodePort>`, or `https://` for a backend spoken to over TLS (the runtime
  * then checks the certificate against that hostname; it has no way to skip the check). The runtime sets Host from
- * the URL. The upstream Request is
- * built from the client's headers and edited in place: one copy of the headers per attempt, as a bare
- * pass-through Worker makes. A GET or HEAD with a body is copied from the client's Request instead, the only
- * form in which the runtime sends one.
+ * the URL. The upstream Request is built from the client's headers and edited in place: one copy of the headers
+ * per attempt, as a bare pass-through Worker makes. A GET or HEAD with a body is copied from the client's Request
+ * instead, the only form in which the runtime sends one.
  */
 export function createFetchTransport(options: FetchTransportOptions): Transport {
   const send = options.fetch ?? ((request: Request) => fetch(request));
