@@ -115,8 +115,8 @@ async function sendOverSocket(connect: Connect, target: ResolvedTarget, request:
 /**
  * Where to dial. Plain HTTP: the Node's address, whatever DNS says. HTTPS: the Node's DNS name when the table has
  * one, because the runtime checks the certificate against the name dialled (and sends it as SNI) and offers no
- * other name to check against (`startTls({ expectedServerHostname })` is refused by workerd); a bare address is
- * dialled only without a name, and then the certificate must name that IP address.
+ * other name to check against (workerd marks `startTls({ expectedServerHostname })` unsupported); a bare address
+ * is dialled only without a name, and then the certificate must name that IP address.
  */
 function socketAddressOf(target: ResolvedTarget): SocketAddress {
   const hostname = target.protocol === "https" && target.hostname !== undefined ? target.hostname : target.address;
