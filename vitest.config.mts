@@ -1,9 +1,16 @@
+import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { exportJWK, generateKeyPair } from "jose";
 import { defineConfig } from "vitest/config";
 
 // A push key pair for this test run: the worker gets the public half as its secret, the tests sign with the other.
 const pushKeys = await generateKeyPair("ES256", { extractable: true });
+// The HTTPS test backends' certificate (test/worker/node/global-setup.ts) is what workerd trusts, as a private CA
+// would be: its default trust store (Miniflare's outbound network trusts "browser CAs") is read from SSL_CERT_FILE,
+// inherited when the pool starts workerd, after this file has run. Miniflare offers no other way that reaches both
+// fetch() and connect(): the pool refuses a network outboundService. Tests talk to loopback only, so no public CA
+// is missed; Node itself keeps its bundled CAs (it reads SSL_CERT_FILE only with --use-openssl-ca).
+process.env.SSL_CERT_FILE = fileURLToPath(new URL("./test/support/tls-fixtures/backend.crt.pem", import.meta.url));
 
 export default defineConfig({
   test: {

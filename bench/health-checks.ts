@@ -30,7 +30,7 @@ async function startTargets(kind: "tcp" | "http"): Promise<{ checks: ActiveCheck
       servers.push(server);
       checks.push(kind === "tcp"
         ? { key: `tcp://${address}:${port}`, kind, address, port, nodes: [] }
-        : { key: `http://${address}:${port}/healthz`, kind, address, port, path: "/healthz", nodes: [] });
+        : { key: `http://${address}:${port}/healthz`, kind, address, port, path: "/healthz", scheme: "http", nodes: [] });
     }
   }
   return { checks, close: async () => { await Promise.all(servers.map((s) => new Promise((r) => s.close(r)))); } };

@@ -55,6 +55,8 @@ export interface ServicePort {
   readonly port?: number;
   readonly nodePort?: number;
   readonly protocol?: string;
+  /** The application protocol (an IANA service name or a `kubernetes.io/` one): says whether the port speaks TLS. */
+  readonly appProtocol?: string;
 }
 
 export interface Service {

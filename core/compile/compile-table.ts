@@ -1,5 +1,5 @@
 import type { Backend, DefaultBackend, HostRoutes, Problem, Rule, TableContent, TlsHost } from "../table/schema.ts";
-import { TABLE_SCHEMA } from "../table/schema.ts";
+import { backendService, TABLE_SCHEMA } from "../table/schema.ts";
 import { type ClusterState, type EndpointSlice, type Ingress, type IngressBackend, namespacedKey, namespaceOf, type Service } from "./cluster-objects.ts";
 import type { CompileOptions } from "./compile-options.ts";
 import { selectEligibleNodes } from "./eligible-nodes.ts";
@@ -55,6 +55,10 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       if (!resolved.ok) {
         report(`${where}: ${resolved.reason}; left out`);
         return null;
+      }
+      if (resolved.serviceProblem !== null) {
+        const service = backendService(resolved.backend.id)?.service ?? resolved.backend.id;
+        problems.push({ kind: "Service", object: service, reason: resolved.serviceProblem });
       }
       backends.set(resolved.backend.id, resolved.backend);
       if (resolved.backend.failedOpen === true) report(failedOpenReason(resolved.backend.id));

@@ -1,4 +1,4 @@
-import type { CookieAffinity } from "../table/schema.ts";
+import type { BackendProtocol, CookieAffinity } from "../table/schema.ts";
 
 export const ANNOTATION_PREFIX = "edge-ingress.dev/";
 
@@ -6,6 +6,8 @@ export interface IngressPolicy {
   readonly cookie: CookieAffinity | null;
   readonly sslRedirect: boolean;
   readonly healthCheckPath: string | null;
+  /** `backend-protocol`; null when the Ingress does not say, and the Service port's appProtocol decides. */
+  readonly backendProtocol: BackendProtocol | null;
 }
 
 export interface ParsedPolicy {
@@ -17,6 +19,13 @@ export interface ParsedPolicy {
 export const DEFAULT_COOKIE_NAME = "edge-route";
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * ingress-nginx's `backend-protocol` values, matched without regard to case as ingress-nginx does. The edge speaks
+ * HTTP/1.1 over TCP or TLS, so only HTTP and HTTPS can be honoured; the others are named so the report can say so.
+ */
+const BACKEND_PROTOCOLS: ReadonlyMap<string, BackendProtocol> = new Map([["http", "http"], ["https", "https"]]);
+const UNSUPPORTED_BACKEND_PROTOCOLS = new Set(["grpc", "grpcs", "fcgi", "auto_http"]);
+
 const SAME_SITE: ReadonlyMap<string, "Strict" | "Lax" | "None"> = new Map([["strict", "Strict"], ["lax", "Lax"], ["none", "None"]]);
 
 /**
@@ -44,7 +53,19 @@ export function parsePolicy(annotations: Readonly<Record<string, string>> | unde
     else invalid("health-check-path", checkPath, "an absolute path");
   }
 
-  return { policy: { cookie: parseCookie(read, invalid), sslRedirect, healthCheckPath }, problems };
+  let backendProtocol: BackendProtocol | null = null;
+  const rawProtocol = read("backend-protocol");
+  if (rawProtocol !== undefined) {
+    const protocol = BACKEND_PROTOCOLS.get(rawProtocol.toLowerCase());
+    if (protocol !== undefined) backendProtocol = protocol;
+    else if (UNSUPPORTED_BACKEND_PROTOCOLS.has(rawProtocol.toLowerCase())) {
+      problems.push(`annotation ${ANNOTATION_PREFIX}backend-protocol: "${rawProtocol}" is not supported (the edge speaks HTTP/1.1 to backends, over TCP or TLS: HTTP or HTTPS); using the Service port's appProtocol, else HTTP`);
+    } else {
+      problems.push(`annotation ${ANNOTATION_PREFIX}backend-protocol: "${rawProtocol}" is not HTTP or HTTPS; using the Service port's appProtocol, else HTTP`);
+    }
+  }
+
+  return { policy: { cookie: parseCookie(read, invalid), sslRedirect, healthCheckPath, backendProtocol }, problems };
 }
 
 function parseCookie(

@@ -1,6 +1,7 @@
 import { healthCheckKey } from "../health/health-check-key.ts";
 import { type DownTargets, markDownTargets } from "../health/mark-down-targets.ts";
-import { type Affinity, type Backend, type HealthCheck, TCP_CHECK, type TargetSet } from "../table/schema.ts";
+import { type Affinity, type Backend, type BackendProtocol, type HealthCheck, TCP_CHECK, type TargetSet } from "../table/schema.ts";
+import { chooseBackendProtocol } from "./backend-protocol.ts";
 import type { EndpointSlice, IngressBackend, Service, ServicePort } from "./cluster-objects.ts";
 import type { EligibleNodes } from "./eligible-nodes.ts";
 import type { IngressPolicy } from "./parse-policy.ts";
@@ -14,7 +15,10 @@ export interface BackendContext {
   readonly unhealthy: ReadonlySet<string>;
 }
 
-export type ResolvedBackend = { readonly ok: true; readonly backend: Backend } | { readonly ok: false; readonly reason: string };
+export type ResolvedBackend =
+  /** `serviceProblem`: something about the Service the backend is served despite (reported against the Service). */
+  | { readonly ok: true; readonly backend: Backend; readonly serviceProblem: string | null }
+  | { readonly ok: false; readonly reason: string };
 
 const DEFAULT_CLIENT_IP_TIMEOUT = 10_800;
 
@@ -59,11 +63,15 @@ export function resolveBackend(
       : TCP_CHECK;
   const affinity: Affinity | null = policy.cookie ?? clientIpAffinity(service);
   const targets = selectTargets(local, readyEndpointsByNode(context.slices.get(serviceKey) ?? [], servicePort), context.nodes);
-  const customised = policy.cookie !== null || policy.healthCheckPath !== null;
-  const { down, failedOpen } = markDown(targets, healthCheck, nodePort, context);
+  const chosen = chooseBackendProtocol(policy.backendProtocol, servicePort.appProtocol);
+  // An annotation that only repeats what the Service says changes nothing: the backend stays shared.
+  const protocolCustomised = chosen.protocol !== chooseBackendProtocol(null, servicePort.appProtocol).protocol;
+  const customised = policy.cookie !== null || policy.healthCheckPath !== null || protocolCustomised;
+  const { down, failedOpen } = markDown(targets, healthCheck, nodePort, chosen.protocol, context);
   const backend: Backend = {
     id: `${serviceKey}:${port}${customised ? `@${ingressKey}` : ""}`,
     nodePort,
+    ...(chosen.protocol === "https" ? { protocol: "https" as const } : {}),
     ...(local ? { trafficPolicy: "Local" as const } : {}),
     ...(healthCheckNodePort === undefined ? {} : { healthCheckNodePort }),
     ...(healthCheck.kind === "tcp" ? {} : { healthCheck }),
@@ -72,7 +80,8 @@ export function resolveBackend(
     ...(down.length === 0 ? {} : { down }),
     ...(failedOpen ? { failedOpen: true as const } : {}),
   };
-  return { ok: true, backend };
+  const portName = servicePort.name === undefined || servicePort.name === "" ? String(servicePort.port ?? port) : servicePort.name;
+  return { ok: true, backend, serviceProblem: chosen.problem === null ? null : `port ${portName}: ${chosen.problem}` };
 }
 
 function clientIpAffinity(service: Service): Affinity | null {
@@ -106,12 +115,12 @@ function selectTargets(local: boolean, ready: Map<string, number>, nodes: Eligib
     .map(([node, weight]) => ({ node, weight }));
 }
 
-function markDown(targets: TargetSet, check: HealthCheck, nodePort: number, context: BackendContext): DownTargets {
+function markDown(targets: TargetSet, check: HealthCheck, nodePort: number, protocol: BackendProtocol, context: BackendContext): DownTargets {
   if (context.unhealthy.size === 0) return { down: [], failedOpen: false };
   const names = targets === "all-nodes" ? context.nodes.nodes.map((n) => n.name) : targets.map((t) => t.node);
   return markDownTargets(names, (name) => {
     const address = context.nodes.probeAddresses.get(name);
-    return address !== undefined && context.unhealthy.has(healthCheckKey(check, address, nodePort));
+    return address !== undefined && context.unhealthy.has(healthCheckKey(check, address, nodePort, protocol));
   });
 }
 

@@ -1,5 +1,5 @@
-import { healthCheckOf, type TableContent, type TableNode } from "../table/schema.ts";
-import { healthCheckKey } from "./health-check-key.ts";
+import { type BackendProtocol, healthCheckOf, protocolOf, type TableContent, type TableNode } from "../table/schema.ts";
+import { healthCheckKey, httpCheckScheme } from "./health-check-key.ts";
 
 /** One active check: what to probe, where. Targets of several backends that share a key share one check. */
 export type ActiveCheck =
@@ -10,6 +10,8 @@ export type ActiveCheck =
     readonly address: string;
     readonly port: number;
     readonly path: string;
+    /** HTTPS when the check is on an HTTPS backend's own nodePort. */
+    readonly scheme: BackendProtocol;
     /** Node names behind this address (normally one), for logs. */
     readonly nodes: readonly string[];
   };
@@ -34,7 +36,7 @@ export function listHealthChecks(table: Pick<TableContent, "nodes" | "backends">
       const node = byName.get(name);
       if (node === undefined) continue;
       const address = probed(node);
-      const key = healthCheckKey(spec, address, backend.nodePort);
+      const key = healthCheckKey(spec, address, backend.nodePort, protocolOf(backend));
       const known = checks.get(key);
       if (known !== undefined) {
         known.nodes.add(name);
@@ -42,7 +44,7 @@ export function listHealthChecks(table: Pick<TableContent, "nodes" | "backends">
       }
       const check: ActiveCheck = spec.kind === "tcp"
         ? { key, kind: "tcp", address, port: backend.nodePort, nodes: [] }
-        : { key, kind: "http", address, port: spec.port ?? backend.nodePort, path: spec.path, nodes: [] };
+        : { key, kind: "http", address, port: spec.port ?? backend.nodePort, path: spec.path, scheme: httpCheckScheme(spec, protocolOf(backend)), nodes: [] };
       checks.set(key, { check, nodes: new Set([name]) });
     }
   }

@@ -6,6 +6,8 @@ export interface ResolvedTarget {
   readonly address: string;
   readonly hostname?: string;
   readonly nodePort: number;
+  /** The backend's: absent = plain HTTP. */
+  readonly protocol?: "https";
   readonly weight: number;
 }
 
@@ -31,6 +33,7 @@ export function resolveTargets(nodes: NodeLookup, backend: Backend): ResolvedTar
       address: entry.address,
       ...(entry.hostname === undefined ? {} : { hostname: entry.hostname }),
       nodePort: backend.nodePort,
+      ...(backend.protocol === undefined ? {} : { protocol: backend.protocol }),
       weight,
     });
   }

@@ -50,6 +50,9 @@ export interface WeightedNode {
   readonly weight: number;
 }
 
+/** How the edge speaks to a backend's nodePort: HTTP/1.1 in the clear, or over TLS. */
+export type BackendProtocol = "http" | "https";
+
 export interface Backend {
   /**
    * `namespace/service:port` — the Service and its port as the Ingress wrote it (a number or a port name) —
@@ -57,6 +60,8 @@ export interface Backend {
    */
   readonly id: string;
   readonly nodePort: number;
+  /** Absent: plain HTTP (so tables of HTTP backends read and hash as they did before this field existed). */
+  readonly protocol?: "https";
   /** Absent: `Cluster`. */
   readonly trafficPolicy?: "Local";
   /** Recorded for `externalTrafficPolicy: Local`: kube-proxy answers `/healthz` there. */
@@ -85,6 +90,10 @@ export const TCP_CHECK: HealthCheck = { kind: "tcp" };
 
 export function healthCheckOf(backend: Backend): HealthCheck {
   return backend.healthCheck ?? TCP_CHECK;
+}
+
+export function protocolOf(backend: Backend): BackendProtocol {
+  return backend.protocol ?? "http";
 }
 
 export function downOf(backend: Backend): readonly string[] {

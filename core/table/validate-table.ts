@@ -40,6 +40,7 @@ const healthCheckSchema = z.discriminatedUnion("kind", [
 const backendSchema = z.strictObject({
   id: z.string().refine((id) => backendService(id) !== null, "must be namespace/service:port[@namespace/ingress]"),
   nodePort: port,
+  protocol: z.literal("https").optional(),
   trafficPolicy: z.literal("Local").optional(),
   healthCheckNodePort: port.optional(),
   healthCheck: healthCheckSchema.optional(),

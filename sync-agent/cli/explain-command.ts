@@ -13,6 +13,8 @@ export interface Explanation {
   readonly ingress: string | null;
   readonly rule: { readonly host: string | null; readonly path: string; readonly pathType: string } | null;
   readonly backend: { readonly service: string; readonly port: number | string } | null;
+  /** Present only when the edge speaks HTTPS to the targets (plain HTTP otherwise). */
+  readonly protocol?: "https";
   readonly targets: readonly string[];
   readonly location?: string;
   readonly reason?: string;
@@ -59,6 +61,7 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
     ingress: hit.ingress,
     rule: hit.rule === null ? null : { host: hit.host === "" ? null : hit.host, path: hit.rule.path, pathType: hit.rule.pathType },
     backend: backendService(hit.backend.id),
+    ...(hit.backend.protocol === undefined ? {} : { protocol: hit.backend.protocol }),
     targets,
   };
   return decision.kind === "redirect" ? { ...explanation, location: decision.location } : explanation;

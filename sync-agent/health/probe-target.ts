@@ -1,4 +1,5 @@
-import { request } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
 import type { ActiveCheck } from "../../core/health/list-health-checks.ts";
 
@@ -26,7 +27,9 @@ const USER_AGENT = "edge-ingress-health-check";
 /**
  * The real probe. TCP: a connection accepted on the port is a pass. HTTP: a fresh connection (no pooling, so a
  * dead Node cannot hide behind a kept-alive socket) and `GET path`, where only a 2xx status passes, as kube-proxy
- * and cloud load balancers read `/healthz`. The body is not read.
+ * and cloud load balancers read `/healthz`. The body is not read. A check on an HTTPS backend's nodePort speaks
+ * HTTPS and does not verify the certificate: the probe asks whether the Node serves, not who it is (the agent dials
+ * addresses, which certificates rarely name); the edge verifies the certificate on every request it sends.
  */
 export const probeTarget: Probe = (check, signal) => (check.kind === "tcp" ? probeTcp(check, signal) : probeHttp(check, signal));
 
@@ -51,7 +54,10 @@ function probeHttp(check: Extract<ActiveCheck, { kind: "http" }>, signal: AbortS
     if (signal.aborted) return resolve(aborted());
     let connected = false;
     const host = check.address.includes(":") ? `[${check.address}]` : check.address;
+    const request = check.scheme === "https" ? httpsRequest : httpRequest;
     const req = request({
+      // No SNI: an address is no server name, and nothing is verified (see above).
+      ...(check.scheme === "https" ? { rejectUnauthorized: false } : {}),
       host: check.address,
       port: check.port,
       path: check.path,

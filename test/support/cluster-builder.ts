@@ -36,7 +36,7 @@ export function edgeClass(options: { controller?: string; isDefault?: boolean; n
 
 export function service(
   key: string,
-  ports: { name?: string; port: number; nodePort?: number }[],
+  ports: { name?: string; port: number; nodePort?: number; appProtocol?: string }[],
   spec: { type?: string; externalTrafficPolicy?: string; healthCheckNodePort?: number; sessionAffinity?: string; timeoutSeconds?: number } = {},
 ): Service {
   const [namespace, name] = splitKey(key);

@@ -15,21 +15,28 @@ const NEEDS_HOSTNAME: UnreachableReason = {
 };
 
 /**
- * Plain `fetch()` to `http://<hostname>:<nodePort>`; the runtime sets Host from the URL. The upstream Request is
- * built from the client's headers and edited in place: one copy of the headers per attempt, as a bare
- * pass-through Worker makes. A GET or HEAD with a body is copied from the client's Request instead, the only
- * form in which the runtime sends one.
+ * What Cloudflare answers, in place of the backend's response, when TLS to an https:// origin fails: 525 (the
+ * handshake failed) and 526 (the certificate is not valid for the name). Locally workerd rejects instead.
+ */
+const TLS_FAILURE_STATUSES = new Set([525, 526]);
+
+/**
+ * Plain `fetch()` to `http://<hostname>:<nodePort>`, or `https://` for a backend spoken to over TLS (the runtime
+ * then checks the certificate against that hostname; it has no way to skip the check). The runtime sets Host from
+ * the URL. The upstream Request is built from the client's headers and edited in place: one copy of the headers
+ * per attempt, as a bare pass-through Worker makes. A GET or HEAD with a body is copied from the client's Request
+ * instead, the only form in which the runtime sends one.
  */
 export function createFetchTransport(options: FetchTransportOptions): Transport {
   const send = options.fetch ?? ((request: Request) => fetch(request));
-  // Target → "http://authority:port", or null when this transport cannot reach it. Targets belong to a loaded
+  // Target → "http(s)://authority:port", or null when this transport cannot reach it. Targets belong to a loaded
   // table and never change, so each is worked out once (parsing a host is not free) and forgotten with its table.
   const origins = new WeakMap<ResolvedTarget, string | null>();
   const originOf = (target: ResolvedTarget): string | null => {
     let origin = origins.get(target);
     if (origin === undefined) {
       const authority = authorityOf(target);
-      origin = authority === null ? null : `http://${authority}:${target.nodePort}`;
+      origin = authority === null ? null : `${target.protocol ?? "http"}://${authority}:${target.nodePort}`;
       origins.set(target, origin);
     }
     return origin;
@@ -70,6 +77,11 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
         }
         sent.then((response) => {
           clearTimeout(timer);
+          if (target.protocol === "https" && TLS_FAILURE_STATUSES.has(response.status)) {
+            response.body?.cancel().catch(() => undefined);
+            reject(new TransportError("connect-failed", `no verified TLS connection to the target (Cloudflare answered ${response.status})`, "unknown"));
+            return;
+          }
           resolve(pointRedirectBack(response, origin, request));
         }, failed);
       });
@@ -86,7 +98,7 @@ function pointRedirectBack(response: Response, origin: string, request: Upstream
   if (status !== 201 && (status < 300 || status > 399)) return response;
   const location = response.headers.get("location");
   if (location === null) return response;
-  const rewritten = rewriteLocation(location, origin.slice("http://".length), { scheme: request.originalScheme, host: request.originalHost });
+  const rewritten = rewriteLocation(location, origin.slice(origin.indexOf("//") + 2), { scheme: request.originalScheme, host: request.originalHost });
   if (rewritten === null) return response;
   const copy = new Response(response.body, response);
   copy.headers.set("location", rewritten);

@@ -27,7 +27,8 @@ export const DEFAULT_MAX_HEAD_BYTES = 64 * 1024;
  * (`Connection: close`; Workers cannot keep sockets between requests anyway), so no response can be mistaken
  * for the next one's; strict parsing on top, so no malformed response is passed on. A WebSocket handshake is
  * made with the backend on the edge's own key, checked as a client checks it, and the connection then relayed
- * message by message (socket-websocket.ts).
+ * message by message (socket-websocket.ts). A backend spoken to over HTTPS gets the same over TLS
+ * (`secureTransport: "on"`; see socketAddressOf for the name its certificate is checked against).
  */
 export function createSocketTransport(options: SocketTransportOptions): Transport {
   const problems: string[] = [];
@@ -66,7 +67,7 @@ async function sendOverSocket(connect: Connect, target: ResolvedTarget, request:
 
   let socket: Socket;
   try {
-    socket = connect({ hostname: target.address, port: target.nodePort }, { secureTransport: "off", allowHalfOpen: true });
+    socket = connect(socketAddressOf(target), { secureTransport: target.protocol === "https" ? "on" : "off", allowHalfOpen: true });
   } catch (error) {
     throw new TransportError("connect-failed", `connect() refused the address: ${messageOf(error)}`, false);
   }
@@ -109,6 +110,17 @@ async function sendOverSocket(connect: Connect, target: ResolvedTarget, request:
     if (error instanceof Http1Error) throw new TransportError("protocol-error", `invalid response (${error.code}): ${error.message}${why}`, true);
     throw new TransportError("protocol-error", `reading the response failed: ${messageOf(error)}${why}`, true);
   }
+}
+
+/**
+ * Where to dial. Plain HTTP: the Node's address, whatever DNS says. HTTPS: the Node's DNS name when the table has
+ * one, because the runtime checks the certificate against the name dialled (and sends it as SNI) and offers no
+ * other name to check against (workerd marks `startTls({ expectedServerHostname })` unsupported); a bare address
+ * is dialled only without a name, and then the certificate must name that IP address.
+ */
+function socketAddressOf(target: ResolvedTarget): SocketAddress {
+  const hostname = target.protocol === "https" && target.hostname !== undefined ? target.hostname : target.address;
+  return { hostname, port: target.nodePort };
 }
 
 /** The edge's side of a handshake: its own key, the accept that key calls for, and the subprotocols offered. */

@@ -3,6 +3,8 @@ import type { ClusterState } from "../../../core/compile/cluster-objects.ts";
 import { compileTable, failedOpenReason } from "../../../core/compile/compile-table.ts";
 import { type CompileOptions, defaultCompileOptions } from "../../../core/compile/compile-options.ts";
 import { healthCheckKey } from "../../../core/health/health-check-key.ts";
+import { listHealthChecks } from "../../../core/health/list-health-checks.ts";
+import { hashTableContent } from "../../../core/table/hash-table.ts";
 import { serializeTable, sealTable } from "../../../core/table/hash-table.ts";
 import { validateTable } from "../../../core/table/validate-table.ts";
 import { type Backend, backendService, type TableContent } from "../../../core/table/schema.ts";
@@ -274,6 +276,79 @@ describe("compileTable", () => {
     });
   });
 
+  describe("chooses the protocol the edge speaks to a backend", () => {
+    const withAppProtocol = (appProtocol: string) => service("default/web", [{ name: "http", port: 80, nodePort: 30080, appProtocol }]);
+    const plain = [ingress("default/a", [{ service: "web", port: 80 }])];
+    const annotated = (value: string) => [ingress("default/a", [{ service: "web", port: 80 }], { annotations: { "edge-ingress.dev/backend-protocol": value } })];
+
+    it("speaks plain HTTP, and writes no protocol, when neither the Ingress nor the Service says", () => {
+      expect(backendOf(compile({ ingresses: plain }))).not.toHaveProperty("protocol");
+    });
+    it.each(["HTTPS", "https", " Https "])("speaks HTTPS to an Ingress's backends annotated backend-protocol %j", (value) => {
+      const content = compile({ ingresses: annotated(value) });
+      expect(backendOf(content, "default/web:80@default/a")?.protocol).toBe("https");
+      expect(content.problems).toEqual([]);
+    });
+    it.each([["https", "https"], ["kubernetes.io/https", "https"], ["kubernetes.io/wss", "https"], ["HTTPS", "https"], ["http", undefined], ["kubernetes.io/ws", undefined]])(
+      "follows the Service port's appProtocol %s, sharing the backend between Ingresses",
+      (appProtocol, protocol) => {
+        const content = compile({ ingresses: plain, services: [withAppProtocol(appProtocol)] });
+        expect(backendOf(content)?.protocol).toBe(protocol);
+        expect(content.problems).toEqual([]);
+      },
+    );
+    it("lets the annotation win over appProtocol, in a backend of the Ingress's own", () => {
+      const content = compile({ ingresses: annotated("HTTP"), services: [withAppProtocol("https")] });
+      expect(content.backends.map((b) => [b.id, b.protocol])).toEqual([["default/web:80@default/a", undefined]]);
+    });
+    it("keeps the backend shared when the annotation only repeats the Service's appProtocol", () => {
+      const content = compile({ ingresses: annotated("HTTPS"), services: [withAppProtocol("https")] });
+      expect(content.backends.map((b) => [b.id, b.protocol])).toEqual([["default/web:80", "https"]]);
+    });
+    it.each(["GRPC", "GRPCS", "FCGI", "AUTO_HTTP"])("reports backend-protocol %s as not supported and uses appProtocol instead", (value) => {
+      const content = compile({ ingresses: annotated(value), services: [withAppProtocol("https")] });
+      expect(backendOf(content)?.protocol).toBe("https");
+      expect(reasons(content)).toEqual([`default/a: annotation edge-ingress.dev/backend-protocol: "${value}" is not supported (the edge speaks HTTP/1.1 to backends, over TCP or TLS: HTTP or HTTPS); using the Service port's appProtocol, else HTTP`]);
+    });
+    it("reports an unknown backend-protocol and uses plain HTTP", () => {
+      const content = compile({ ingresses: annotated("TLS") });
+      expect(backendOf(content)).not.toHaveProperty("protocol");
+      expect(reasons(content)).toEqual(['default/a: annotation edge-ingress.dev/backend-protocol: "TLS" is not HTTP or HTTPS; using the Service port\'s appProtocol, else HTTP']);
+    });
+    it.each([
+      ["kubernetes.io/h2c", "HTTP/2 without TLS (h2c) is not spoken by the edge"],
+      ["grpc", "is not one the edge speaks (http, https, kubernetes.io/ws, kubernetes.io/wss)"],
+    ])("reports appProtocol %s against the Service and speaks HTTP/1.1 in the clear", (appProtocol, why) => {
+      const content = compile({ ingresses: plain, services: [withAppProtocol(appProtocol)] });
+      expect(backendOf(content)).not.toHaveProperty("protocol");
+      expect(content.problems).toEqual([{
+        kind: "Service",
+        object: "default/web",
+        reason: `port http: appProtocol "${appProtocol}" ${why}; the edge sends HTTP/1.1 in the clear (set edge-ingress.dev/backend-protocol on the Ingress to choose)`,
+      }]);
+    });
+    it("does not report an appProtocol the Ingress's annotation overrides", () => {
+      expect(compile({ ingresses: annotated("HTTPS"), services: [withAppProtocol("kubernetes.io/h2c")] }).problems).toEqual([]);
+    });
+    it("health-checks an HTTPS backend's own nodePort over HTTPS, and kube-proxy's healthCheckNodePort over HTTP", () => {
+      const local = service("default/web", [{ name: "http", port: 80, nodePort: 30080, appProtocol: "https" }], { externalTrafficPolicy: "Local", healthCheckNodePort: 32000 });
+      const content = compileTable(cluster({
+        ingresses: [
+          ingress("default/a", [{ host: "a.test", service: "web", port: 80 }], { annotations: { "edge-ingress.dev/health-check-path": "/ready" } }),
+          ingress("default/b", [{ host: "b.test", service: "web", port: 80 }]),
+        ],
+        services: [local],
+        endpointSlices: [slice("default/web", [{ node: "node-a" }], ["http"])],
+      }), defaultCompileOptions).content;
+      expect(listHealthChecks(content).map((c) => c.key)).toEqual(["http://127.0.0.2:32000/healthz", "https://127.0.0.2:30080/ready"]);
+    });
+    it("marks down an HTTPS backend's target by the key of its HTTPS check", () => {
+      const unhealthy = new Set([healthCheckKey({ kind: "http", path: "/ready" }, "127.0.0.3", 30080, "https")]);
+      const content = compile({ ingresses: [ingress("default/a", [{ service: "web", port: 80 }], { annotations: { "edge-ingress.dev/health-check-path": "/ready", "edge-ingress.dev/backend-protocol": "HTTPS" } })] }, { unhealthy });
+      expect(backendOf(content, "default/web:80@default/a")?.down).toEqual(["node-b"]);
+    });
+  });
+
   describe("records TLS hosts", () => {
     it("redirects plain http for hosts in spec.tls", () => {
       expect(compile({ ingresses: [ingress("default/a", [{ host: "x.test", service: "web", port: 80 }], { tls: ["x.test"] })] }).tls).toEqual([{ host: "x.test", redirect: true }]);
@@ -331,6 +406,21 @@ describe("compileTable", () => {
     });
     it("produces a table the shared validator accepts", async () => {
       expect(validateTable(JSON.parse(serializeTable(await sealTable(compile(objects), 1)))).ok).toBe(true);
+    });
+    it("gives a cluster of HTTP backends the version it had before backends could be HTTPS", async () => {
+      // The version below was computed by the compiler at d2b69d6, before the backend protocol existed.
+      const content = compileTable(cluster({
+        ingresses: [
+          ingress("default/a", [{ host: "a.test", service: "web", port: 80 }, { host: "a.test", path: "/api", service: "api", port: "http" }], { tls: ["a.test"] }),
+          ingress("default/b", [{ host: "b.test", path: "/b", service: "web", port: 80 }], { annotations: { "edge-ingress.dev/affinity": "cookie", "edge-ingress.dev/health-check-path": "/ready" } }),
+        ],
+        services: [
+          service("default/web", [{ name: "http", port: 80, nodePort: 30080 }]),
+          service("default/api", [{ name: "http", port: 8080, nodePort: 30081 }], { externalTrafficPolicy: "Local", healthCheckNodePort: 32000 }),
+        ],
+        endpointSlices: [slice("default/web", [{ node: "node-a" }], ["http"]), slice("default/api", [{ node: "node-b" }], ["http"])],
+      }), { ...defaultCompileOptions, nodeDomain: "nodes.test" }).content;
+      expect(await hashTableContent(content)).toBe("sha256:4c378dfa9a524a9b09699a6f2bb7458eb68ef7373b09c6c3cbd229061b69b3c3");
     });
     it("stays within 200 bytes per path rule", async () => {
       const ingresses = Array.from({ length: 500 }, (_, i) => ingress(`ns${i}/app`, [{ host: `app${i}.example.com`, path: "/api/v1", service: "web", port: 80 }]));

@@ -33,15 +33,27 @@ describe("listHealthChecks", () => {
       targets: [{ node: "node-b", weight: 2 }],
     });
     expect(listHealthChecks({ nodes, backends: [local] })).toEqual([
-      { key: "http://127.0.0.3:32000/healthz", kind: "http", address: "127.0.0.3", port: 32000, path: "/healthz", nodes: ["node-b"] },
+      { key: "http://127.0.0.3:32000/healthz", kind: "http", address: "127.0.0.3", port: 32000, path: "/healthz", scheme: "http", nodes: ["node-b"] },
     ]);
   });
 
   it("sends an HTTP check without a port of its own to the backend's nodePort", () => {
     const checks = listHealthChecks({ nodes: nodes.slice(0, 1), backends: [backend("b", { healthCheck: { kind: "http", path: "/ready?full=1" } })] });
     expect(checks).toEqual([
-      { key: "http://127.0.0.2:30080/ready?full=1", kind: "http", address: "127.0.0.2", port: 30080, path: "/ready?full=1", nodes: ["node-a"] },
+      { key: "http://127.0.0.2:30080/ready?full=1", kind: "http", address: "127.0.0.2", port: 30080, path: "/ready?full=1", scheme: "http", nodes: ["node-a"] },
     ]);
+  });
+
+  it("probes an HTTPS backend's nodePort over HTTPS, its TCP check and kube-proxy's port as before, and keeps HTTP and HTTPS checks of one port apart", () => {
+    const node = nodes.slice(0, 1);
+    const https = { protocol: "https" as const };
+    expect(listHealthChecks({ nodes: node, backends: [backend("a", { ...https, healthCheck: { kind: "http", path: "/ready" } })] })).toEqual([
+      { key: "https://127.0.0.2:30080/ready", kind: "http", address: "127.0.0.2", port: 30080, path: "/ready", scheme: "https", nodes: ["node-a"] },
+    ]);
+    expect(listHealthChecks({ nodes: node, backends: [backend("b", { ...https, healthCheck: { kind: "http", path: "/healthz", port: 32000 } })] })[0]).toMatchObject({ key: "http://127.0.0.2:32000/healthz", scheme: "http" });
+    expect(listHealthChecks({ nodes: node, backends: [backend("c", https)] })[0]?.key).toBe("tcp://127.0.0.2:30080");
+    const both = listHealthChecks({ nodes: node, backends: [backend("d", { healthCheck: { kind: "http", path: "/ready" } }), backend("e", { ...https, healthCheck: { kind: "http", path: "/ready" } })] });
+    expect(both.map((c) => c.key)).toEqual(["http://127.0.0.2:30080/ready", "https://127.0.0.2:30080/ready"]);
   });
 
   it("keeps checking targets that are down, so that they can rise again", () => {

@@ -49,6 +49,14 @@ describe("validateTable", () => {
   it("refuses unknown fields, so a misspelt field is not silently ignored", async () => {
     expect(validateTable({ ...(await sealedDemo()), extra: true }).ok).toBe(false);
   });
+  it("accepts a backend spoken to over HTTPS, and nothing else as its protocol (plain HTTP is written by leaving it out)", async () => {
+    const table = await sealedDemo();
+    const withProtocol = (protocol: string) => ({ ...table, backends: table.backends.map((b) => ({ ...b, protocol })) });
+    expect(validateTable(withProtocol("https")).ok).toBe(true);
+    for (const protocol of ["http", "HTTPS", "grpcs"]) {
+      expect(validateTable(withProtocol(protocol))).toMatchObject({ ok: false, issues: [{ path: "backends[0].protocol" }] });
+    }
+  });
   it("refuses something that is not a table at all", () => {
     expect(validateTable("nope")).toMatchObject({ ok: false, issues: [{ path: "(root)" }] });
   });
@@ -86,6 +94,10 @@ describe("verifyTableVersion", () => {
   it("catches a table altered after sealing", async () => {
     const table = await sealedDemo();
     expect(await verifyTableVersion({ ...table, nodes: [{ name: "node-a", address: "203.0.113.9" }] })).toBe(false);
+  });
+  it("catches a backend's protocol added after sealing: the protocol is content", async () => {
+    const table = await sealedDemo();
+    expect(await verifyTableVersion({ ...table, backends: table.backends.map((b) => ({ ...b, protocol: "https" as const })) })).toBe(false);
   });
   it("ignores the generation, which is not content", async () => {
     const table = await sealedDemo();

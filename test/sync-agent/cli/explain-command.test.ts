@@ -79,6 +79,47 @@ spec:
     }
   });
 
+  it("shows the protocol of a backend the edge speaks HTTPS to, and none for plain HTTP", async () => {
+    const made = await makeTempDir({
+      "all.yaml": `
+kind: Node
+metadata: { name: n1 }
+status: { conditions: [{ type: Ready, status: "True" }], addresses: [{ type: ExternalIP, address: 127.0.0.2 }] }
+---
+kind: Service
+metadata: { name: secure }
+spec: { type: NodePort, ports: [{ name: https, port: 443, nodePort: 30443, appProtocol: https }] }
+---
+kind: EndpointSlice
+metadata: { name: secure-1, labels: { kubernetes.io/service-name: secure } }
+ports: [{ name: https, port: 8443 }]
+endpoints: [{ nodeName: n1, conditions: { ready: true } }]
+---
+kind: Ingress
+metadata: { name: secure }
+spec:
+  ingressClassName: edge
+  rules: [{ host: secure.test, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: secure, port: { name: https } } } }] } }]
+---
+kind: Ingress
+metadata: { name: plain, annotations: { edge-ingress.dev/backend-protocol: HTTP } }
+spec:
+  ingressClassName: edge
+  rules: [{ host: plain.test, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: secure, port: { name: https } } } }] } }]
+`,
+    });
+    try {
+      const result = await run(["explain", "--manifests", made.dir, "https://secure.test/", "https://plain.test/"]);
+      expect(result.stderr).toBe("");
+      expect(lines(result.stdout)).toEqual([
+        { url: "https://secure.test/", status: 200, ingress: "default/secure", rule: { host: "secure.test", path: "/", pathType: "Prefix" }, backend: { service: "default/secure", port: "https" }, protocol: "https", targets: ["127.0.0.2:30443"] },
+        { url: "https://plain.test/", status: 200, ingress: "default/plain", rule: { host: "plain.test", path: "/", pathType: "Prefix" }, backend: { service: "default/secure", port: "https" }, targets: ["127.0.0.2:30443"] },
+      ]);
+    } finally {
+      await made.remove();
+    }
+  });
+
   it("lists every usage problem at once and exits 2", async () => {
     const result = await run(["explain", "--node-domain", "not a domain", "ftp://x/"]);
     expect(result.code).toBe(2);

@@ -4,7 +4,7 @@ import { healthCheckKey } from "../../../core/health/health-check-key.ts";
 import { type ActiveCheck, listHealthChecks } from "../../../core/health/list-health-checks.ts";
 import type { Backend, TableNode } from "../../../core/table/schema.ts";
 import { createHealthChecker, type HealthChecker, type HealthCheckerOptions } from "../../../sync-agent/health/health-checker.ts";
-import { type LoopbackServer, startHangingServer, startHttpServer, startTcpServer } from "./loopback-servers.ts";
+import { type LoopbackServer, startHangingServer, startHttpServer, startHttpsServer, startTcpServer } from "./loopback-servers.ts";
 
 /*
  * The checker on the system clock against real servers on loopback "Nodes" 127.0.0.2, .3 and .4. Tests wait
@@ -92,10 +92,27 @@ describe("createHealthChecker, against real servers", () => {
     expect(empty.requests.length - passesBefore).toBe(fast.rise);
   });
 
+  it("checks an HTTPS backend's health-check path over TLS, taking out the Node that answers 503, by the key the compiler marks down", async () => {
+    const serving = await started(startHttpsServer("127.0.0.2", () => 200));
+    const failing = await started(startHttpsServer("127.0.0.3", () => 503, serving.port));
+    const backend: Backend = {
+      id: "default/secure:443@default/shop",
+      nodePort: serving.port,
+      protocol: "https",
+      healthCheck: { kind: "http", path: "/ready" },
+      targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }],
+    };
+    const checker = startChecker(listHealthChecks({ nodes, backends: [backend] }));
+    expect(await nextChange(checker)).toEqual([healthCheckKey({ kind: "http", path: "/ready" }, "127.0.0.3", serving.port, "https")]);
+    expect(serving.requests.every((path) => path === "/ready")).toBe(true);
+    expect(failing.requests.length).toBeGreaterThanOrEqual(fast.fall);
+    expect(checker.unhealthy().size).toBe(1);
+  });
+
   it("times out a Node that accepts connections and never answers", async () => {
     const hung = await started(startHangingServer("127.0.0.4"));
     const registry = new Registry();
-    const check: ActiveCheck = { key: `http://127.0.0.4:${hung.port}/healthz`, kind: "http", address: "127.0.0.4", port: hung.port, path: "/healthz", nodes: ["node-c"] };
+    const check: ActiveCheck = { key: `http://127.0.0.4:${hung.port}/healthz`, kind: "http", address: "127.0.0.4", port: hung.port, path: "/healthz", scheme: "http", nodes: ["node-c"] };
     const checker = startChecker([check], { registry });
     expect(await nextChange(checker)).toEqual([check.key]);
     const text = await registry.metrics();

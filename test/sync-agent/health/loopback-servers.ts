@@ -1,4 +1,6 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 
 /** A server on a loopback "Node" address that a test can stop, and that records what reached it. */
@@ -55,12 +57,29 @@ export async function startTcpServer(address: string, port = 0): Promise<Loopbac
 export async function startHttpServer(address: string, status: () => number, port = 0): Promise<LoopbackServer> {
   const requests: string[] = [];
   const headers: LoopbackServer["headers"] = [];
-  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createHttpServer(answerWith(status, requests, headers));
+  return track(server, address, await listen(server, address, port), requests, headers);
+}
+
+/**
+ * The same over HTTPS, with a self-signed certificate that nothing trusts (test/support/tls-fixtures/untrusted):
+ * what a backend serving its own certificate looks like to a client that does not know it.
+ */
+export async function startHttpsServer(address: string, status: () => number, port = 0): Promise<LoopbackServer> {
+  const requests: string[] = [];
+  const headers: LoopbackServer["headers"] = [];
+  const fixtures = new URL("../../support/tls-fixtures/", import.meta.url);
+  const keyPair = { cert: readFileSync(new URL("untrusted.crt.pem", fixtures)), key: readFileSync(new URL("untrusted.key.pem", fixtures)) };
+  const server = createHttpsServer(keyPair, answerWith(status, requests, headers));
+  return track(server, address, await listen(server, address, port), requests, headers);
+}
+
+function answerWith(status: () => number, requests: string[], headers: LoopbackServer["headers"]): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
     requests.push(req.url ?? "");
     headers.push({ host: req.headers.host ?? "", connection: req.headers.connection ?? "" });
     res.writeHead(status(), { "content-type": "application/json" }).end('{"localEndpoints":1}');
-  });
-  return track(server, address, await listen(server, address, port), requests, headers);
+  };
 }
 
 /** Accepts connections and never answers: a wedged Node. */

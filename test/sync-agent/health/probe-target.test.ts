@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ActiveCheck } from "../../../core/health/list-health-checks.ts";
 import { probeTarget } from "../../../sync-agent/health/probe-target.ts";
-import { freePort, type LoopbackServer, startHangingServer, startHttpServer, startTcpServer } from "./loopback-servers.ts";
+import { freePort, type LoopbackServer, startHangingServer, startHttpServer, startHttpsServer, startTcpServer } from "./loopback-servers.ts";
 
 const servers: LoopbackServer[] = [];
 afterEach(async () => {
@@ -18,8 +18,8 @@ function tcp(address: string, port: number): ActiveCheck {
   return { key: `tcp://${address}:${port}`, kind: "tcp", address, port, nodes: ["node"] };
 }
 
-function http(address: string, port: number, path: string): ActiveCheck {
-  return { key: `http://${address}:${port}${path}`, kind: "http", address, port, path, nodes: ["node"] };
+function http(address: string, port: number, path: string, scheme: "http" | "https" = "http"): ActiveCheck {
+  return { key: `${scheme}://${address}:${port}${path}`, kind: "http", address, port, path, scheme, nodes: ["node"] };
 }
 
 const never = new AbortController().signal;
@@ -95,5 +95,32 @@ describe("probeTarget over HTTP", () => {
     await expect.poll(() => server.requests.length).toBe(1);
     controller.abort();
     expect(await result).toMatchObject({ ok: false, code: "ABORTED" });
+  });
+});
+
+describe("probeTarget over HTTPS (a check on an HTTPS backend's nodePort)", () => {
+  it("passes on a 2xx answer over TLS without verifying the certificate: it asks whether the Node serves, not who it is", async () => {
+    const server = await started(startHttpsServer("127.0.0.2", () => 200));
+    expect(await probeTarget(http("127.0.0.2", server.port, "/ready", "https"), never)).toEqual({ ok: true });
+    expect(server.requests).toEqual(["/ready"]);
+    expect(server.headers[0]).toEqual({ host: `127.0.0.2:${server.port}`, connection: "close" });
+  });
+
+  it("fails with HTTP_STATUS on a 503 over TLS", async () => {
+    const server = await started(startHttpsServer("127.0.0.3", () => 503));
+    expect(await probeTarget(http("127.0.0.3", server.port, "/healthz", "https"), never)).toMatchObject({ ok: false, code: "HTTP_STATUS", status: 503 });
+  });
+
+  it("speaks TLS, not HTTP: an HTTPS check of a plain HTTP port fails, and so does an HTTP check of an HTTPS port", async () => {
+    const plain = await started(startHttpServer("127.0.0.2", () => 200));
+    expect(await probeTarget(http("127.0.0.2", plain.port, "/healthz", "https"), never)).toMatchObject({ ok: false, code: "HTTP_PROTOCOL" });
+    const secure = await started(startHttpsServer("127.0.0.3", () => 200));
+    expect(await probeTarget(http("127.0.0.3", secure.port, "/healthz"), never)).toMatchObject({ ok: false });
+    expect(secure.requests).toEqual([]);
+  });
+
+  it("fails with CONNECT_FAILED when nothing listens", async () => {
+    const port = await freePort("127.0.0.4");
+    expect(await probeTarget(http("127.0.0.4", port, "/healthz", "https"), never)).toMatchObject({ ok: false, code: "CONNECT_FAILED" });
   });
 });

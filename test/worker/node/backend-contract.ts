@@ -15,6 +15,10 @@ export interface TestBackends {
     readonly dead: number;
     /** Counts every request; no table ever lists it. */
     readonly canary: number;
+    /** Echo service "tls-web" over HTTPS on every node, its certificate (test/support/tls-fixtures/backend) trusted by the worker's runtime. */
+    readonly tlsWeb: number;
+    /** Echo service "untrusted" over HTTPS on every node, with a certificate nothing trusts. */
+    readonly untrustedTls: number;
   };
   /**
    * Port of the tests' window onto the backends, on 127.0.0.1: `/hits` (the canary's count; `/reset` zeroes it)
@@ -32,6 +36,8 @@ export interface Echo {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly bodyLength: number;
   readonly body: string;
+  /** Only from the HTTPS backends: the connection was TLS, with this server name (SNI) or none. */
+  readonly tls?: { readonly servername: string | null };
 }
 
 declare module "vitest" {

@@ -1,5 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type RequestListener, type Server as HttpServer, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import type { TestProject } from "vitest/node";
 import { WebSocketServer } from "ws";
 import { listen } from "./listen-on.ts";
@@ -10,6 +13,12 @@ import startRawHttpServer from "./raw-http-setup.ts";
  * Real HTTP backends on loopback "Nodes" (127.0.0.2, .3, .4), one port per Service as NodePorts are: the worker
  * under test reaches them through its real transport.
  */
+type Server = HttpServer | HttpsServer;
+
+/** Key pairs for the HTTPS backends: `backend` is trusted by the worker's runtime (vitest.config.mts), `untrusted` by nothing. */
+const TLS_FIXTURES = new URL("../../support/tls-fixtures/", import.meta.url);
+const keyPair = (name: string) => ({ cert: readFileSync(new URL(`${name}.crt.pem`, TLS_FIXTURES)), key: readFileSync(new URL(`${name}.key.pem`, TLS_FIXTURES)) });
+
 const NODES = [
   { name: "node-a", address: "127.0.0.2" },
   { name: "node-b", address: "127.0.0.3" },
@@ -80,12 +89,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       res.end(JSON.stringify({ hits: canaryHits }));
     }),
   );
+  const tlsWeb = await onEveryNode((node) => createEchoServer("tls-web", node.name, recordClose, keyPair("backend")));
+  const untrustedTls = await onEveryNode((node) => createEchoServer("untrusted", node.name, recordClose, keyPair("untrusted")));
   const canaryControl = await listen(control, 0, "127.0.0.1");
   const spare = createServer();
   const dead = await listen(spare, 0, "127.0.0.2");
   await new Promise((resolve) => spare.close(resolve));
 
-  const backends: TestBackends = { nodes: NODES, ports: { web, api, hang, mixed, dead, canary }, canaryControl };
+  const backends: TestBackends = { nodes: NODES, ports: { web, api, hang, mixed, dead, canary, tlsWeb, untrustedTls }, canaryControl };
   project.provide("backends", backends);
   return async () => {
     await stopRawHttp();
@@ -95,9 +106,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 
-/** Answers with who it is and what it received; `/ws` speaks just enough WebSocket to greet and close. */
-function createEchoServer(service: string, node: string, onWebSocketClose: (url: string, code: number, reason: string) => void): Server {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+/**
+ * Answers with who it is and what it received; `/ws` speaks just enough WebSocket to greet and close. Over HTTPS
+ * when given a key pair, and then says so, with the server name the client sent.
+ */
+function createEchoServer(service: string, node: string, onWebSocketClose: (url: string, code: number, reason: string) => void, tls?: { cert: Buffer; key: Buffer }): Server {
+  const scheme = tls === undefined ? "http" : "https";
+  const handle: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === "/stream") {
       // Answers each request chunk as it arrives: only a proxy that streams both ways completes this exchange.
       res.writeHead(200, { "content-type": "text/plain" });
@@ -110,7 +125,11 @@ function createEchoServer(service: string, node: string, onWebSocketClose: (url:
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const echo: Echo = { service, node, method: req.method ?? "", url: req.url ?? "", headers: req.headers, bodyLength: body.length, body: body.toString("utf8").slice(0, 1000) };
+      const servername = tls === undefined ? undefined : (req.socket as TLSSocket).servername;
+      const echo: Echo = {
+        service, node, method: req.method ?? "", url: req.url ?? "", headers: req.headers, bodyLength: body.length, body: body.toString("utf8").slice(0, 1000),
+        ...(tls === undefined ? {} : { tls: { servername: typeof servername === "string" ? servername : null } }),
+      };
       res.setHeader("content-type", "application/json");
       res.setHeader("x-backend-node", node);
       // Hop-by-hop headers the edge must not pass back to the client.
@@ -120,11 +139,12 @@ function createEchoServer(service: string, node: string, onWebSocketClose: (url:
       if (req.url?.startsWith("/set-cookie")) res.setHeader("set-cookie", "app=1; Path=/");
       if (req.url === "/own-hsts") res.setHeader("strict-transport-security", "max-age=60; includeSubDomains");
       // What nginx and most frameworks do: an absolute redirect built from the Host the backend received.
-      if (req.url === "/redirect-self") res.writeHead(302, { location: `http://${req.headers.host ?? ""}/landing?from=self` });
+      if (req.url === "/redirect-self") res.writeHead(302, { location: `${scheme}://${req.headers.host ?? ""}/landing?from=self` });
       if (req.url === "/redirect-away") res.writeHead(302, { location: "https://login.example.org/authorize" });
       res.end(JSON.stringify(echo));
     });
-  });
+  };
+  const server: Server = tls === undefined ? createServer(handle) : createHttpsServer(tls, handle);
   // A WebSocket server as real as they come (the ws library): greets, echoes, picks "chat" when offered, pings
   // and reports the pong when asked to, and closes with 4001 when asked to.
   const websockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has("chat") ? "chat" : false) });
