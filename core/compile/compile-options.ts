@@ -1,4 +1,6 @@
 export const CONTROLLER_NAME = "edge-ingress.dev/controller";
+/** ingress-nginx's controller name: its IngressClass objects are accepted for a class we are told to serve. */
+export const NGINX_CONTROLLER_NAME = "k8s.io/ingress-nginx";
 export const DEFAULT_INGRESS_CLASS = "edge";
 
 /**
@@ -11,8 +13,8 @@ export type ProbeAddress = "internal" | "external";
 export const PROBE_ADDRESSES: readonly ProbeAddress[] = ["internal", "external"];
 
 export interface CompileOptions {
-  /** The IngressClass name we serve (`--ingress-class`). */
-  readonly ingressClass: string;
+  /** The IngressClass name, or names, we serve (`--ingress-class`, repeatable or comma-separated). */
+  readonly ingressClass: string | readonly string[];
   /** When set, targets get `hostname: <node-name>.<nodeDomain>` (`--node-domain`). */
   readonly nodeDomain?: string;
   /** Use a Node's InternalIP when it has no ExternalIP (`--allow-internal-ip`). */
@@ -29,3 +31,8 @@ export const defaultCompileOptions: CompileOptions = {
   ingressClass: DEFAULT_INGRESS_CLASS,
   allowInternalIp: false,
 };
+
+/** The served class names, as a list whether one or several were given. */
+export function ingressClassesOf(options: Pick<CompileOptions, "ingressClass">): readonly string[] {
+  return typeof options.ingressClass === "string" ? [options.ingressClass] : options.ingressClass;
+}

@@ -1,9 +1,11 @@
 import type { Problem } from "../table/schema.ts";
 import { type Ingress, type IngressClass, namespacedKey, timestampMillis } from "./cluster-objects.ts";
-import { CONTROLLER_NAME } from "./compile-options.ts";
+import { CONTROLLER_NAME, NGINX_CONTROLLER_NAME } from "./compile-options.ts";
 
 const LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 const DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+/** Controllers whose IngressClass objects we take over: ours, and ingress-nginx's (a migration edits no Ingress). */
+const ACCEPTED_CONTROLLERS: ReadonlySet<string> = new Set([CONTROLLER_NAME, NGINX_CONTROLLER_NAME]);
 
 export interface IngressSelection {
   /** Ours, oldest first (creationTimestamp, then namespace/name): the order conflicts are settled in. */
@@ -12,32 +14,37 @@ export interface IngressSelection {
 }
 
 /**
- * The Ingresses this controller serves: `spec.ingressClassName` naming our class; or, without it, the legacy
- * annotation naming it; or neither, when our IngressClass is marked as the default class. An IngressClass of
- * our name that belongs to another controller means none of them are ours.
+ * The Ingresses this controller serves: `spec.ingressClassName` naming one of our classes; or, without it, the
+ * legacy annotation naming one; or neither, when one of our IngressClasses is marked as the default class. An
+ * IngressClass of one of our names that belongs to a controller other than ours or ingress-nginx means none of
+ * that class's Ingresses are ours (the operator told us to serve it, but someone else claims it: said out loud).
  */
-export function selectIngresses(ingresses: readonly Ingress[], classes: readonly IngressClass[], className: string): IngressSelection {
-  const ourClass = classes.find((cls) => cls.metadata?.name === className);
-  const controller = ourClass?.spec?.controller;
-  if (ourClass !== undefined && controller !== CONTROLLER_NAME) {
-    return {
-      ingresses: [],
-      problems: [{
+export function selectIngresses(ingresses: readonly Ingress[], classes: readonly IngressClass[], classNames: string | readonly string[]): IngressSelection {
+  const problems: Problem[] = [];
+  const served = new Set<string>();
+  let isDefault = false;
+  for (const className of typeof classNames === "string" ? [classNames] : classNames) {
+    const ourClass = classes.find((cls) => cls.metadata?.name === className);
+    const controller = ourClass?.spec?.controller;
+    if (ourClass !== undefined && (controller === undefined || !ACCEPTED_CONTROLLERS.has(controller))) {
+      problems.push({
         kind: "IngressClass",
         object: className,
-        reason: `IngressClass "${className}" names controller "${controller ?? ""}", not "${CONTROLLER_NAME}": its Ingresses are not served`,
-      }],
-    };
+        reason: `IngressClass "${className}" names controller "${controller ?? ""}", not "${CONTROLLER_NAME}" (or "${NGINX_CONTROLLER_NAME}"): its Ingresses are not served`,
+      });
+      continue;
+    }
+    served.add(className);
+    if (ourClass?.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true") isDefault = true;
   }
-  const isDefault = ourClass?.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true";
   const ours = ingresses.filter((ingress) => {
     const field = ingress.spec?.ingressClassName;
-    if (field !== undefined && field !== null && field !== "") return field === className;
+    if (field !== undefined && field !== null && field !== "") return served.has(field);
     const annotation = ingress.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION];
-    if (annotation !== undefined) return annotation === className;
+    if (annotation !== undefined) return served.has(annotation);
     return isDefault;
   });
-  return { ingresses: ours.sort(compareByAge), problems: [] };
+  return { ingresses: ours.sort(compareByAge), problems };
 }
 
 export function compareByAge(a: Ingress, b: Ingress): number {

@@ -8,7 +8,7 @@ import type { CommandIo } from "./command-io.ts";
 import { loadCluster } from "./load-cluster.ts";
 import { UsageError } from "./usage-error.ts";
 
-export const compileUsage = `edge-ingress compile (--manifests DIR | --kubeconfig PATH) [--ingress-class edge] [--node-domain D] [--allow-internal-ip]
+export const compileUsage = `edge-ingress compile (--manifests DIR | --kubeconfig PATH) [--ingress-class edge[,nginx]]... [--node-domain D] [--allow-internal-ip]
   Prints the routing table as JSON; each problem goes to stderr as "namespace/name: reason".`;
 
 export async function runCompile(args: readonly string[], io: CommandIo): Promise<number> {

@@ -43,7 +43,11 @@ export async function runDev(args: readonly string[], io: CommandIo, signal?: Ab
   const flags = parsed.values;
   const problems: string[] = [];
   const bundled = flags.manifests === undefined && io.env.EDGE_MANIFESTS === undefined;
-  const { source, options } = readCompileFlags({ ...flags, manifests: flags.manifests ?? io.env.EDGE_MANIFESTS ?? DEMO }, {}, problems);
+  const { source, options } = readCompileFlags(
+    { ...flags, manifests: flags.manifests ?? io.env.EDGE_MANIFESTS ?? DEMO },
+    io.env.EDGE_INGRESS_CLASS === undefined ? {} : { EDGE_INGRESS_CLASS: io.env.EDGE_INGRESS_CLASS },
+    problems,
+  );
   if (source?.kind !== "manifests") problems.push("dev runs on a manifests folder (--manifests DIR); --kubeconfig is for sync");
   const port = readPort("--port", flags.port, problems);
   const httpsPort = flags["no-https"] ? null : readPort("--https-port", flags["https-port"], problems);
@@ -69,7 +73,7 @@ export async function runDev(args: readonly string[], io: CommandIo, signal?: Ab
       if (/error|✘/i.test(line)) io.stderr(`[edge] ${line}\n`);
     },
   });
-  io.stdout(await describeStack(stack, manifests, bundled));
+  io.stdout(await describeStack(stack, manifests, bundled, options));
 
   await waitForStop(signal);
   io.stdout("Stopping…\n");
@@ -98,8 +102,8 @@ function readPort(name: string, text: string, problems: string[]): number {
 }
 
 /** The banner: where the edge listens and a few lines to paste, built from the routes actually served. */
-async function describeStack(stack: LocalStack, manifests: string, bundled: boolean): Promise<string> {
-  const table = compileTable(await loadManifests(manifests), { ingressClass: "edge", allowInternalIp: false }).content;
+async function describeStack(stack: LocalStack, manifests: string, bundled: boolean, options: CompileOptions): Promise<string> {
+  const table = compileTable(await loadManifests(manifests), options).content;
   const tlsHosts = new Set(table.tls.map((t) => t.host));
   const hosts = table.hosts.filter((h) => h.host !== "" && !h.host.startsWith("*."));
   const sticky = table.hosts.flatMap((h) => h.rules.map((r) => ({ host: h.host, rule: r }))).find(({ host, rule }) => host !== "" && table.backends.find((b) => b.id === rule.backend)?.affinity?.mode === "cookie");

@@ -46,9 +46,44 @@ describe("compileTable", () => {
       expect(served(compile({ ingresses: [bare], ingressClasses: [edgeClass({ isDefault: true })] }))).toEqual(["default/a"]);
     });
     it("serves nothing, and says why, when the IngressClass named edge belongs to another controller", () => {
-      const content = compile({ ingresses: [ingress("default/a", [{ service: "web", port: 80 }])], ingressClasses: [edgeClass({ controller: "k8s.io/ingress-nginx" })] });
+      const content = compile({ ingresses: [ingress("default/a", [{ service: "web", port: 80 }])], ingressClasses: [edgeClass({ controller: "example.com/other" })] });
       expect(served(content)).toEqual([]);
-      expect(reasons(content)[0]).toMatch(/^edge: .*k8s\.io\/ingress-nginx/);
+      expect(reasons(content)[0]).toMatch(/^edge: .*example\.com\/other/);
+    });
+    it("takes over a class whose IngressClass belongs to ingress-nginx when told to serve it", () => {
+      const nginx = edgeClass({ name: "nginx", controller: "k8s.io/ingress-nginx" });
+      const old = ingress("default/a", [{ service: "web", port: 80 }], { className: "nginx" });
+      const content = compile({ ingresses: [old], ingressClasses: [edgeClass(), nginx] }, { ingressClass: ["edge", "nginx"] });
+      expect(served(content)).toEqual(["default/a"]);
+      expect(content.problems).toEqual([]);
+    });
+    it("serves the Ingresses of every class it is given, and only those", () => {
+      const content = compile({
+        ingresses: [
+          ingress("default/a", [{ host: "a.test", service: "web", port: 80 }], { className: "edge" }),
+          ingress("default/b", [{ host: "b.test", service: "web", port: 80 }], { className: "nginx" }),
+          ingress("default/c", [{ host: "c.test", service: "web", port: 80 }], { className: null, legacyClass: "nginx" }),
+          ingress("default/d", [{ host: "d.test", service: "web", port: 80 }], { className: "traefik" }),
+        ],
+        ingressClasses: [],
+      }, { ingressClass: ["edge", "nginx"] });
+      expect(served(content)).toEqual(["default/a", "default/b", "default/c"]);
+    });
+    it("serves class-less Ingresses when any of its classes is the default", () => {
+      const bare = ingress("default/a", [{ service: "web", port: 80 }], { className: null });
+      const nginxDefault = edgeClass({ name: "nginx", controller: "k8s.io/ingress-nginx", isDefault: true });
+      expect(served(compile({ ingresses: [bare], ingressClasses: [edgeClass(), nginxDefault] }, { ingressClass: ["edge", "nginx"] }))).toEqual(["default/a"]);
+    });
+    it("still serves one class when another it was given belongs to a foreign controller", () => {
+      const content = compile({
+        ingresses: [
+          ingress("default/a", [{ host: "a.test", service: "web", port: 80 }]),
+          ingress("default/b", [{ host: "b.test", service: "web", port: 80 }], { className: "nginx" }),
+        ],
+        ingressClasses: [edgeClass(), edgeClass({ name: "nginx", controller: "example.com/other" })],
+      }, { ingressClass: ["edge", "nginx"] });
+      expect(served(content)).toEqual(["default/a"]);
+      expect(reasons(content)).toEqual([expect.stringMatching(/^nginx: IngressClass "nginx" names controller "example\.com\/other"/)]);
     });
     it("serves Ingresses of our class when no IngressClass object exists", () => {
       expect(served(compile({ ingresses: [ingress("default/a", [{ service: "web", port: 80 }])], ingressClasses: [] }))).toEqual(["default/a"]);
