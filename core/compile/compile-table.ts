@@ -3,6 +3,7 @@ import { backendService, TABLE_SCHEMA } from "../table/schema.ts";
 import { type ClusterState, type EndpointSlice, type Ingress, type IngressBackend, namespacedKey, namespaceOf, type Service } from "./cluster-objects.ts";
 import type { CompileOptions } from "./compile-options.ts";
 import { selectEligibleNodes } from "./eligible-nodes.ts";
+import { type AnnotationVerdict, classifyNginxAnnotations, ignoredReason } from "./nginx/classify-annotations.ts";
 import { type IngressPolicy, parsePolicy } from "./parse-policy.ts";
 import { type BackendContext, resolveBackend } from "./resolve-backend.ts";
 import { selectIngresses } from "./select-ingresses.ts";
@@ -10,8 +11,13 @@ import { checkHost, checkPath, checkPathType } from "./validate-ingress-path.ts"
 
 export interface CompileResult {
   readonly content: TableContent;
-  /** `namespace/name` of every Ingress of our class, sorted: the ones whose status carries the edge address. */
+  /**
+   * `namespace/name` of every Ingress of our classes that is not refused, sorted: the ones whose status carries
+   * the edge address.
+   */
   readonly served: readonly string[];
+  /** Every Ingress of our classes, oldest first → what the edge made of its ingress-nginx annotations. */
+  readonly verdicts: ReadonlyMap<string, AnnotationVerdict>;
   /**
    * Node name → the address its health checks probe (`CompileOptions.probeAddress`): what `listHealthChecks` needs
    * to make the keys this compiler reads `unhealthy` by.
@@ -43,11 +49,21 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
   const hosts = new Map<string, Map<string, Rule>>();
   const tls = new Map<string, TlsHost>();
   let defaultBackend: DefaultBackend | null = null;
+  const verdicts = new Map<string, AnnotationVerdict>();
+  const served: string[] = [];
 
   for (const ingress of selection.ingresses) {
     const key = namespacedKey(ingress.metadata);
     const namespace = namespaceOf(ingress.metadata);
     const report = (reason: string): void => { problems.push({ kind: "Ingress", object: key, reason }); };
+    const verdict = classifyNginxAnnotations(ingress.metadata?.annotations);
+    verdicts.set(key, verdict);
+    if (verdict.refusals.length > 0) {
+      verdict.refusals.forEach(report);
+      continue;
+    }
+    verdict.ignored.forEach((name) => report(ignoredReason(name)));
+    served.push(key);
     const parsed = parsePolicy(ingress.metadata?.annotations);
     parsed.problems.forEach(report);
     const addBackend = (ref: IngressBackend, where: string): string | null => {
@@ -91,7 +107,8 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       tls: [...tls.values()].sort(byKey((t) => t.host)),
       problems: dedupe(problems).sort(byKey((p) => `${p.kind}\u0000${p.object}\u0000${p.reason}`)),
     },
-    served: selection.ingresses.map((ingress) => namespacedKey(ingress.metadata)).sort(),
+    served: served.sort(),
+    verdicts,
     probeAddresses: nodes.probeAddresses,
   };
 }

@@ -1,6 +1,25 @@
 import type { BackendProtocol, CookieAffinity } from "../table/schema.ts";
 
 export const ANNOTATION_PREFIX = "edge-ingress.dev/";
+export const NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
+
+/**
+ * ingress-nginx annotations that mean what the edge's own annotation of the same name means, so an Ingress
+ * written for ingress-nginx is served unchanged. The edge's own annotation wins when both are present.
+ */
+export const NGINX_MAPPED_KEYS: ReadonlySet<string> = new Set([
+  "ssl-redirect",
+  "backend-protocol",
+  "affinity",
+  "session-cookie-name",
+  "session-cookie-path",
+  "session-cookie-max-age",
+  "session-cookie-expires",
+  "session-cookie-samesite",
+]);
+
+/** ingress-nginx's default affinity cookie name, kept when its annotation asked for affinity. */
+export const NGINX_COOKIE_NAME = "INGRESSCOOKIE";
 
 export interface IngressPolicy {
   readonly cookie: CookieAffinity | null;
@@ -34,9 +53,22 @@ const SAME_SITE: ReadonlyMap<string, "Strict" | "Lax" | "None"> = new Map([["str
  */
 export function parsePolicy(annotations: Readonly<Record<string, string>> | undefined): ParsedPolicy {
   const problems: string[] = [];
-  const read = (key: string): string | undefined => annotations?.[ANNOTATION_PREFIX + key]?.trim();
+  // Which prefix each key was read under, so a problem names the annotation the author wrote.
+  const source = new Map<string, string>();
+  const read = (key: string): string | undefined => {
+    const own = annotations?.[ANNOTATION_PREFIX + key];
+    if (own !== undefined) {
+      source.set(key, ANNOTATION_PREFIX);
+      return own.trim();
+    }
+    const nginx = NGINX_MAPPED_KEYS.has(key) ? annotations?.[NGINX_PREFIX + key] : undefined;
+    if (nginx === undefined) return undefined;
+    source.set(key, NGINX_PREFIX);
+    return nginx.trim();
+  };
+  const nameOf = (key: string): string => `${source.get(key) ?? ANNOTATION_PREFIX}${key}`;
   const invalid = (key: string, value: string, want: string): void => {
-    problems.push(`annotation ${ANNOTATION_PREFIX}${key}: "${value}" is not ${want}; using the default`);
+    problems.push(`annotation ${nameOf(key)}: ${quoteValue(value)} is not ${want}; using the default`);
   };
 
   let sslRedirect = true;
@@ -59,18 +91,28 @@ export function parsePolicy(annotations: Readonly<Record<string, string>> | unde
     const protocol = BACKEND_PROTOCOLS.get(rawProtocol.toLowerCase());
     if (protocol !== undefined) backendProtocol = protocol;
     else if (UNSUPPORTED_BACKEND_PROTOCOLS.has(rawProtocol.toLowerCase())) {
-      problems.push(`annotation ${ANNOTATION_PREFIX}backend-protocol: "${rawProtocol}" is not supported (the edge speaks HTTP/1.1 to backends, over TCP or TLS: HTTP or HTTPS); using the Service port's appProtocol, else HTTP`);
+      problems.push(`annotation ${nameOf("backend-protocol")}: ${quoteValue(rawProtocol)} is not supported (the edge speaks HTTP/1.1 to backends, over TCP or TLS: HTTP or HTTPS); using the Service port's appProtocol, else HTTP`);
     } else {
-      problems.push(`annotation ${ANNOTATION_PREFIX}backend-protocol: "${rawProtocol}" is not HTTP or HTTPS; using the Service port's appProtocol, else HTTP`);
+      problems.push(`annotation ${nameOf("backend-protocol")}: ${quoteValue(rawProtocol)} is not HTTP or HTTPS; using the Service port's appProtocol, else HTTP`);
     }
   }
 
-  return { policy: { cookie: parseCookie(read, invalid), sslRedirect, healthCheckPath, backendProtocol }, problems };
+  return { policy: { cookie: parseCookie(read, invalid, (key) => source.get(key) === NGINX_PREFIX), sslRedirect, healthCheckPath, backendProtocol }, problems };
+}
+
+/**
+ * An annotation value as a problem quotes it: at most 64 characters (a tenant's value must not bloat the table
+ * or an Event), control characters escaped.
+ */
+export function quoteValue(value: string): string {
+  const cut = value.length > 64 ? `${value.slice(0, 64)}…` : value;
+  return JSON.stringify(cut);
 }
 
 function parseCookie(
   read: (key: string) => string | undefined,
   invalid: (key: string, value: string, want: string) => void,
+  fromNginx: (key: string) => boolean,
 ): CookieAffinity | null {
   const affinity = read("affinity");
   if (affinity === undefined || affinity === "none") return null;
@@ -78,7 +120,7 @@ function parseCookie(
     invalid("affinity", affinity, '"cookie" or "none"');
     return null;
   }
-  let name = DEFAULT_COOKIE_NAME;
+  let name = fromNginx("affinity") ? NGINX_COOKIE_NAME : DEFAULT_COOKIE_NAME;
   const rawName = read("session-cookie-name");
   if (rawName !== undefined) {
     if (COOKIE_NAME.test(rawName)) name = rawName;
@@ -89,6 +131,12 @@ function parseCookie(
   if (rawMaxAge !== undefined) {
     if (/^\d{1,9}$/.test(rawMaxAge)) maxAge = Number(rawMaxAge);
     else invalid("session-cookie-max-age", rawMaxAge, "a whole number of seconds");
+  }
+  // ingress-nginx writes both Expires and Max-Age; a browser obeys Max-Age, so `expires` alone is a Max-Age.
+  const rawExpires = maxAge === undefined ? read("session-cookie-expires") : undefined;
+  if (rawExpires !== undefined) {
+    if (/^\d{1,9}$/.test(rawExpires)) maxAge = Number(rawExpires);
+    else invalid("session-cookie-expires", rawExpires, "a whole number of seconds");
   }
   let path = "/";
   const rawPath = read("session-cookie-path");

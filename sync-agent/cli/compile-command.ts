@@ -3,6 +3,7 @@ import { compileTable } from "../../core/compile/compile-table.ts";
 import { sealTable, serializeTable } from "../../core/table/hash-table.ts";
 import type { Problem, RoutingTable } from "../../core/table/schema.ts";
 import type { CompileOptions } from "../../core/compile/compile-options.ts";
+import type { AnnotationVerdict } from "../../core/compile/nginx/classify-annotations.ts";
 import { type ClusterSource, compileFlagSpec, readCompileFlags } from "./compile-flags.ts";
 import type { CommandIo } from "./command-io.ts";
 import { loadCluster } from "./load-cluster.ts";
@@ -15,7 +16,7 @@ export async function runCompile(args: readonly string[], io: CommandIo): Promis
   const parsed = parseCompileArgs(args, io, (positionals, problems) => {
     if (positionals.length > 0) problems.push(`unexpected argument "${positionals[0] ?? ""}"`);
   });
-  const table = await compileSnapshot(parsed, io);
+  const { table } = await compileSnapshot(parsed, io);
   io.stdout(`${serializeTable(table)}\n`);
   return 0;
 }
@@ -45,13 +46,19 @@ export function parseCompileArgs(args: readonly string[], io: CommandIo, checkPo
   return { source, options, positionals: parsed.positionals };
 }
 
+export interface CompiledSnapshot {
+  readonly table: RoutingTable;
+  readonly served: readonly string[];
+  readonly verdicts: ReadonlyMap<string, AnnotationVerdict>;
+}
+
 /** Loads the cluster once, compiles it, reports its problems on stderr. */
-export async function compileSnapshot(parsed: ParsedCompileArgs, io: CommandIo): Promise<RoutingTable> {
+export async function compileSnapshot(parsed: ParsedCompileArgs, io: CommandIo): Promise<CompiledSnapshot> {
   const cluster = await loadCluster(parsed.source);
-  const { content } = compileTable(cluster, parsed.options);
+  const { content, served, verdicts } = compileTable(cluster, parsed.options);
   reportProblems(content.problems, io);
   // A CLI view of one snapshot: generation 0, since nothing is published.
-  return sealTable(content, 0);
+  return { table: await sealTable(content, 0), served, verdicts };
 }
 
 export function reportProblems(problems: readonly Problem[], io: CommandIo): void {

@@ -18,6 +18,8 @@ export interface Explanation {
   readonly targets: readonly string[];
   readonly location?: string;
   readonly reason?: string;
+  /** The ingress-nginx annotations of the picked rule's Ingress that the edge serves it without; absent when none. */
+  readonly ignoredAnnotations?: readonly string[];
 }
 
 export async function runExplain(args: readonly string[], io: CommandIo): Promise<number> {
@@ -30,7 +32,7 @@ export async function runExplain(args: readonly string[], io: CommandIo): Promis
       else urls.push(url);
     }
   });
-  const table = await compileSnapshot(parsed, io);
+  const { table, verdicts } = await compileSnapshot(parsed, io);
   const routes = compileRoutes(table);
   parsed.positionals.forEach((raw, i) => {
     const url = urls[i];
@@ -41,7 +43,9 @@ export async function runExplain(args: readonly string[], io: CommandIo): Promis
       path: url.pathname,
       query: url.search,
     });
-    io.stdout(`${JSON.stringify(explainDecision(raw, decision, table))}\n`);
+    const explanation = explainDecision(raw, decision, table);
+    const ignored = explanation.ingress === null ? [] : verdicts.get(explanation.ingress)?.ignored ?? [];
+    io.stdout(`${JSON.stringify(ignored.length === 0 ? explanation : { ...explanation, ignoredAnnotations: ignored })}\n`);
   });
   return 0;
 }

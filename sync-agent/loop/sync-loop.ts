@@ -172,6 +172,9 @@ export class SyncLoop {
     metrics?.compiles.inc();
     metrics?.problems.set(result.content.problems.length);
     metrics?.backendsFailedOpen.set(result.content.backends.filter(isFailedOpen).length);
+    const verdicts = [...result.verdicts.values()];
+    metrics?.ignoredAnnotations.set(verdicts.reduce((sum, verdict) => sum + verdict.ignored.length, 0));
+    metrics?.refusedIngresses.set(verdicts.filter((verdict) => verdict.refusals.length > 0).length);
     this.options.health.setChecks(listHealthChecks(result.content, result.probeAddresses));
     if (version !== this.compiledVersion) {
       logger.log("info", "table-compiled", {

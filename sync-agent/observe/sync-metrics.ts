@@ -11,6 +11,8 @@ export interface SyncMetrics {
   readonly compiles: Counter;
   readonly problems: Gauge;
   readonly backendsFailedOpen: Gauge;
+  readonly ignoredAnnotations: Gauge;
+  readonly refusedIngresses: Gauge;
   readonly leader: Gauge;
   readonly informerRestarts: Counter<"resource">;
   readonly clusterWrites: Counter<"kind" | "result">;
@@ -31,6 +33,16 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
     backendsFailedOpen: new Gauge({
       name: "edge_ingress_backends_failed_open",
       help: "Backends of the last compiled table whose every target failed its health checks, served on all of them (failing open).",
+      registers,
+    }),
+    ignoredAnnotations: new Gauge({
+      name: "edge_ingress_ignored_annotations",
+      help: "ingress-nginx annotations, counted per Ingress, that the last compiled table serves without (each also reported as a problem and a Warning Event).",
+      registers,
+    }),
+    refusedIngresses: new Gauge({
+      name: "edge_ingress_refused_ingresses",
+      help: "Ingresses of the served classes left out of the last compiled table for an annotation the edge refuses (access control it does not enforce, snippets, canaries).",
       registers,
     }),
     leader: new Gauge({ name: "edge_ingress_leader", help: "1 when this replica holds the leader Lease.", registers }),

@@ -142,6 +142,24 @@ describe("the agent against a Kubernetes API server", () => {
     await waitFor("status cleared", () => (api.get("Ingress", "shop", "web").status as { loadBalancer?: { ingress?: unknown } } | undefined)?.loadBalancer?.ingress === undefined);
   });
 
+  test("an Ingress that gains an access-control annotation it cannot enforce is withdrawn: routes, status, one Warning Event", async () => {
+    api.apply(kubeIngress("shop/admin", [{ host: "admin.test", service: "web", port: 80 }]));
+    await pushed("admin.test served", (t) => hosts(t).includes("admin.test"));
+    const status = () => (api.get("Ingress", "shop", "admin").status as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress;
+    await waitFor("admin status written", () => status()?.length === 1);
+    const admin = api.get("Ingress", "shop", "admin");
+    const metadata = admin.metadata as { annotations?: Record<string, string> };
+    api.apply({ ...admin, metadata: { ...metadata, annotations: { ...metadata.annotations, "nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8" } } });
+    await pushed("admin.test withdrawn", (t) => !hosts(t).includes("admin.test"));
+    await waitFor("admin status cleared", () => status() === undefined);
+    const events = await waitFor("a Warning Event", () => {
+      const found = api.list("Event").filter((e) => (e.involvedObject as { name?: string }).name === "admin");
+      return found.length > 0 ? found : undefined;
+    });
+    expect(events).toHaveLength(1);
+    expect(String(events[0]?.message)).toBe("annotation nginx.ingress.kubernetes.io/whitelist-source-range is access control the edge does not enforce; the Ingress is not served (it fails closed rather than serve its routes open)");
+  });
+
   test("a dropped watch recovers and the change made meanwhile is pushed", async () => {
     api.dropWatches();
     api.apply(kubeIngress("shop/after-drop", [{ host: "after-drop.test", service: "web", port: 80 }]));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../../sync-agent/cli/main.ts";
+import { nginxClusterYaml } from "../../support/nginx-manifests.ts";
 import { makeTempDir } from "../../support/temp-dir.ts";
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -115,6 +116,31 @@ spec:
         { url: "https://secure.test/", status: 200, ingress: "default/secure", rule: { host: "secure.test", path: "/", pathType: "Prefix" }, backend: { service: "default/secure", port: "https" }, protocol: "https", targets: ["127.0.0.2:30443"] },
         { url: "https://plain.test/", status: 200, ingress: "default/plain", rule: { host: "plain.test", path: "/", pathType: "Prefix" }, backend: { service: "default/secure", port: "https" }, targets: ["127.0.0.2:30443"] },
       ]);
+    } finally {
+      await made.remove();
+    }
+  });
+
+  it("serves the nginx class when told to, and shows the ingress-nginx annotations the picked rule is served without", async () => {
+    const made = await makeTempDir({ "all.yaml": nginxClusterYaml });
+    try {
+      const result = await run(["explain", "--manifests", made.dir, "--ingress-class", "edge,nginx", "http://limited.test/a", "http://plain.test/", "http://admin.test/"]);
+      expect(result.code).toBe(0);
+      expect(lines(result.stdout)).toEqual([
+        {
+          url: "http://limited.test/a", status: 200, ingress: "default/limited", rule: { host: "limited.test", path: "/", pathType: "Prefix" },
+          backend: { service: "default/web", port: 80 }, targets: ["127.0.0.2:30080"],
+          ignoredAnnotations: ["nginx.ingress.kubernetes.io/limit-rps", "nginx.ingress.kubernetes.io/proxy-buffering"],
+        },
+        { url: "http://plain.test/", status: 200, ingress: "default/plain", rule: { host: "plain.test", path: "/", pathType: "Prefix" }, backend: { service: "default/web", port: 80 }, targets: ["127.0.0.2:30080"] },
+        { url: "http://admin.test/", status: 404, ingress: null, rule: null, backend: null, targets: [] },
+      ]);
+      expect(result.stderr).toBe([
+        "default/admin: annotation nginx.ingress.kubernetes.io/auth-url is access control the edge does not enforce; the Ingress is not served (it fails closed rather than serve its routes open)",
+        "default/limited: annotation nginx.ingress.kubernetes.io/limit-rps is not supported at the edge; served without it",
+        "default/limited: annotation nginx.ingress.kubernetes.io/proxy-buffering is not supported at the edge; served without it",
+        "",
+      ].join("\n"));
     } finally {
       await made.remove();
     }

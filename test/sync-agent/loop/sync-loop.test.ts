@@ -114,6 +114,26 @@ describe("the sync loop", () => {
     expect(publisher.published).toHaveLength(1); // …into the table already published
   });
 
+  test("counts the ingress-nginx annotations served without and the Ingresses refused, in its metrics", async () => {
+    const metrics = createSyncMetrics(new Registry());
+    const { source, publisher, loop } = startLoop({ metrics });
+    const base = shop([{ node: "node-a" }]);
+    source.set({
+      ...base,
+      ingresses: [
+        ingress("shop/web", [{ host: "shop.test", service: "web", port: 80 }], {
+          annotations: { "nginx.ingress.kubernetes.io/limit-rps": "5", "nginx.ingress.kubernetes.io/custom-http-errors": "404" },
+        }),
+        ingress("shop/admin", [{ host: "admin.test", service: "web", port: 80 }], { annotations: { "nginx.ingress.kubernetes.io/auth-url": "http://auth/" } }),
+      ],
+    });
+    await waitFor("the first push", () => publisher.published.length === 1);
+    await loop.idle();
+    expect((await metrics.ignoredAnnotations.get()).values[0]?.value).toBe(2);
+    expect((await metrics.refusedIngresses.get()).values[0]?.value).toBe(1);
+    expect(publisher.published[0]?.table.hosts.map((h) => h.host)).toEqual(["shop.test"]);
+  });
+
   test("publishes at most once per interval, then catches up with the newest state", async () => {
     const metrics = createSyncMetrics(new Registry());
     const { source, publisher, loop } = startLoop({ minPublishIntervalMs: 300, metrics });

@@ -1,0 +1,95 @@
+/**
+ * Every `nginx.ingress.kubernetes.io/*` annotation ingress-nginx knows, and what the edge does with it. Read from
+ * ingress-nginx's own sources (docs/user-guide/nginx-configuration/annotations.md and the parsers under
+ * internal/ingress/annotations/, commit dbb11b9 of March 2026), so that nothing it honours is silently ignored:
+ *
+ * - `supported`: the edge does what ingress-nginx documents (see parse-policy.ts and docs/ingress-nginx.md).
+ * - `ignored`: the Ingress is served without it, and that is reported (compile, Event, metric, explain, check).
+ * - `access`: access control the edge does not enforce: the Ingress is not served at all (fails closed).
+ * - `snippet`: raw nginx configuration; refused as ingress-nginx refuses it by default (its Critical risk level,
+ *   above the default `annotations-risk-level: High`): the Ingress is not served.
+ * - `canary`: `canary: "true"` makes a canary Ingress, not served on its own: its mainline takes all the traffic
+ *   until the edge splits it. The `canary-*` settings mean nothing on an Ingress that is no canary (as in
+ *   ingress-nginx), so they are neither refused nor reported there.
+ */
+export type AnnotationSupport = "supported" | "ignored" | "access" | "snippet" | "canary";
+
+export interface AnnotationEntry {
+  readonly support: AnnotationSupport;
+  /**
+   * Values that ask for ingress-nginx's default behaviour (compared without case): an annotation holding one
+   * changes nothing, so it is neither refused nor reported.
+   */
+  readonly inert?: readonly string[];
+}
+
+const FALSE = ["false"] as const;
+
+const SUPPORTED = [
+  "ssl-redirect",
+  "backend-protocol",
+  "affinity",
+  "session-cookie-name",
+  "session-cookie-path",
+  "session-cookie-max-age",
+  "session-cookie-expires",
+  "session-cookie-samesite",
+] as const;
+
+const ACCESS = [
+  "auth-always-set-cookie", "auth-cache-duration", "auth-cache-key", "auth-keepalive", "auth-keepalive-requests",
+  "auth-keepalive-share-vars", "auth-keepalive-timeout", "auth-method", "auth-proxy-set-headers", "auth-realm",
+  "auth-request-redirect", "auth-response-headers", "auth-secret", "auth-secret-type", "auth-signin",
+  "auth-signin-redirect-param", "auth-type", "auth-url",
+  "auth-tls-error-page", "auth-tls-match-cn", "auth-tls-pass-certificate-to-upstream", "auth-tls-secret",
+  "auth-tls-verify-client", "auth-tls-verify-depth",
+  "satisfy",
+  "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
+] as const;
+
+const SNIPPETS = ["configuration-snippet", "server-snippet", "auth-snippet", "stream-snippet", "modsecurity-snippet"] as const;
+
+const CANARY = [
+  "canary-by-cookie", "canary-by-header", "canary-by-header-pattern", "canary-by-header-value", "canary-weight",
+  "canary-weight-total",
+] as const;
+
+const IGNORED = [
+  "affinity-canary-behavior", "affinity-mode", "app-root", "client-body-buffer-size", "connection-proxy-header",
+  "cors-allow-credentials", "cors-allow-headers", "cors-allow-methods", "cors-allow-origin", "cors-expose-headers",
+  "cors-max-age", "custom-headers", "custom-http-errors", "default-backend", "disable-proxy-intercept-errors",
+  "enable-access-log", "enable-global-auth", "fastcgi-index", "fastcgi-params-configmap", "http2-push-preload",
+  "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after", "limit-rpm",
+  "limit-rps", "limit-whitelist", "load-balance", "mirror-host", "mirror-request-body", "mirror-target",
+  "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
+  "permanent-redirect", "permanent-redirect-code", "preserve-trailing-slash", "proxy-body-size", "proxy-buffer-size",
+  "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-connect-timeout",
+  "proxy-cookie-domain", "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
+  "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-read-timeout", "proxy-redirect-from",
+  "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers", "proxy-ssl-name",
+  "proxy-ssl-protocols", "proxy-ssl-secret", "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth",
+  "relative-redirects", "rewrite-target", "server-alias", "service-upstream", "session-cookie-change-on-failure",
+  "session-cookie-conditional-samesite-none", "session-cookie-domain", "session-cookie-secure", "ssl-ciphers",
+  "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code", "upstream-hash-by",
+  "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost", "use-port-in-redirects",
+  "x-forwarded-prefix",
+] as const;
+
+/** Switches whose `false` is ingress-nginx's default: present but off, they change nothing. */
+const SWITCHES_OFF = [
+  "enable-cors", "enable-opentelemetry", "enable-rewrite-log", "force-ssl-redirect", "from-to-www-redirect",
+  "ssl-passthrough", "use-regex",
+] as const;
+
+export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<string, AnnotationEntry>([
+  ...SUPPORTED.map((name) => [name, { support: "supported" }] as const),
+  ...ACCESS.map((name) => [name, { support: "access" }] as const),
+  ...SNIPPETS.map((name) => [name, { support: "snippet" }] as const),
+  ["canary", { support: "canary", inert: FALSE }],
+  ...CANARY.map((name) => [name, { support: "canary", inert: [] }] as const),
+  ...IGNORED.map((name) => [name, { support: "ignored" }] as const),
+  ...SWITCHES_OFF.map((name) => [name, { support: "ignored", inert: FALSE }] as const),
+  // A web application firewall blocks requests: access control, unless switched off.
+  ["enable-modsecurity", { support: "access", inert: FALSE }],
+  ["enable-owasp-core-rules", { support: "access", inert: FALSE }],
+]);

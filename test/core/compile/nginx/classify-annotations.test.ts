@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { classifyNginxAnnotations } from "../../../../core/compile/nginx/classify-annotations.ts";
+import { NGINX_ANNOTATIONS } from "../../../../core/compile/nginx/nginx-annotations.ts";
+
+const P = "nginx.ingress.kubernetes.io/";
+const upstream = readFileSync(new URL("./ingress-nginx-annotations.txt", import.meta.url), "utf8")
+  .split("\n").filter((line) => line !== "" && !line.startsWith("#"));
+
+describe("the ingress-nginx annotation inventory", () => {
+  it("classifies every annotation ingress-nginx documents or parses, and nothing it does not", () => {
+    expect(upstream.length).toBeGreaterThan(130);
+    expect(upstream.filter((name) => !NGINX_ANNOTATIONS.has(name))).toEqual([]);
+    expect([...NGINX_ANNOTATIONS.keys()].filter((name) => !upstream.includes(name))).toEqual([]);
+  });
+});
+
+describe("classifyNginxAnnotations", () => {
+  it("says nothing about an Ingress without ingress-nginx annotations", () => {
+    expect(classifyNginxAnnotations({ "edge-ingress.dev/affinity": "cookie", "kubernetes.io/ingress.class": "nginx" })).toEqual({ ignored: [], refusals: [] });
+  });
+  it("says nothing about the annotations the edge honours", () => {
+    expect(classifyNginxAnnotations({ [`${P}ssl-redirect`]: "false", [`${P}affinity`]: "cookie", [`${P}session-cookie-name`]: "s" })).toEqual({ ignored: [], refusals: [] });
+  });
+  it("lists, sorted, the annotations the Ingress is served without, unknown ones included", () => {
+    expect(classifyNginxAnnotations({ [`${P}proxy-buffering`]: "on", [`${P}limit-rps`]: "10", [`${P}no-such-thing`]: "x" })).toEqual({
+      ignored: [`${P}limit-rps`, `${P}no-such-thing`, `${P}proxy-buffering`],
+      refusals: [],
+    });
+  });
+  it.each(["auth-url", "auth-type", "auth-tls-secret", "satisfy", "whitelist-source-range", "denylist-source-range", "enable-modsecurity"])(
+    "refuses the Ingress for %s: access control it does not enforce fails closed",
+    (name) => {
+      const verdict = classifyNginxAnnotations({ [`${P}${name}`]: "true" });
+      expect(verdict.refusals).toEqual([`annotation ${P}${name} is access control the edge does not enforce; the Ingress is not served (it fails closed rather than serve its routes open)`]);
+    },
+  );
+  it.each(["configuration-snippet", "server-snippet", "auth-snippet", "stream-snippet", "modsecurity-snippet"])(
+    "refuses the Ingress for %s, as ingress-nginx does by default",
+    (name) => {
+      expect(classifyNginxAnnotations({ [`${P}${name}`]: "more_set_headers 'x: y';" }).refusals[0]).toMatch(/is raw nginx configuration, refused as ingress-nginx refuses it by default/);
+    },
+  );
+  it("refuses a canary, whose mainline then takes all the traffic, and ignores canary settings on a mainline", () => {
+    expect(classifyNginxAnnotations({ [`${P}canary`]: "true", [`${P}canary-weight`]: "10" }).refusals).toHaveLength(1);
+    expect(classifyNginxAnnotations({ [`${P}canary`]: "false", [`${P}canary-weight`]: "10" })).toEqual({ ignored: [], refusals: [] });
+  });
+  it("lets a switch that is off pass without a report", () => {
+    expect(classifyNginxAnnotations({ [`${P}use-regex`]: "False", [`${P}enable-cors`]: "false", [`${P}enable-modsecurity`]: "false" })).toEqual({ ignored: [], refusals: [] });
+    expect(classifyNginxAnnotations({ [`${P}use-regex`]: "true" }).ignored).toEqual([`${P}use-regex`]);
+  });
+  it("quotes an annotation name Kubernetes would not accept before it reaches a report", () => {
+    expect(classifyNginxAnnotations({ [`${P}bad\nname`]: "x" }).ignored).toEqual([`${P}"bad\\nname"`]);
+  });
+});
