@@ -1,3 +1,4 @@
+import { checkUsage, runCheck } from "./check-command.ts";
 import type { CommandIo } from "./command-io.ts";
 import { compileUsage, runCompile } from "./compile-command.ts";
 import { explainUsage, runExplain } from "./explain-command.ts";
@@ -13,6 +14,7 @@ type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 const commands: Readonly<Record<string, { run: Command; usage: string }>> = {
   compile: { run: runCompile, usage: compileUsage },
   explain: { run: runExplain, usage: explainUsage },
+  check: { run: runCheck, usage: checkUsage },
   sync: { run: runSync, usage: syncUsage },
   keygen: { run: runKeygen, usage: keygenUsage },
   dev: { run: runDev, usage: devUsage },
