@@ -167,7 +167,16 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     const { requestId } = client;
     if (loaded === null) return errorResponse(503, "service unavailable: no routing table has been published to this edge yet", requestId());
     const { scheme, host, search } = target;
-    const decision = matchRequest(loaded.routes, { scheme, host, path: target.path, query: search });
+    const clientIp = client.headers.get("cf-connecting-ip");
+    const decision = matchRequest(loaded.routes, {
+      scheme,
+      host,
+      path: target.path,
+      query: search,
+      method: client.method,
+      clientIp,
+      header: (name) => client.headers.get(name),
+    });
     switch (decision.kind) {
       case "bad-request":
         return errorResponse(400, `bad request: ${decision.reason}`, requestId());
@@ -184,7 +193,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
             client: request,
             hit: decision.hit,
             pathAndQuery: `${decision.path}${search}`,
-            forward: { clientIp: client.headers.get("cf-connecting-ip"), scheme, host, port: target.port },
+            forward: { clientIp, scheme, host, port: target.port },
             loaded,
             config,
             transport,
@@ -196,8 +205,12 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
             logOnce,
           });
         const key = cookieKeyFor(config.cookieKey);
-        return key instanceof Promise ? key.then(proxy) : proxy(key);
+        const extra = decision.responseHeaders;
+        const proxied = key instanceof Promise ? key.then(proxy) : proxy(key);
+        return extra === undefined ? proxied : proxied.then((response) => withHeaders(response, extra));
       }
+      case "answer":
+        return answerResponse(decision.status, decision.headers, decision.reason, requestId());
     }
   };
 
@@ -228,6 +241,22 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
       return target !== null && isControlPath(target.path) ? Promise.resolve(app.fetch(request, env, ctx)) : serveProxied(request, env, target);
     },
   };
+}
+
+/** A policy's answer: a redirect or preflight as it is; a refusal (403, 413) as the edge's plain-text error. */
+function answerResponse(status: number, headers: readonly (readonly [string, string])[], reason: string, requestId: string): Response {
+  if (status >= 400) return errorResponse(status, reason, requestId);
+  const response = new Response(null, { status, headers: headers.map(([name, value]) => [name, value]) });
+  response.headers.set("x-edge-request-id", requestId);
+  return response;
+}
+
+/** The response with headers set over the backend's (as nginx's more_set_headers does); a 101 is left alone. */
+function withHeaders(response: Response, headers: readonly (readonly [string, string])[]): Response {
+  if (response.status === 101) return response;
+  const copy = new Response(response.body, response);
+  for (const [name, value] of headers) copy.headers.set(name, value);
+  return copy;
 }
 
 /** Reserved for the edge itself, whatever the spelling: never proxied. */

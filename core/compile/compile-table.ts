@@ -3,7 +3,9 @@ import { backendService, TABLE_SCHEMA } from "../table/schema.ts";
 import { type ClusterState, type EndpointSlice, type Ingress, type IngressBackend, namespacedKey, namespaceOf, type Service } from "./cluster-objects.ts";
 import type { CompileOptions } from "./compile-options.ts";
 import { selectEligibleNodes } from "./eligible-nodes.ts";
+import type { RoutePolicy } from "../table/route-policy.ts";
 import { type AnnotationVerdict, classifyNginxAnnotations, ignoredReason } from "./nginx/classify-annotations.ts";
+import { parseNginxPolicy } from "./nginx/parse-nginx-policy.ts";
 import { type IngressPolicy, parsePolicy } from "./parse-policy.ts";
 import { type BackendContext, resolveBackend } from "./resolve-backend.ts";
 import { selectIngresses } from "./select-ingresses.ts";
@@ -51,18 +53,23 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
   let defaultBackend: DefaultBackend | null = null;
   const verdicts = new Map<string, AnnotationVerdict>();
   const served: string[] = [];
+  const policies: RoutePolicy[] = [];
 
   for (const ingress of selection.ingresses) {
     const key = namespacedKey(ingress.metadata);
     const namespace = namespaceOf(ingress.metadata);
     const report = (reason: string): void => { problems.push({ kind: "Ingress", object: key, reason }); };
-    const verdict = classifyNginxAnnotations(ingress.metadata?.annotations);
+    const classified = classifyNginxAnnotations(ingress.metadata?.annotations);
+    const nginx = parseNginxPolicy(ingress.metadata?.annotations);
+    const verdict = { ...classified, refusals: [...classified.refusals, ...nginx.refusals] };
     verdicts.set(key, verdict);
     if (verdict.refusals.length > 0) {
       verdict.refusals.forEach(report);
       continue;
     }
     verdict.ignored.forEach((name) => report(ignoredReason(name)));
+    nginx.problems.forEach(report);
+    if (nginx.policy !== null) policies.push({ ingress: key, ...nginx.policy });
     served.push(key);
     const parsed = parsePolicy(ingress.metadata?.annotations);
     parsed.problems.forEach(report);
@@ -106,6 +113,8 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       backends: [...backends.values()].sort(byKey((b) => b.id)),
       tls: [...tls.values()].sort(byKey((t) => t.host)),
       problems: dedupe(problems).sort(byKey((p) => `${p.kind}\u0000${p.object}\u0000${p.reason}`)),
+      // Absent rather than empty, so that a table without policies keeps the bytes and hash it always had.
+      ...(policies.length === 0 ? {} : { policies: policies.sort(byKey((p) => p.ingress)) }),
     },
     served: served.sort(),
     verdicts,

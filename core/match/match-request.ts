@@ -1,3 +1,5 @@
+import { type CompiledPolicy, compilePolicy } from "../policy/compile-policy.ts";
+import type { PolicyRequest } from "../policy/policy-step.ts";
 import type { Backend, RoutingTable, Rule } from "../table/schema.ts";
 import { normalizeHost } from "./normalize-host.ts";
 import { normalizePath } from "./normalize-path.ts";
@@ -13,6 +15,10 @@ export interface RouteRequest {
   readonly path: string;
   /** The query including its `?`, or "". Carried into redirects unchanged. */
   readonly query?: string;
+  /** What policies need (absent: GET, no client address, no headers); read only when the route has a policy. */
+  readonly method?: string;
+  readonly clientIp?: string | null;
+  readonly header?: (name: string) => string | null;
 }
 
 export interface RouteHit {
@@ -22,11 +28,21 @@ export interface RouteHit {
   readonly rule: Rule | null;
   readonly ingress: string;
   readonly backend: Backend;
+  /** The Ingress's policy (ingress-nginx annotations the edge honours); null when it has none. */
+  readonly policy: CompiledPolicy | null;
 }
 
 export type RouteDecision =
-  | { readonly kind: "route"; readonly path: string; readonly hit: RouteHit }
+  | {
+    readonly kind: "route";
+    readonly path: string;
+    readonly hit: RouteHit;
+    /** Set on the backend's response (CORS); absent when none. */
+    readonly responseHeaders?: readonly (readonly [string, string])[];
+  }
   | { readonly kind: "redirect"; readonly location: string; readonly hit: RouteHit }
+  /** A policy answered for the backend: a redirect of its own, a CORS preflight, a 403 or a 413. */
+  | { readonly kind: "answer"; readonly status: number; readonly headers: readonly (readonly [string, string])[]; readonly reason: string; readonly hit: RouteHit }
   | { readonly kind: "none"; readonly path: string }
   | { readonly kind: "bad-request"; readonly reason: string };
 
@@ -52,9 +68,10 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
     else tlsPrecise.set(tls.host, tls.redirect);
   }
   const backends = new Map(table.backends.map((backend) => [backend.id, backend]));
+  const policies = new Map((table.policies ?? []).map((policy) => [policy.ingress, compilePolicy(policy)]));
   const hitOf = (host: string | null, rule: Rule | null, backendId: string, ingress: string): RouteHit | null => {
     const backend = backends.get(backendId);
-    return backend === undefined ? null : { host, rule, ingress, backend };
+    return backend === undefined ? null : { host, rule, ingress, backend, policy: policies.get(ingress) ?? null };
   };
   const fallback = table.defaultBackend;
   return {
@@ -79,10 +96,38 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
   const path = normalized.path;
   const hit = findHit(routes, host, path);
   if (hit === null) return { kind: "none", path };
-  if (request.scheme === "http" && redirectsToHttps(routes, host)) {
+  const policy = hit.policy;
+  if (policy === null) {
+    if (request.scheme === "http" && redirectsToHttps(routes, host)) return { kind: "redirect", location: `https://${host}${path}${request.query ?? ""}`, hit };
+    return { kind: "route", path, hit };
+  }
+  const facts = policyRequest(request, host, path);
+  for (const step of policy.before) {
+    const answer = step(facts);
+    if (answer !== null) return { kind: "answer", ...answer, hit };
+  }
+  if (request.scheme === "http" && (policy.forceSslRedirect || redirectsToHttps(routes, host))) {
     return { kind: "redirect", location: `https://${host}${path}${request.query ?? ""}`, hit };
   }
-  return { kind: "route", path, hit };
+  for (const step of policy.after) {
+    const answer = step(facts);
+    if (answer !== null) return { kind: "answer", ...answer, hit };
+  }
+  const headers = policy.responseHeaders?.(facts) ?? null;
+  return headers === null ? { kind: "route", path, hit } : { kind: "route", path, hit, responseHeaders: headers };
+}
+
+function policyRequest(request: RouteRequest, host: string, path: string): PolicyRequest {
+  return {
+    scheme: request.scheme,
+    host,
+    rawPath: request.path,
+    path,
+    query: request.query ?? "",
+    method: request.method ?? "GET",
+    clientIp: request.clientIp ?? null,
+    header: request.header ?? (() => null),
+  };
 }
 
 function findHit(routes: CompiledRoutes, host: string, path: string): RouteHit | null {

@@ -6,6 +6,8 @@
  * once and backends name them; a Cluster-policy backend says "all-nodes" instead of repeating 1,000 Nodes.
  */
 
+import type { RoutePolicy } from "./route-policy.ts";
+
 /** Bumped on any change that an older reader would misread. */
 export const TABLE_SCHEMA = 1;
 
@@ -147,6 +149,11 @@ export interface TableContent {
   readonly backends: readonly Backend[];
   readonly tls: readonly TlsHost[];
   readonly problems: readonly Problem[];
+  /**
+   * Per-Ingress policies (ingress-nginx annotations the edge honours), sorted by Ingress; absent when there are
+   * none, so older tables keep their bytes and hash. See route-policy.ts: deploy the worker before the agent.
+   */
+  readonly policies?: readonly RoutePolicy[];
 }
 
 export interface RoutingTable extends TableContent {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hashTableContent } from "./hash-table.ts";
 import { backendService, TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
+import { routePolicySchema } from "./validate-route-policy.ts";
 
 /** One thing wrong with a table: where (a JSON path such as `backends[3].nodePort`) and what. */
 export interface TableIssue {
@@ -70,6 +71,7 @@ const tableSchema = z.strictObject({
   backends: z.array(backendSchema),
   tls: z.array(z.strictObject({ host: z.string().min(1), redirect: z.boolean() })),
   problems: z.array(z.strictObject({ kind: z.string(), object: z.string(), reason: z.string() })),
+  policies: z.array(routePolicySchema).optional(),
 });
 
 /**
@@ -126,6 +128,11 @@ function findBrokenReferences(table: RoutingTable): TableIssue[] {
         issues.push({ path: `hosts[${i}].rules[${j}].backend`, message: `unknown backend "${rule.backend}"` });
       }
     });
+  });
+  const policies = new Set<string>();
+  table.policies?.forEach((policy, i) => {
+    if (policies.has(policy.ingress)) issues.push({ path: `policies[${i}].ingress`, message: `duplicate policy for "${policy.ingress}"` });
+    policies.add(policy.ingress);
   });
   if (table.defaultBackend !== null && !backendIds.has(table.defaultBackend.backend)) {
     issues.push({ path: "defaultBackend.backend", message: `unknown backend "${table.defaultBackend.backend}"` });

@@ -9,7 +9,8 @@ export const explainUsage = `edge-ingress explain (--manifests DIR | --kubeconfi
 
 export interface Explanation {
   readonly url: string;
-  readonly status: 200 | 308 | 400 | 404 | 503;
+  /** 200, 308 (https), 400, 404, 503; or what a policy answers: a redirect, 204 (CORS preflight), 403, 413. */
+  readonly status: number;
   readonly ingress: string | null;
   readonly rule: { readonly host: string | null; readonly path: string; readonly pathType: string } | null;
   readonly backend: { readonly service: string; readonly port: number | string } | null;
@@ -58,7 +59,7 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
   if (decision.kind === "none") return { url, status: 404, ingress: null, rule: null, backend: null, targets: [] };
   const { hit } = decision;
   const targets = resolveTargets(indexNodes(table.nodes), hit.backend).map((t) => `${t.address}:${t.nodePort}`);
-  const status = decision.kind === "redirect" ? 308 : targets.length > 0 ? 200 : 503;
+  const status = decision.kind === "redirect" ? 308 : decision.kind === "answer" ? decision.status : targets.length > 0 ? 200 : 503;
   const explanation: Explanation = {
     url,
     status,
@@ -68,5 +69,10 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
     ...(hit.backend.protocol === undefined ? {} : { protocol: hit.backend.protocol }),
     targets,
   };
-  return decision.kind === "redirect" ? { ...explanation, location: decision.location } : explanation;
+  if (decision.kind === "redirect") return { ...explanation, location: decision.location };
+  if (decision.kind === "answer") {
+    const location = decision.headers.find(([name]) => name === "location")?.[1];
+    return { ...explanation, ...(location === undefined ? {} : { location }), reason: decision.reason };
+  }
+  return explanation;
 }

@@ -34,6 +34,11 @@ const SUPPORTED = [
   "session-cookie-max-age",
   "session-cookie-expires",
   "session-cookie-samesite",
+  "app-root",
+  "proxy-body-size",
+  "cors-allow-credentials", "cors-allow-headers", "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age",
+  "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code",
+  "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
 ] as const;
 
 const ACCESS = [
@@ -44,7 +49,6 @@ const ACCESS = [
   "auth-tls-error-page", "auth-tls-match-cn", "auth-tls-pass-certificate-to-upstream", "auth-tls-secret",
   "auth-tls-verify-client", "auth-tls-verify-depth",
   "satisfy",
-  "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
 ] as const;
 
 const SNIPPETS = ["configuration-snippet", "server-snippet", "auth-snippet", "stream-snippet", "modsecurity-snippet"] as const;
@@ -55,14 +59,12 @@ const CANARY = [
 ] as const;
 
 const IGNORED = [
-  "affinity-canary-behavior", "affinity-mode", "app-root", "client-body-buffer-size", "connection-proxy-header",
-  "cors-allow-credentials", "cors-allow-headers", "cors-allow-methods", "cors-allow-origin", "cors-expose-headers",
-  "cors-max-age", "custom-headers", "custom-http-errors", "default-backend", "disable-proxy-intercept-errors",
+  "affinity-canary-behavior", "affinity-mode", "client-body-buffer-size", "connection-proxy-header", "custom-headers", "custom-http-errors", "default-backend", "disable-proxy-intercept-errors",
   "enable-access-log", "enable-global-auth", "fastcgi-index", "fastcgi-params-configmap", "http2-push-preload",
   "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after", "limit-rpm",
   "limit-rps", "limit-whitelist", "load-balance", "mirror-host", "mirror-request-body", "mirror-target",
   "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
-  "permanent-redirect", "permanent-redirect-code", "preserve-trailing-slash", "proxy-body-size", "proxy-buffer-size",
+  "preserve-trailing-slash", "proxy-buffer-size",
   "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-connect-timeout",
   "proxy-cookie-domain", "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
   "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-read-timeout", "proxy-redirect-from",
@@ -70,19 +72,18 @@ const IGNORED = [
   "proxy-ssl-protocols", "proxy-ssl-secret", "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth",
   "relative-redirects", "rewrite-target", "server-alias", "service-upstream", "session-cookie-change-on-failure",
   "session-cookie-conditional-samesite-none", "session-cookie-domain", "session-cookie-secure", "ssl-ciphers",
-  "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code", "upstream-hash-by",
+  "ssl-prefer-server-ciphers", "upstream-hash-by",
   "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost", "use-port-in-redirects",
   "x-forwarded-prefix",
 ] as const;
 
 /** Switches whose `false` is ingress-nginx's default: present but off, they change nothing. */
-const SWITCHES_OFF = [
-  "enable-cors", "enable-opentelemetry", "enable-rewrite-log", "force-ssl-redirect", "from-to-www-redirect",
-  "ssl-passthrough", "use-regex",
-] as const;
+const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "from-to-www-redirect", "ssl-passthrough", "use-regex"] as const;
 
 export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<string, AnnotationEntry>([
   ...SUPPORTED.map((name) => [name, { support: "supported" }] as const),
+  ["enable-cors", { support: "supported" }],
+  ["force-ssl-redirect", { support: "supported" }],
   ...ACCESS.map((name) => [name, { support: "access" }] as const),
   ...SNIPPETS.map((name) => [name, { support: "snippet" }] as const),
   ["canary", { support: "canary", inert: FALSE }],

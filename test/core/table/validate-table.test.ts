@@ -87,6 +87,42 @@ describe("a failed-open backend in the table", () => {
   });
 });
 
+describe("route policies in the table", () => {
+  const withPolicies = async (policies: unknown) => validateTable({ ...(await sealedDemo()), policies });
+  const paths = (result: ReturnType<typeof validateTable>) => (result.ok ? [] : result.issues.map((i) => `${i.path}: ${i.message}`));
+
+  it("leaves a table without policies as it was: no field, so the same bytes and version", async () => {
+    const table = await sealedDemo();
+    expect("policies" in table).toBe(false);
+    expect(serializeTable(table)).not.toContain("policies");
+  });
+  it("accepts what the compiler writes, after a JSON round trip", async () => {
+    const policy = {
+      ingress: "default/a", appRoot: "/app", maxBodyBytes: 1024, forceSslRedirect: true, deny: ["192.0.2.0/24"], allow: ["10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32"],
+      redirect: { status: 301, location: "https://b.test$request_uri" },
+      cors: { origins: ["https://*.a.test"], methods: "GET, POST", headers: "Content-Type", credentials: true, maxAge: 60 },
+    };
+    expect((await withPolicies([policy])).ok).toBe(true);
+  });
+  it("refuses a value the compiler would never write, wherever it hides", async () => {
+    expect(paths(await withPolicies([
+      { ingress: "default/a", allow: ["10.0.0.0/33"] },
+      { ingress: "default/b", redirect: { status: 301, location: "https://b.test/$remote_addr" } },
+      { ingress: "default/c", redirect: { status: 301, location: "https://b.test/\r\nset-cookie: x" } },
+      { ingress: "default/d", cors: { origins: ["*"], methods: "GET", headers: "X\r\nY", credentials: true, maxAge: 1 } },
+      { ingress: "default/e", rewrite: "/" },
+      { ingress: "default/a" },
+    ]))).toEqual([
+      "policies[0].allow[0]: must be an IPv4 or IPv6 CIDR",
+      "policies[1].redirect.location: names a variable the edge does not fill in",
+      "policies[2].redirect.location: must be an absolute http(s) URL",
+      "policies[3].cors.headers: must be a list of header names",
+      'policies[4]: Unrecognized key: "rewrite"',
+    ]);
+    expect(paths(await withPolicies([{ ingress: "default/a" }, { ingress: "default/a" }]))).toEqual(['policies[1].ingress: duplicate policy for "default/a"']);
+  });
+});
+
 describe("verifyTableVersion", () => {
   it("confirms an untouched table", async () => {
     expect(await verifyTableVersion(await sealedDemo())).toBe(true);

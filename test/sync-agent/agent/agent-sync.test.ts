@@ -149,7 +149,7 @@ describe("the agent against a Kubernetes API server", () => {
     await waitFor("admin status written", () => status()?.length === 1);
     const admin = api.get("Ingress", "shop", "admin");
     const metadata = admin.metadata as { annotations?: Record<string, string> };
-    api.apply({ ...admin, metadata: { ...metadata, annotations: { ...metadata.annotations, "nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8" } } });
+    api.apply({ ...admin, metadata: { ...metadata, annotations: { ...metadata.annotations, "nginx.ingress.kubernetes.io/auth-type": "basic" } } });
     await pushed("admin.test withdrawn", (t) => !hosts(t).includes("admin.test"));
     await waitFor("admin status cleared", () => status() === undefined);
     const events = await waitFor("a Warning Event", () => {
@@ -157,7 +157,7 @@ describe("the agent against a Kubernetes API server", () => {
       return found.length > 0 ? found : undefined;
     });
     expect(events).toHaveLength(1);
-    expect(String(events[0]?.message)).toBe("annotation nginx.ingress.kubernetes.io/whitelist-source-range is access control the edge does not enforce; the Ingress is not served (it fails closed rather than serve its routes open)");
+    expect(String(events[0]?.message)).toBe("annotation nginx.ingress.kubernetes.io/auth-type is access control the edge does not enforce; the Ingress is not served (it fails closed rather than serve its routes open)");
   });
 
   test("a dropped watch recovers and the change made meanwhile is pushed", async () => {

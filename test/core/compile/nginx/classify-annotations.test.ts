@@ -28,7 +28,7 @@ describe("classifyNginxAnnotations", () => {
       refusals: [],
     });
   });
-  it.each(["auth-url", "auth-type", "auth-tls-secret", "satisfy", "whitelist-source-range", "denylist-source-range", "enable-modsecurity"])(
+  it.each(["auth-url", "auth-type", "auth-secret", "auth-tls-secret", "auth-tls-verify-client", "satisfy", "enable-modsecurity"])(
     "refuses the Ingress for %s: access control it does not enforce fails closed",
     (name) => {
       const verdict = classifyNginxAnnotations({ [`${P}${name}`]: "true" });

@@ -1,0 +1,77 @@
+/**
+ * Per-Ingress policies the edge applies to the route decision (see core/policy): what ingress-nginx annotations
+ * ask for, in the table's own terms. Added within schema 1: a table without policies is byte for byte what it was
+ * before, so its version is unchanged — but an older worker refuses a table that has them (its validation is
+ * strict), so the worker must be deployed before an agent that writes them.
+ */
+export interface RoutePolicy {
+  /** `namespace/name` of the Ingress whose rules (and default backend) the policy applies to. */
+  readonly ingress: string;
+  /** `/app`: a request for `/` gets a 302 to it (ingress-nginx `app-root`). */
+  readonly appRoot?: string;
+  /** Bytes: a request whose Content-Length is larger gets a 413 (`proxy-body-size`). */
+  readonly maxBodyBytes?: number;
+  /** CORS answered at the edge (`enable-cors` and `cors-*`). */
+  readonly cors?: CorsPolicy;
+  /** Every request gets this redirect (`permanent-redirect`, `temporal-redirect`). */
+  readonly redirect?: PolicyRedirect;
+  /** Plain http gets a 308 to https even on a host without TLS (`force-ssl-redirect`). */
+  readonly forceSslRedirect?: true;
+  /** Client address ranges (canonical CIDRs) refused with a 403 (`denylist-source-range`). */
+  readonly deny?: readonly string[];
+  /** Client address ranges (canonical CIDRs) allowed; any other client gets a 403 (`allowlist-source-range`). */
+  readonly allow?: readonly string[];
+}
+
+export interface PolicyRedirect {
+  readonly status: number;
+  /**
+   * An absolute http(s) URL; may hold `$request_uri`, `$uri`, `$args`, `$is_args`, `$host` or `$scheme`, filled
+   * in per request as nginx does. No other `$`.
+   */
+  readonly location: string;
+}
+
+export interface CorsPolicy {
+  /** `["*"]`, or origins such as `https://a.example` and `https://*.a.example`. */
+  readonly origins: readonly string[];
+  readonly methods: string;
+  readonly headers: string;
+  /** Absent: no Access-Control-Expose-Headers. */
+  readonly expose?: string;
+  readonly credentials: boolean;
+  readonly maxAge: number;
+}
+
+export const REDIRECT_VARIABLES = ["request_uri", "uri", "args", "is_args", "host", "scheme"] as const;
+export type RedirectVariable = (typeof REDIRECT_VARIABLES)[number];
+
+/** The checks every value of a policy passes, shared by the compiler (which writes them) and the table's validation. */
+export const POLICY_SYNTAX = {
+  appRoot: /^\/[A-Za-z0-9\-._~!&'()*+,;=:@/%]*$/,
+  corsOrigin: /^(\*|[a-z]+:\/\/(\*\.)?[A-Za-z0-9\-.]*(:\d+)?)$/,
+  corsMethods: /^([A-Za-z]+,?\s?)+$/,
+  corsHeaders: /^[A-Za-z0-9\-_, ]*$/,
+  corsExpose: /^(([A-Za-z0-9\-_]+|\*),?\s?)+$/,
+  /** Printable ASCII without spaces, quotes or angle brackets: safe as a Location header. `$` only before a known variable. */
+  redirectLocation: /^https?:\/\/[\x21\x23-\x3b\x3d\x3f-\x7e]+$/,
+} as const;
+
+/**
+ * The location split into literal text and variables (nginx reads a name greedily: `$uris` is `uris`, not `$uri`
+ * then `s`), or null when it names a variable the edge does not fill in.
+ */
+export function splitRedirectLocation(location: string): (string | { readonly variable: RedirectVariable })[] | null {
+  const parts: (string | { readonly variable: RedirectVariable })[] = [];
+  let at = 0;
+  for (const match of location.matchAll(/\$([A-Za-z0-9_]*)/g)) {
+    const name = match[1] ?? "";
+    const known = REDIRECT_VARIABLES.find((variable) => variable === name);
+    if (known === undefined) return null;
+    if (match.index > at) parts.push(location.slice(at, match.index));
+    parts.push({ variable: known });
+    at = match.index + match[0].length;
+  }
+  if (at < location.length) parts.push(location.slice(at));
+  return parts;
+}

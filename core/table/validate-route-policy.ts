@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { parseIpRange } from "../policy/ip-range.ts";
+import { POLICY_SYNTAX, splitRedirectLocation } from "./route-policy.ts";
+
+const cidr = z.string().max(64).refine((text) => parseIpRange(text) !== null, "must be an IPv4 or IPv6 CIDR");
+
+/** A table's `policies`: every value as the compiler checked it, so a tampered or foreign table cannot smuggle one in. */
+export const routePolicySchema = z.strictObject({
+  ingress: z.string().min(1),
+  appRoot: z.string().max(2048).regex(POLICY_SYNTAX.appRoot, "must be an absolute path").optional(),
+  maxBodyBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  cors: z.strictObject({
+    origins: z.array(z.string().max(253).regex(POLICY_SYNTAX.corsOrigin, "must be * or an origin")).min(1),
+    methods: z.string().max(256).regex(POLICY_SYNTAX.corsMethods, "must be a list of methods"),
+    headers: z.string().max(4096).regex(POLICY_SYNTAX.corsHeaders, "must be a list of header names"),
+    expose: z.string().max(4096).regex(POLICY_SYNTAX.corsExpose, "must be a list of header names").optional(),
+    credentials: z.boolean(),
+    maxAge: z.number().int().min(0).max(2_147_483_647),
+  }).optional(),
+  redirect: z.strictObject({
+    status: z.number().int().min(300).max(308),
+    location: z.string().max(2048).regex(POLICY_SYNTAX.redirectLocation, "must be an absolute http(s) URL")
+      .refine((location) => splitRedirectLocation(location) !== null, "names a variable the edge does not fill in"),
+  }).optional(),
+  forceSslRedirect: z.literal(true).optional(),
+  deny: z.array(cidr).min(1).optional(),
+  allow: z.array(cidr).min(1).optional(),
+});
