@@ -194,6 +194,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
             hit: decision.hit,
             pathAndQuery: `${decision.path}${search}`,
             forward: { clientIp, scheme, host, port: target.port },
+            ...(decision.upstreamHeaders === undefined ? {} : { upstreamHeaders: decision.upstreamHeaders }),
             loaded,
             config,
             transport,

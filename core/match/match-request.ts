@@ -39,6 +39,8 @@ export type RouteDecision =
     readonly hit: RouteHit;
     /** Set on the backend's response (CORS); absent when none. */
     readonly responseHeaders?: readonly (readonly [string, string])[];
+    /** Set on the request to the backend (`X-Forwarded-Prefix`); absent when none. */
+    readonly upstreamHeaders?: readonly (readonly [string, string])[];
   }
   | { readonly kind: "redirect"; readonly location: string; readonly hit: RouteHit }
   /** A policy answered for the backend: a redirect of its own, a CORS preflight, a 403 or a 413. */
@@ -114,7 +116,13 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
     if (answer !== null) return { kind: "answer", ...answer, hit };
   }
   const headers = policy.responseHeaders?.(facts) ?? null;
-  return headers === null ? { kind: "route", path, hit } : { kind: "route", path, hit, responseHeaders: headers };
+  return {
+    kind: "route",
+    path,
+    hit,
+    ...(headers === null ? {} : { responseHeaders: headers }),
+    ...(policy.upstreamHeaders === null ? {} : { upstreamHeaders: policy.upstreamHeaders }),
+  };
 }
 
 function policyRequest(request: RouteRequest, host: string, path: string): PolicyRequest {

@@ -12,6 +12,8 @@ export interface CompiledPolicy {
   readonly before: readonly PolicyStep[];
   readonly forceSslRedirect: boolean;
   readonly after: readonly PolicyStep[];
+  /** Headers set on the request to the backend (`X-Forwarded-Prefix`); null when none. */
+  readonly upstreamHeaders: readonly (readonly [string, string])[] | null;
   /** Headers added to the backend's response (CORS); null when the policy adds none. */
   readonly responseHeaders: ((request: PolicyRequest) => readonly (readonly [string, string])[] | null) | null;
 }
@@ -25,7 +27,13 @@ export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
   if (cors !== null) before.push(cors.preflight);
   if (policy.redirect !== undefined) before.push(redirectStep(policy.redirect.status, policy.redirect.location));
   if (policy.deny !== undefined || policy.allow !== undefined) after.push(sourceRangeStep(policy.deny ?? [], policy.allow ?? []));
-  return { before, forceSslRedirect: policy.forceSslRedirect === true, after, responseHeaders: cors === null ? null : cors.headers };
+  return {
+    before,
+    forceSslRedirect: policy.forceSslRedirect === true,
+    after,
+    upstreamHeaders: policy.forwardedPrefix === undefined ? null : [["x-forwarded-prefix", policy.forwardedPrefix]],
+    responseHeaders: cors === null ? null : cors.headers,
+  };
 }
 
 function appRootStep(appRoot: string): PolicyStep {

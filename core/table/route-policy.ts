@@ -21,6 +21,8 @@ export interface RoutePolicy {
   readonly deny?: readonly string[];
   /** Client address ranges (canonical CIDRs) allowed; any other client gets a 403 (`allowlist-source-range`). */
   readonly allow?: readonly string[];
+  /** Sent to the backend as `X-Forwarded-Prefix` (`x-forwarded-prefix`). */
+  readonly forwardedPrefix?: string;
 }
 
 export interface PolicyRedirect {
@@ -55,6 +57,8 @@ export const POLICY_SYNTAX = {
   corsExpose: /^(([A-Za-z0-9\-_]+|\*),?\s?)+$/,
   /** Printable ASCII without spaces, quotes or angle brackets: safe as a Location header. `$` only before a known variable. */
   redirectLocation: /^https?:\/\/[\x21\x23-\x3b\x3d\x3f-\x7e]+$/,
+  /** ingress-nginx's path syntax, less `$`: capture groups need a regex location, which the edge does not serve. */
+  forwardedPrefix: /^\/?[-._~a-zA-Z0-9/:]*$/,
 } as const;
 
 /**

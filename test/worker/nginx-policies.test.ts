@@ -26,6 +26,7 @@ function nginxCluster() {
       at("small.example", { [`${P}proxy-body-size`]: "1k" }),
       at("cors.example", { [`${P}enable-cors`]: "true", [`${P}cors-allow-origin`]: "https://a.example, https://*.b.example", [`${P}cors-allow-credentials`]: "false" }),
       at("force.example", { [`${P}force-ssl-redirect`]: "true" }),
+      at("prefixed.example", { [`${P}x-forwarded-prefix`]: "/shop" }),
       at("order.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8", [`${P}enable-cors`]: "true", [`${P}app-root`]: "/app" }, { tls: true }),
     ],
   });
@@ -115,6 +116,12 @@ describe("ingress-nginx annotations at the edge", () => {
       expect(other.headers.get("access-control-allow-origin")).toBeNull();
       expect((await echoOf(other)).method).toBe("OPTIONS"); // not a preflight the edge answers: the backend's to answer
     });
+  });
+
+  it("x-forwarded-prefix reaches the backend as X-Forwarded-Prefix, over what the client sent", async () => {
+    const echo = await echoOf(await startEdge().send("http://prefixed.example/cart", from("198.51.100.1", { "x-forwarded-prefix": "/client" })));
+    expect(echo.headers["x-forwarded-prefix"]).toBe("/shop");
+    expect(echo.url).toBe("/cart");
   });
 
   it("applies the steps in ingress-nginx's order: app-root, then CORS preflight, then the https redirect, then the allow-list", async () => {

@@ -22,6 +22,8 @@ export interface ProxyContext {
   /** Normalised path + query: what the backend receives. */
   readonly pathAndQuery: string;
   readonly forward: ForwardInfo;
+  /** Set on the request to the backend after the forwarding headers (a policy's, e.g. X-Forwarded-Prefix). */
+  readonly upstreamHeaders?: readonly (readonly [string, string])[];
   readonly loaded: LoadedTable;
   readonly config: EdgeConfig;
   readonly transport: Transport;
@@ -61,8 +63,10 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
 
   // Set when the upstream headers are prepared: only a WebSocket handshake can be answered with 101.
   let websocket = false;
+  const extra = ctx.upstreamHeaders;
   const prepareHeaders = (headers: Headers): void => {
     websocket = forwardHeaders(headers, ctx.forward);
+    if (extra !== undefined) for (const [name, value] of extra) headers.set(name, value);
   };
   const hasBody = body !== null;
   const tried = new Set<string>();

@@ -39,6 +39,7 @@ const SUPPORTED = [
   "cors-allow-credentials", "cors-allow-headers", "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age",
   "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code",
   "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
+  "x-forwarded-prefix",
 ] as const;
 
 const ACCESS = [
@@ -74,7 +75,6 @@ const IGNORED = [
   "session-cookie-conditional-samesite-none", "session-cookie-domain", "session-cookie-secure", "ssl-ciphers",
   "ssl-prefer-server-ciphers", "upstream-hash-by",
   "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost", "use-port-in-redirects",
-  "x-forwarded-prefix",
 ] as const;
 
 /** Switches whose `false` is ingress-nginx's default: present but off, they change nothing. */

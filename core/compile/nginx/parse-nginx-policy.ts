@@ -62,6 +62,12 @@ export function parseNginxPolicy(annotations: Readonly<Record<string, string>> |
 
   if (read("force-ssl-redirect")?.toLowerCase() === "true") policy.forceSslRedirect = true;
 
+  const prefix = read("x-forwarded-prefix");
+  if (prefix !== undefined && prefix !== "") {
+    if (POLICY_SYNTAX.forwardedPrefix.test(prefix) && prefix.length <= 1024) policy.forwardedPrefix = prefix;
+    else invalid("x-forwarded-prefix", prefix, "a path (capture groups such as $1 need regex paths, which the edge does not serve)");
+  }
+
   const ranges = (key: string): string[] | undefined => {
     const value = read(key);
     if (value === undefined) return undefined;

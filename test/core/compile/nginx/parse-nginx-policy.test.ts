@@ -55,6 +55,12 @@ describe("parseNginxPolicy", () => {
     expect(policyOf({ "app-root": "http://x/" }).problems).toHaveLength(1);
   });
 
+  it("takes x-forwarded-prefix as a path, and reports capture groups, which need regex paths", () => {
+    expect(policyOf({ "x-forwarded-prefix": "/shop" }).policy).toEqual({ forwardedPrefix: "/shop" });
+    expect(policyOf({ "x-forwarded-prefix": "/$1" }).problems).toHaveLength(1);
+    expect(policyOf({ "x-forwarded-prefix": "/a\r\nb: c" }).policy).toBeNull();
+  });
+
   describe("enable-cors", () => {
     it("uses ingress-nginx's defaults", () => {
       expect(policyOf({ "enable-cors": "true" }).policy?.cors).toEqual({
