@@ -176,6 +176,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
       method: client.method,
       clientIp,
       header: (name) => client.headers.get(name),
+      random,
     });
     switch (decision.kind) {
       case "bad-request":

@@ -5,6 +5,8 @@ import type { CompileOptions } from "./compile-options.ts";
 import { selectEligibleNodes } from "./eligible-nodes.ts";
 import type { RoutePolicy } from "../table/route-policy.ts";
 import { type AnnotationVerdict, classifyNginxAnnotations, ignoredReason } from "./nginx/classify-annotations.ts";
+import { attachCanary, ruleSlot } from "./nginx/attach-canary.ts";
+import { isCanary, parseCanary } from "./nginx/parse-canary.ts";
 import { parseNginxPolicy } from "./nginx/parse-nginx-policy.ts";
 import { type IngressPolicy, parsePolicy } from "./parse-policy.ts";
 import { type BackendContext, resolveBackend } from "./resolve-backend.ts";
@@ -54,6 +56,8 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
   const verdicts = new Map<string, AnnotationVerdict>();
   const served: string[] = [];
   const policies: RoutePolicy[] = [];
+  // Canaries attach to mainlines, whatever their age: after every mainline is in.
+  const canaries: (() => void)[] = [];
 
   for (const ingress of selection.ingresses) {
     const key = namespacedKey(ingress.metadata);
@@ -68,9 +72,13 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       continue;
     }
     verdict.ignored.forEach((name) => report(ignoredReason(name)));
-    nginx.problems.forEach(report);
-    if (nginx.policy !== null) policies.push({ ingress: key, ...nginx.policy });
-    served.push(key);
+    const canary = isCanary(ingress.metadata?.annotations);
+    // A canary's other annotations are its mainline's to give (ingress-nginx inherits them), save affinity.
+    if (!canary) {
+      nginx.problems.forEach(report);
+      if (nginx.policy !== null) policies.push({ ingress: key, ...nginx.policy });
+      served.push(key);
+    }
     const parsed = parsePolicy(ingress.metadata?.annotations);
     parsed.problems.forEach(report);
     const addBackend = (ref: IngressBackend, where: string): string | null => {
@@ -88,6 +96,14 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       return resolved.backend.id;
     };
 
+    if (canary) {
+      const { settings, problems: canaryProblems } = parseCanary(ingress.metadata?.annotations);
+      canaryProblems.forEach(report);
+      canaries.push(() => {
+        if (attachCanary(ingress, key, settings, hosts, addBackend, report)) served.push(key);
+      });
+      continue;
+    }
     const spec = ingress.spec ?? {};
     if (spec.defaultBackend !== undefined && spec.defaultBackend !== null) {
       if (defaultBackend !== null) {
@@ -103,6 +119,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     collectTls(ingress, parsed.policy, tls, report);
     collectRules(ingress, key, hosts, addBackend, report);
   }
+  for (const attach of canaries) attach();
 
   return {
     content: {
@@ -166,7 +183,7 @@ function collectRules(
       }
       const rules = hosts.get(host) ?? new Map<string, Rule>();
       // ImplementationSpecific is served as Prefix, so it conflicts with a Prefix of the same path.
-      const slot = `${pathType.value === "Exact" ? "Exact" : "Prefix"} ${path.value}`;
+      const slot = ruleSlot(pathType.value, path.value);
       const holder = rules.get(slot);
       if (holder !== undefined) {
         report(

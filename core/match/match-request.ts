@@ -1,4 +1,5 @@
 import { type CompiledPolicy, compilePolicy } from "../policy/compile-policy.ts";
+import { chooseCanary, type CompiledCanary, compileCanary } from "../policy/choose-canary.ts";
 import type { PolicyRequest } from "../policy/policy-step.ts";
 import type { Backend, RoutingTable, Rule } from "../table/schema.ts";
 import { normalizeHost } from "./normalize-host.ts";
@@ -19,6 +20,8 @@ export interface RouteRequest {
   readonly method?: string;
   readonly clientIp?: string | null;
   readonly header?: (name: string) => string | null;
+  /** In [0, 1): draws a canary's weighted share. Absent: never by weight (what `explain` shows). */
+  readonly random?: () => number;
 }
 
 export interface RouteHit {
@@ -30,6 +33,8 @@ export interface RouteHit {
   readonly backend: Backend;
   /** The Ingress's policy (ingress-nginx annotations the edge honours); null when it has none. */
   readonly policy: CompiledPolicy | null;
+  /** The rule's canary: its hit (the canary's backend under the mainline's policy) and when to take it; null when none. */
+  readonly canary: { readonly hit: RouteHit; readonly choice: CompiledCanary } | null;
 }
 
 export type RouteDecision =
@@ -73,7 +78,20 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
   const policies = new Map((table.policies ?? []).map((policy) => [policy.ingress, compilePolicy(policy)]));
   const hitOf = (host: string | null, rule: Rule | null, backendId: string, ingress: string): RouteHit | null => {
     const backend = backends.get(backendId);
-    return backend === undefined ? null : { host, rule, ingress, backend, policy: policies.get(ingress) ?? null };
+    if (backend === undefined) return null;
+    const policy = policies.get(ingress) ?? null;
+    const canary = rule?.canary;
+    const canaryBackend = canary === undefined ? undefined : backends.get(canary.backend);
+    return {
+      host,
+      rule,
+      ingress,
+      backend,
+      policy,
+      canary: canary === undefined || canaryBackend === undefined
+        ? null
+        : { hit: { host, rule, ingress: canary.ingress, backend: canaryBackend, policy, canary: null }, choice: compileCanary(canary) },
+    };
   };
   const fallback = table.defaultBackend;
   return {
@@ -101,7 +119,7 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
   const policy = hit.policy;
   if (policy === null) {
     if (request.scheme === "http" && redirectsToHttps(routes, host)) return { kind: "redirect", location: `https://${host}${path}${request.query ?? ""}`, hit };
-    return { kind: "route", path, hit };
+    return { kind: "route", path, hit: hit.canary === null ? hit : pickCanary(hit, hit.canary, request) };
   }
   const facts = policyRequest(request, host, path);
   for (const step of policy.before) {
@@ -119,10 +137,15 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
   return {
     kind: "route",
     path,
-    hit,
+    hit: hit.canary === null ? hit : pickCanary(hit, hit.canary, request),
     ...(headers === null ? {} : { responseHeaders: headers }),
     ...(policy.upstreamHeaders === null ? {} : { upstreamHeaders: policy.upstreamHeaders }),
   };
+}
+
+/** ingress-nginx picks the canary in its balancer, after every other step: so does the edge. */
+function pickCanary(hit: RouteHit, canary: NonNullable<RouteHit["canary"]>, request: RouteRequest): RouteHit {
+  return chooseCanary(canary.choice, request.header ?? (() => null), request.random ?? (() => 1)) ? canary.hit : hit;
 }
 
 function policyRequest(request: RouteRequest, host: string, path: string): PolicyRequest {

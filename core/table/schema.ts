@@ -113,6 +113,25 @@ export interface Rule {
   readonly backend: string;
   /** `namespace/name` of the Ingress the rule came from. */
   readonly ingress: string;
+  /**
+   * A canary Ingress (ingress-nginx `canary: "true"`) of the same host and path: some requests go to its backend.
+   * Absent on most rules, so their tables keep their bytes and hash (see route-policy.ts: deploy the worker first).
+   */
+  readonly canary?: RuleCanary;
+}
+
+/** Which requests a rule sends to its canary, in ingress-nginx's order: header, then cookie, then weight. */
+export interface RuleCanary {
+  readonly backend: string;
+  readonly ingress: string;
+  /** Request header: `always` → canary, `never` → mainline (or equal to `headerValue` → canary); else go on. */
+  readonly header?: string;
+  readonly headerValue?: string;
+  /** Cookie: `always` → canary, `never` → mainline; else go on. */
+  readonly cookie?: string;
+  /** Out of `weightTotal` (default 100): the share of the remaining requests sent to the canary. */
+  readonly weight?: number;
+  readonly weightTotal?: number;
 }
 
 export interface HostRoutes {

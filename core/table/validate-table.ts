@@ -54,11 +54,22 @@ const backendSchema = z.strictObject({
   failedOpen: z.literal(true).optional(),
 });
 
+const token = z.string().min(1).max(256).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a token");
+
 const ruleSchema = z.strictObject({
   path: z.string().startsWith("/"),
   pathType: z.enum(["Exact", "Prefix", "ImplementationSpecific"]),
   backend: z.string().min(1),
   ingress: z.string().min(1),
+  canary: z.strictObject({
+    backend: z.string().min(1),
+    ingress: z.string().min(1),
+    header: token.optional(),
+    headerValue: z.string().min(1).max(1024).regex(/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/, "must be visible ASCII").optional(),
+    cookie: token.optional(),
+    weight: z.number().int().min(0).max(1_000_000).optional(),
+    weightTotal: z.number().int().min(1).max(1_000_000).optional(),
+  }).optional(),
 });
 
 const tableSchema = z.strictObject({
@@ -126,6 +137,9 @@ function findBrokenReferences(table: RoutingTable): TableIssue[] {
     entry.rules.forEach((rule, j) => {
       if (!backendIds.has(rule.backend)) {
         issues.push({ path: `hosts[${i}].rules[${j}].backend`, message: `unknown backend "${rule.backend}"` });
+      }
+      if (rule.canary !== undefined && !backendIds.has(rule.canary.backend)) {
+        issues.push({ path: `hosts[${i}].rules[${j}].canary.backend`, message: `unknown backend "${rule.canary.backend}"` });
       }
     });
   });

@@ -15,8 +15,8 @@ function nginxCluster() {
     ingress(`default/${host.split(".")[0] ?? host}`, [{ host, path: options.path ?? "/", service: "web", port: 80 }], { annotations, ...(options.tls === true ? { tls: [host] } : {}) });
   return cluster({
     nodes: backends.nodes.map((n) => node(n.name, n.address)),
-    services: [service("default/web", [{ port: 80, nodePort: backends.ports.web }])],
-    endpointSlices: [slice("default/web", backends.nodes.map((n) => ({ node: n.name })))],
+    services: [service("default/web", [{ port: 80, nodePort: backends.ports.web }]), service("default/api", [{ port: 80, nodePort: backends.ports.api }])],
+    endpointSlices: [slice("default/web", backends.nodes.map((n) => ({ node: n.name }))), slice("default/api", backends.nodes.map((n) => ({ node: n.name })))],
     ingresses: [
       at("allow.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8, 2001:db8::/32" }),
       at("deny.example", { [`${P}denylist-source-range`]: "192.0.2.0/24" }),
@@ -27,6 +27,10 @@ function nginxCluster() {
       at("cors.example", { [`${P}enable-cors`]: "true", [`${P}cors-allow-origin`]: "https://a.example, https://*.b.example", [`${P}cors-allow-credentials`]: "false" }),
       at("force.example", { [`${P}force-ssl-redirect`]: "true" }),
       at("prefixed.example", { [`${P}x-forwarded-prefix`]: "/shop" }),
+      at("split.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8" }),
+      ingress("default/split-canary", [{ host: "split.example", path: "/", service: "api", port: 80 }], {
+        annotations: { [`${P}canary`]: "true", [`${P}canary-weight`]: "30", [`${P}canary-by-header`]: "X-Canary", [`${P}canary-by-cookie`]: "canary" },
+      }),
       at("order.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8", [`${P}enable-cors`]: "true", [`${P}app-root`]: "/app" }, { tls: true }),
     ],
   });
@@ -122,6 +126,28 @@ describe("ingress-nginx annotations at the edge", () => {
     const echo = await echoOf(await startEdge().send("http://prefixed.example/cart", from("198.51.100.1", { "x-forwarded-prefix": "/client" })));
     expect(echo.headers["x-forwarded-prefix"]).toBe("/shop");
     expect(echo.url).toBe("/cart");
+  });
+
+  describe("canary", () => {
+    const inside = (headers: Record<string, string> = {}) => from("10.0.0.1", headers);
+    it("sends `always` in its header to the canary's Service and `never` to the mainline's", async () => {
+      const edge = startEdge({}, { random: () => 0 });
+      expect((await echoOf(await edge.send("http://split.example/", inside({ "x-canary": "always" })))).service).toBe("api");
+      expect((await echoOf(await edge.send("http://split.example/", inside({ "x-canary": "never" })))).service).toBe("web");
+    });
+    it("follows the cookie when the header says nothing", async () => {
+      const edge = startEdge({}, { random: () => 0 });
+      expect((await echoOf(await edge.send("http://split.example/", inside({ cookie: "canary=never" })))).service).toBe("web");
+      expect((await echoOf(await edge.send("http://split.example/", inside({ cookie: "canary=always" })))).service).toBe("api");
+    });
+    it("splits the rest by weight, 30 in 100: the draws below 0.30 go to the canary, the others to the mainline", async () => {
+      expect((await echoOf(await startEdge({}, { random: () => 0.29 }).send("http://split.example/", inside()))).service).toBe("api");
+      expect((await echoOf(await startEdge({}, { random: () => 0.3 }).send("http://split.example/", inside()))).service).toBe("web");
+      expect((await echoOf(await startEdge({}, { random: () => 0.3 }).send("http://split.example/", inside({ "x-canary": "maybe" })))).service).toBe("web");
+    });
+    it("applies the mainline's allow-list to the canary's traffic too", async () => {
+      expect((await startEdge().send("http://split.example/", from("203.0.113.5", { "x-canary": "always" }))).status).toBe(403);
+    });
   });
 
   it("applies the steps in ingress-nginx's order: app-root, then CORS preflight, then the https redirect, then the allow-list", async () => {

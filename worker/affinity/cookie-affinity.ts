@@ -38,17 +38,7 @@ export async function buildCookieIndex(key: CryptoKey, backend: Backend, targets
   return { nodeByValue, valueByNode };
 }
 
-/** The value of cookie `name` in a Cookie header, or null. The first occurrence wins. */
-export function readCookie(header: string | null, name: string): string | null {
-  if (header === null) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() !== name) continue;
-    return part.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
-  }
-  return null;
-}
+export { readCookie } from "../../core/policy/read-cookie.ts";
 
 /** Set-Cookie for the affinity cookie, attributes from the Ingress annotations. */
 export function affinityCookie(affinity: CookieAffinity, value: string, secure: boolean): string {

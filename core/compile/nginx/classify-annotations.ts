@@ -1,5 +1,6 @@
 import { NGINX_PREFIX } from "../parse-policy.ts";
 import { NGINX_ANNOTATIONS } from "./nginx-annotations.ts";
+import { isCanary } from "./parse-canary.ts";
 
 /** What the edge makes of one Ingress's ingress-nginx annotations. */
 export interface AnnotationVerdict {
@@ -23,6 +24,7 @@ export function classifyNginxAnnotations(annotations: Readonly<Record<string, st
   if (annotations === undefined) return NO_VERDICT;
   const ignored: string[] = [];
   const refusals: string[] = [];
+  const canary = isCanary(annotations);
   for (const [key, rawValue] of Object.entries(annotations)) {
     if (!key.startsWith(NGINX_PREFIX)) continue;
     const name = key.slice(NGINX_PREFIX.length);
@@ -33,7 +35,7 @@ export function classifyNginxAnnotations(annotations: Readonly<Record<string, st
       continue;
     }
     const value = rawValue.trim().toLowerCase();
-    if (entry.inert !== undefined && (entry.inert.length === 0 || entry.inert.includes(value))) continue;
+    if (entry.inert?.includes(value) === true) continue;
     switch (entry.support) {
       case "supported":
         break;
@@ -47,7 +49,7 @@ export function classifyNginxAnnotations(annotations: Readonly<Record<string, st
         refusals.push(`annotation ${full} is raw nginx configuration, refused as ingress-nginx refuses it by default (risk level Critical); the Ingress is not served`);
         break;
       case "canary":
-        refusals.push(`annotation ${full} makes a canary, and the edge does not split traffic to canaries; the Ingress is not served (its mainline takes all the traffic)`);
+        if (canary && name === "canary-by-header-pattern") ignored.push(full);
         break;
     }
   }

@@ -8,9 +8,8 @@
  * - `access`: access control the edge does not enforce: the Ingress is not served at all (fails closed).
  * - `snippet`: raw nginx configuration; refused as ingress-nginx refuses it by default (its Critical risk level,
  *   above the default `annotations-risk-level: High`): the Ingress is not served.
- * - `canary`: `canary: "true"` makes a canary Ingress, not served on its own: its mainline takes all the traffic
- *   until the edge splits it. The `canary-*` settings mean nothing on an Ingress that is no canary (as in
- *   ingress-nginx), so they are neither refused nor reported there.
+ * - `canary`: the `canary-*` settings, honoured on a canary Ingress (`canary: "true"`) and meaningless on any
+ *   other (as in ingress-nginx), where they are neither refused nor reported.
  */
 export type AnnotationSupport = "supported" | "ignored" | "access" | "snippet" | "canary";
 
@@ -54,10 +53,7 @@ const ACCESS = [
 
 const SNIPPETS = ["configuration-snippet", "server-snippet", "auth-snippet", "stream-snippet", "modsecurity-snippet"] as const;
 
-const CANARY = [
-  "canary-by-cookie", "canary-by-header", "canary-by-header-pattern", "canary-by-header-value", "canary-weight",
-  "canary-weight-total",
-] as const;
+const CANARY = ["canary-by-cookie", "canary-by-header", "canary-by-header-value", "canary-weight", "canary-weight-total"] as const;
 
 const IGNORED = [
   "affinity-canary-behavior", "affinity-mode", "client-body-buffer-size", "connection-proxy-header", "custom-headers", "custom-http-errors", "default-backend", "disable-proxy-intercept-errors",
@@ -86,8 +82,10 @@ export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<s
   ["force-ssl-redirect", { support: "supported" }],
   ...ACCESS.map((name) => [name, { support: "access" }] as const),
   ...SNIPPETS.map((name) => [name, { support: "snippet" }] as const),
-  ["canary", { support: "canary", inert: FALSE }],
-  ...CANARY.map((name) => [name, { support: "canary", inert: [] }] as const),
+  ["canary", { support: "supported" }],
+  ...CANARY.map((name) => [name, { support: "canary" }] as const),
+  // A PCRE pattern: the edge runs no regex engine over tenant input, so the canary is served without it.
+  ["canary-by-header-pattern", { support: "canary" }],
   ...IGNORED.map((name) => [name, { support: "ignored" }] as const),
   ...SWITCHES_OFF.map((name) => [name, { support: "ignored", inert: FALSE }] as const),
   // A web application firewall blocks requests: access control, unless switched off.

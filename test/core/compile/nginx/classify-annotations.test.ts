@@ -41,9 +41,9 @@ describe("classifyNginxAnnotations", () => {
       expect(classifyNginxAnnotations({ [`${P}${name}`]: "more_set_headers 'x: y';" }).refusals[0]).toMatch(/is raw nginx configuration, refused as ingress-nginx refuses it by default/);
     },
   );
-  it("refuses a canary, whose mainline then takes all the traffic, and ignores canary settings on a mainline", () => {
-    expect(classifyNginxAnnotations({ [`${P}canary`]: "true", [`${P}canary-weight`]: "10" }).refusals).toHaveLength(1);
-    expect(classifyNginxAnnotations({ [`${P}canary`]: "false", [`${P}canary-weight`]: "10" })).toEqual({ ignored: [], refusals: [] });
+  it("honours a canary's settings but the header pattern, and ignores canary settings on a mainline, as ingress-nginx does", () => {
+    expect(classifyNginxAnnotations({ [`${P}canary`]: "true", [`${P}canary-weight`]: "10", [`${P}canary-by-header-pattern`]: "^a.*" })).toEqual({ ignored: [`${P}canary-by-header-pattern`], refusals: [] });
+    expect(classifyNginxAnnotations({ [`${P}canary`]: "false", [`${P}canary-weight`]: "10", [`${P}canary-by-header-pattern`]: "^a.*" })).toEqual({ ignored: [], refusals: [] });
   });
   it("lets a switch that is off pass without a report", () => {
     expect(classifyNginxAnnotations({ [`${P}use-regex`]: "False", [`${P}enable-cors`]: "false", [`${P}enable-modsecurity`]: "false" })).toEqual({ ignored: [], refusals: [] });

@@ -4,6 +4,7 @@ import { compileTable, type CompileResult } from "../../../../core/compile/compi
 import { defaultCompileOptions } from "../../../../core/compile/compile-options.ts";
 import { cluster, ingress, service, slice } from "../../../support/cluster-builder.ts";
 
+
 const P = "nginx.ingress.kubernetes.io/";
 const web = service("default/web", [{ name: "http", port: 80, nodePort: 30080 }]);
 const webReady = slice("default/web", [{ node: "node-a" }], ["http"]);
@@ -47,11 +48,47 @@ describe("an Ingress written for ingress-nginx", () => {
     expect(result.content.problems).toHaveLength(1);
   });
 
-  it("leaves a canary out, so that its mainline keeps serving the path whichever is older", () => {
-    const canary = ingress("default/canary", [{ host: "x.test", service: "web", port: 80 }], { created: "2025-01-01T00:00:00Z", annotations: { [`${P}canary`]: "true", [`${P}canary-weight`]: "50" } });
-    const mainline = ingress("default/main", [{ host: "x.test", service: "web", port: 80 }]);
-    const result = compile([canary, mainline]);
-    expect(result.content.hosts[0]?.rules.map((r) => r.ingress)).toEqual(["default/main"]);
+  describe("a canary", () => {
+    const api = service("default/api", [{ port: 80, nodePort: 30081 }]);
+    const apiReady = slice("default/api", [{ node: "node-a" }]);
+    const compileWithApi = (ingresses: ClusterState["ingresses"]) =>
+      compileTable(cluster({ services: [web, api], endpointSlices: [webReady, apiReady], ingresses }), defaultCompileOptions);
+    const canaryOf = (key: string, paths: { host: string; path?: string }[], annotations: Record<string, string>, created = "2026-02-01T00:00:00Z") =>
+      ingress(key, paths.map((p) => ({ ...p, service: "api", port: 80 })), { created, annotations: { [`${P}canary`]: "true", ...annotations } });
+
+    it("attaches to the mainline rule of its host and path, even when older, and never serves on its own", () => {
+      const result = compileWithApi([
+        canaryOf("default/canary", [{ host: "x.test" }, { host: "x.test", path: "/other" }], { [`${P}canary-weight`]: "20", [`${P}canary-by-header`]: "X-Canary" }, "2025-01-01T00:00:00Z"),
+        ingress("default/main", [{ host: "x.test", service: "web", port: 80 }]),
+      ]);
+      expect(result.content.hosts).toEqual([{
+        host: "x.test",
+        rules: [{ path: "/", pathType: "Prefix", backend: "default/web:80", ingress: "default/main", canary: { backend: "default/api:80", ingress: "default/canary", weight: 20, header: "X-Canary" } }],
+      }]);
+      expect(result.content.problems.map((p) => p.reason)).toEqual(["canary x.test /other: no mainline Ingress serves this host and path; left out"]);
+      expect(result.served).toEqual(["default/canary", "default/main"]);
+    });
+    it("lets the oldest canary of a path keep it, and leaves a canary without any mainline unserved", () => {
+      const result = compileWithApi([
+        ingress("default/main", [{ host: "x.test", service: "web", port: 80 }]),
+        canaryOf("default/first", [{ host: "x.test" }], { [`${P}canary-weight`]: "10" }, "2026-02-01T00:00:00Z"),
+        canaryOf("default/second", [{ host: "x.test" }], { [`${P}canary-weight`]: "90" }, "2026-03-01T00:00:00Z"),
+        canaryOf("default/stray", [{ host: "y.test" }], {}),
+      ]);
+      expect(result.content.hosts[0]?.rules[0]?.canary?.ingress).toBe("default/first");
+      expect(result.content.problems.map((p) => `${p.object}: ${p.reason}`)).toEqual([
+        "default/second: canary x.test /: the older canary default/first already splits this path; left out",
+        "default/stray: canary y.test /: no mainline Ingress serves this host and path; left out",
+      ]);
+      expect(result.served).toEqual(["default/first", "default/main"]);
+    });
+    it("takes its mainline's policy, not its own", () => {
+      const result = compileWithApi([
+        ingress("default/main", [{ host: "x.test", service: "web", port: 80 }], { annotations: { [`${P}whitelist-source-range`]: "10.0.0.0/8" } }),
+        canaryOf("default/canary", [{ host: "x.test" }], { [`${P}whitelist-source-range`]: "0.0.0.0/0" }),
+      ]);
+      expect(result.content.policies).toEqual([{ ingress: "default/main", allow: ["10.0.0.0/8"] }]);
+    });
   });
 
   describe("honours the annotations it shares with the edge", () => {
