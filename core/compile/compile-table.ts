@@ -6,6 +6,7 @@ import { selectEligibleNodes } from "./eligible-nodes.ts";
 import type { RoutePolicy } from "../table/route-policy.ts";
 import { type AnnotationVerdict, classifyNginxAnnotations, ignoredReason } from "./nginx/classify-annotations.ts";
 import { attachCanary, ruleSlot } from "./nginx/attach-canary.ts";
+import { collectHostRedirects } from "./nginx/collect-host-redirects.ts";
 import { isCanary, parseCanary } from "./nginx/parse-canary.ts";
 import { parseNginxPolicy } from "./nginx/parse-nginx-policy.ts";
 import { type IngressPolicy, parsePolicy } from "./parse-policy.ts";
@@ -58,6 +59,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
   const policies: RoutePolicy[] = [];
   // Canaries attach to mainlines, whatever their age: after every mainline is in.
   const canaries: (() => void)[] = [];
+  const wwwAskers: { ingress: string; hosts: string[] }[] = [];
 
   for (const ingress of selection.ingresses) {
     const key = namespacedKey(ingress.metadata);
@@ -118,8 +120,13 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     }
     collectTls(ingress, parsed.policy, tls, report);
     collectRules(ingress, key, hosts, addBackend, report);
+    if (nginx.wwwRedirect) {
+      const named = (spec.rules ?? []).map((rule) => (rule.host === undefined || rule.host === null ? null : checkHost(rule.host)));
+      wwwAskers.push({ ingress: key, hosts: named.flatMap((host) => (host?.ok === true ? [host.value] : [])) });
+    }
   }
   for (const attach of canaries) attach();
+  const hostRedirects = collectHostRedirects(wwwAskers, hosts, (ingress, reason) => problems.push({ kind: "Ingress", object: ingress, reason }));
 
   return {
     content: {
@@ -132,6 +139,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       problems: dedupe(problems).sort(byKey((p) => `${p.kind}\u0000${p.object}\u0000${p.reason}`)),
       // Absent rather than empty, so that a table without policies keeps the bytes and hash it always had.
       ...(policies.length === 0 ? {} : { policies: policies.sort(byKey((p) => p.ingress)) }),
+      ...(hostRedirects.length === 0 ? {} : { hostRedirects }),
     },
     served: served.sort(),
     verdicts,

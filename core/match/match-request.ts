@@ -48,8 +48,18 @@ export type RouteDecision =
     readonly upstreamHeaders?: readonly (readonly [string, string])[];
   }
   | { readonly kind: "redirect"; readonly location: string; readonly hit: RouteHit }
-  /** A policy answered for the backend: a redirect of its own, a CORS preflight, a 403 or a 413. */
-  | { readonly kind: "answer"; readonly status: number; readonly headers: readonly (readonly [string, string])[]; readonly reason: string; readonly hit: RouteHit }
+  /**
+   * A policy answered for the backend: a redirect of its own, a CORS preflight, a 403 or a 413; or a host
+   * redirect (`from-to-www-redirect`), which has no route (hit null) but names its Ingress.
+   */
+  | {
+    readonly kind: "answer";
+    readonly status: number;
+    readonly headers: readonly (readonly [string, string])[];
+    readonly reason: string;
+    readonly hit: RouteHit | null;
+    readonly ingress: string;
+  }
   | { readonly kind: "none"; readonly path: string }
   | { readonly kind: "bad-request"; readonly reason: string };
 
@@ -65,6 +75,8 @@ export interface CompiledRoutes {
   readonly fallback: RouteHit | null;
   readonly tlsPrecise: ReadonlyMap<string, boolean>;
   readonly tlsWildcard: ReadonlyMap<string, boolean>;
+  /** `from` host → where ingress-nginx's from-to-www-redirect sends it. */
+  readonly hostRedirects: ReadonlyMap<string, { readonly to: string; readonly ingress: string }>;
 }
 
 export function compileRoutes(table: RoutingTable, createFinder: (table: RoutingTable) => RouteFinder = createPackedFinder): CompiledRoutes {
@@ -101,6 +113,7 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
     fallback: fallback === null ? null : hitOf(null, null, fallback.backend, fallback.ingress),
     tlsPrecise,
     tlsWildcard,
+    hostRedirects: new Map((table.hostRedirects ?? []).map((r) => [r.from, { to: r.to, ingress: r.ingress }])),
   };
 }
 
@@ -114,6 +127,21 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
   const normalized = normalizePath(request.path);
   if (!normalized.ok) return { kind: "bad-request", reason: normalized.reason };
   const path = normalized.path;
+  if (routes.hostRedirects.size > 0) {
+    const redirect = routes.hostRedirects.get(host);
+    // As ingress-nginx's ngx_srv_redirect.lua: the request URI as received, less one trailing slash.
+    if (redirect !== undefined) {
+      const uri = `${request.path}${request.query ?? ""}`;
+      return {
+        kind: "answer",
+        status: 308,
+        headers: [["location", `${request.scheme}://${redirect.to}${uri.endsWith("/") ? uri.slice(0, -1) : uri}`]],
+        reason: "from-to-www-redirect",
+        hit: null,
+        ingress: redirect.ingress,
+      };
+    }
+  }
   const hit = findHit(routes, host, path);
   if (hit === null) return { kind: "none", path };
   const policy = hit.policy;
@@ -124,14 +152,14 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
   const facts = policyRequest(request, host, path);
   for (const step of policy.before) {
     const answer = step(facts);
-    if (answer !== null) return { kind: "answer", ...answer, hit };
+    if (answer !== null) return { kind: "answer", ...answer, hit, ingress: hit.ingress };
   }
   if (request.scheme === "http" && (policy.forceSslRedirect || redirectsToHttps(routes, host))) {
     return { kind: "redirect", location: `https://${host}${path}${request.query ?? ""}`, hit };
   }
   for (const step of policy.after) {
     const answer = step(facts);
-    if (answer !== null) return { kind: "answer", ...answer, hit };
+    if (answer !== null) return { kind: "answer", ...answer, hit, ingress: hit.ingress };
   }
   const headers = policy.responseHeaders?.(facts) ?? null;
   return {

@@ -25,6 +25,17 @@ export interface RoutePolicy {
   readonly forwardedPrefix?: string;
 }
 
+/**
+ * ingress-nginx's `from-to-www-redirect`: every request for `from` (the host without, or with, `www.`) gets a 308
+ * to `to`, the host an Ingress serves, whatever path; only where no Ingress serves `from` itself.
+ */
+export interface HostRedirect {
+  readonly from: string;
+  readonly to: string;
+  /** The Ingress that asked for it. */
+  readonly ingress: string;
+}
+
 export interface PolicyRedirect {
   readonly status: number;
   /**

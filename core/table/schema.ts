@@ -6,7 +6,7 @@
  * once and backends name them; a Cluster-policy backend says "all-nodes" instead of repeating 1,000 Nodes.
  */
 
-import type { RoutePolicy } from "./route-policy.ts";
+import type { HostRedirect, RoutePolicy } from "./route-policy.ts";
 
 /** Bumped on any change that an older reader would misread. */
 export const TABLE_SCHEMA = 1;
@@ -173,6 +173,8 @@ export interface TableContent {
    * none, so older tables keep their bytes and hash. See route-policy.ts: deploy the worker before the agent.
    */
   readonly policies?: readonly RoutePolicy[];
+  /** `from-to-www-redirect` hosts, sorted by `from`; absent when none (same bytes and hash as before). */
+  readonly hostRedirects?: readonly HostRedirect[];
 }
 
 export interface RoutingTable extends TableContent {

@@ -83,6 +83,11 @@ const tableSchema = z.strictObject({
   tls: z.array(z.strictObject({ host: z.string().min(1), redirect: z.boolean() })),
   problems: z.array(z.strictObject({ kind: z.string(), object: z.string(), reason: z.string() })),
   policies: z.array(routePolicySchema).optional(),
+  hostRedirects: z.array(z.strictObject({
+    from: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
+    to: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
+    ingress: z.string().min(1),
+  })).optional(),
 });
 
 /**
@@ -147,6 +152,11 @@ function findBrokenReferences(table: RoutingTable): TableIssue[] {
   table.policies?.forEach((policy, i) => {
     if (policies.has(policy.ingress)) issues.push({ path: `policies[${i}].ingress`, message: `duplicate policy for "${policy.ingress}"` });
     policies.add(policy.ingress);
+  });
+  const redirected = new Set<string>();
+  table.hostRedirects?.forEach((redirect, i) => {
+    if (redirected.has(redirect.from) || hosts.has(redirect.from)) issues.push({ path: `hostRedirects[${i}].from`, message: `"${redirect.from}" is redirected twice or also served` });
+    redirected.add(redirect.from);
   });
   if (table.defaultBackend !== null && !backendIds.has(table.defaultBackend.backend)) {
     issues.push({ path: "defaultBackend.backend", message: `unknown backend "${table.defaultBackend.backend}"` });

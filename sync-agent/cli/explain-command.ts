@@ -58,6 +58,10 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
   }
   if (decision.kind === "none") return { url, status: 404, ingress: null, rule: null, backend: null, targets: [] };
   const { hit } = decision;
+  if (hit === null) {
+    const location = decision.kind === "answer" ? decision.headers.find(([name]) => name === "location")?.[1] : undefined;
+    return { url, status: decision.kind === "answer" ? decision.status : 308, ingress: decision.kind === "answer" ? decision.ingress : null, rule: null, backend: null, targets: [], ...(location === undefined ? {} : { location }), ...(decision.kind === "answer" ? { reason: decision.reason } : {}) };
+  }
   const targets = resolveTargets(indexNodes(table.nodes), hit.backend).map((t) => `${t.address}:${t.nodePort}`);
   const status = decision.kind === "redirect" ? 308 : decision.kind === "answer" ? decision.status : targets.length > 0 ? 200 : 503;
   const explanation: Explanation = {

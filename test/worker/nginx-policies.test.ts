@@ -27,6 +27,7 @@ function nginxCluster() {
       at("cors.example", { [`${P}enable-cors`]: "true", [`${P}cors-allow-origin`]: "https://a.example, https://*.b.example", [`${P}cors-allow-credentials`]: "false" }),
       at("force.example", { [`${P}force-ssl-redirect`]: "true" }),
       at("prefixed.example", { [`${P}x-forwarded-prefix`]: "/shop" }),
+      ingress("default/www", [{ host: "www.site.example", service: "web", port: 80 }], { annotations: { [`${P}from-to-www-redirect`]: "true" } }),
       at("split.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8" }),
       ingress("default/split-canary", [{ host: "split.example", path: "/", service: "api", port: 80 }], {
         annotations: { [`${P}canary`]: "true", [`${P}canary-weight`]: "30", [`${P}canary-by-header`]: "X-Canary", [`${P}canary-by-cookie`]: "canary" },
@@ -120,6 +121,15 @@ describe("ingress-nginx annotations at the edge", () => {
       expect(other.headers.get("access-control-allow-origin")).toBeNull();
       expect((await echoOf(other)).method).toBe("OPTIONS"); // not a preflight the edge answers: the backend's to answer
     });
+  });
+
+  it("from-to-www-redirect sends the bare host to www with a 308, the URI less one trailing slash, as ingress-nginx's Lua does", async () => {
+    const edge = startEdge();
+    const bare = await edge.send("https://site.example/a/b/?q=1", from("198.51.100.1"));
+    expect(bare.status).toBe(308);
+    expect(bare.headers.get("location")).toBe("https://www.site.example/a/b/?q=1");
+    expect((await edge.send("http://site.example/shop/", from("198.51.100.1"))).headers.get("location")).toBe("http://www.site.example/shop");
+    expect((await echoOf(await edge.send("https://www.site.example/a", from("198.51.100.1")))).url).toBe("/a");
   });
 
   it("x-forwarded-prefix reaches the backend as X-Forwarded-Prefix, over what the client sent", async () => {

@@ -74,12 +74,13 @@ const IGNORED = [
 ] as const;
 
 /** Switches whose `false` is ingress-nginx's default: present but off, they change nothing. */
-const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "from-to-www-redirect", "ssl-passthrough", "use-regex"] as const;
+const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "ssl-passthrough", "use-regex"] as const;
 
 export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<string, AnnotationEntry>([
   ...SUPPORTED.map((name) => [name, { support: "supported" }] as const),
   ["enable-cors", { support: "supported" }],
   ["force-ssl-redirect", { support: "supported" }],
+  ["from-to-www-redirect", { support: "supported" }],
   ...ACCESS.map((name) => [name, { support: "access" }] as const),
   ...SNIPPETS.map((name) => [name, { support: "snippet" }] as const),
   ["canary", { support: "supported" }],

@@ -9,6 +9,8 @@ export interface ParsedNginxPolicy {
   readonly problems: readonly string[];
   /** Values that would open access if dropped (a source range that does not parse): the Ingress is not served. */
   readonly refusals: readonly string[];
+  /** `from-to-www-redirect: "true"`: a host-level redirect (see collect-host-redirects.ts), not a route policy. */
+  readonly wwwRedirect: boolean;
 }
 
 const SIZE = /^(\d{1,15})([bkmg]?)$/i;
@@ -92,7 +94,8 @@ export function parseNginxPolicy(annotations: Readonly<Record<string, string>> |
   const deny = ranges("denylist-source-range");
   if (deny !== undefined) policy.deny = deny;
 
-  return { policy: Object.keys(policy).length === 0 ? null : policy, problems, refusals };
+  const wwwRedirect = read("from-to-www-redirect")?.toLowerCase() === "true";
+  return { policy: Object.keys(policy).length === 0 ? null : policy, problems, refusals, wwwRedirect };
 }
 
 function checkLocation(value: string): string | null {

@@ -48,6 +48,22 @@ describe("an Ingress written for ingress-nginx", () => {
     expect(result.content.problems).toHaveLength(1);
   });
 
+  describe("from-to-www-redirect", () => {
+    it("redirects the name with or without www. to the host served, once, and not where an Ingress serves that name", () => {
+      const www = { [`${P}from-to-www-redirect`]: "true" };
+      const result = compile([
+        ingress("default/a", [{ host: "www.a.test", service: "web", port: 80 }, { host: "b.test", service: "web", port: 80 }], { annotations: www }),
+        ingress("default/c", [{ host: "c.test", service: "web", port: 80 }], { annotations: www }),
+        ingress("default/www-c", [{ host: "www.c.test", service: "web", port: 80 }]),
+      ]);
+      expect(result.content.hostRedirects).toEqual([
+        { from: "a.test", to: "www.a.test", ingress: "default/a" },
+        { from: "www.b.test", to: "b.test", ingress: "default/a" },
+      ]);
+      expect(result.content.problems.map((p) => `${p.object}: ${p.reason}`)).toEqual(["default/c: from-to-www-redirect: an Ingress already serves www.c.test, so it is not redirected to c.test"]);
+    });
+  });
+
   describe("a canary", () => {
     const api = service("default/api", [{ port: 80, nodePort: 30081 }]);
     const apiReady = slice("default/api", [{ node: "node-a" }]);

@@ -6,7 +6,7 @@ const policyOf = (annotations: Record<string, string>) => parseNginxPolicy(Objec
 
 describe("parseNginxPolicy", () => {
   it("asks for nothing when no annotation it applies is present", () => {
-    expect(parseNginxPolicy({ "edge-ingress.dev/affinity": "cookie", [`${P}limit-rps`]: "1" })).toEqual({ policy: null, problems: [], refusals: [] });
+    expect(parseNginxPolicy({ "edge-ingress.dev/affinity": "cookie", [`${P}limit-rps`]: "1" })).toEqual({ policy: null, problems: [], refusals: [], wwwRedirect: false });
   });
 
   describe("source ranges", () => {
