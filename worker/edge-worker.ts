@@ -10,6 +10,7 @@ import { HealthRegistry } from "./health/health-registry.ts";
 import { createOnceLogger, logEvent } from "./log-event.ts";
 import { proxyRoute } from "./proxy/proxy-route.ts";
 import { readRequestBody } from "./proxy/request-body.ts";
+import { readLimitedBody } from "./sync/read-limited-body.ts";
 import { readRequestTarget, type RequestTarget } from "./proxy/request-target.ts";
 import { authenticate, PushKeyCache } from "./sync/authenticate.ts";
 import { JtiLedger } from "./sync/jti-ledger.ts";
@@ -19,6 +20,9 @@ import type { LoadedTable } from "./table/loaded-table.ts";
 import { TableStore } from "./table/table-store.ts";
 import { selectTransport, TRANSPORTS } from "./transport/select-transport.ts";
 import type { Transport } from "./transport/transport.ts";
+
+/** The largest proxy-body-size the edge holds a streamed body in memory to enforce (a Worker has 128 MB). */
+const MAX_COUNTED_BODY = 8 * 1024 * 1024;
 
 export const CONTROL_PREFIX = "/.well-known/edge-ingress";
 export const TABLE_PATH = `${CONTROL_PREFIX}/table`;
@@ -186,30 +190,42 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
       case "redirect":
         return new Response(null, { status: 308, headers: { location: decision.location, "x-edge-request-id": requestId() } });
       case "route": {
-        const proxy = (cookieKey: CryptoKey | null): Promise<Response> =>
-          proxyRoute({
-            clientHeaders: client.headers,
-            method: client.method,
-            body: readRequestBody(request, client.headers),
-            client: request,
-            hit: decision.hit,
-            pathAndQuery: `${decision.path}${search}`,
-            forward: { clientIp, scheme, host, port: target.port },
-            ...(decision.upstreamHeaders === undefined ? {} : { upstreamHeaders: decision.upstreamHeaders }),
-            loaded,
-            config,
-            transport,
-            health,
-            cookieKey,
-            requestId,
-            now,
-            random,
-            logOnce,
-          });
-        const key = cookieKeyFor(config.cookieKey);
-        const extra = decision.responseHeaders;
-        const proxied = key instanceof Promise ? key.then(proxy) : proxy(key);
-        return extra === undefined ? proxied : proxied.then((response) => withHeaders(response, extra));
+        const send = (body: ReadableStream<Uint8Array> | null): Promise<Response> => {
+          const proxy = (cookieKey: CryptoKey | null): Promise<Response> =>
+            proxyRoute({
+              clientHeaders: client.headers,
+              method: client.method,
+              body,
+              client: request,
+              hit: decision.hit,
+              pathAndQuery: `${decision.path}${search}`,
+              forward: { clientIp, scheme, host, port: target.port },
+              ...(decision.upstreamHeaders === undefined ? {} : { upstreamHeaders: decision.upstreamHeaders }),
+              loaded,
+              config,
+              transport,
+              health,
+              cookieKey,
+              requestId,
+              now,
+              random,
+              logOnce,
+            });
+          const key = cookieKeyFor(config.cookieKey);
+          const extra = decision.responseHeaders;
+          const proxied = key instanceof Promise ? key.then(proxy) : proxy(key);
+          return extra === undefined ? proxied : proxied.then((response) => withHeaders(response, extra));
+        };
+        const limit = decision.maxBodyBytes;
+        // proxy-body-size over a body of undeclared length (a declared one was checked by the policy): counted
+        // before it goes anywhere, as nginx reads the whole body first. Above MAX_COUNTED_BODY it is not held.
+        if (limit !== undefined && limit <= MAX_COUNTED_BODY && request.body !== null && client.headers.get("content-length") === null) {
+          return readLimitedBody(request, limit).then((read) =>
+            read.ok
+              ? send(read.bytes.byteLength === 0 ? null : new Response(read.bytes).body)
+              : errorResponse(413, `payload too large: the body may be at most ${limit} bytes`, requestId()));
+        }
+        return send(readRequestBody(request, client.headers));
       }
       case "answer":
         return answerResponse(decision.status, decision.headers, decision.reason, requestId());

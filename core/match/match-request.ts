@@ -46,6 +46,8 @@ export type RouteDecision =
     readonly responseHeaders?: readonly (readonly [string, string])[];
     /** Set on the request to the backend (`X-Forwarded-Prefix`); absent when none. */
     readonly upstreamHeaders?: readonly (readonly [string, string])[];
+    /** The most a body may hold (`proxy-body-size`): a declared length was checked, a streamed one must be counted. */
+    readonly maxBodyBytes?: number;
   }
   | { readonly kind: "redirect"; readonly location: string; readonly hit: RouteHit }
   /**
@@ -168,6 +170,7 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
     hit: hit.canary === null ? hit : pickCanary(hit, hit.canary, request),
     ...(headers === null ? {} : { responseHeaders: headers }),
     ...(policy.upstreamHeaders === null ? {} : { upstreamHeaders: policy.upstreamHeaders }),
+    ...(policy.maxBodyBytes === null ? {} : { maxBodyBytes: policy.maxBodyBytes }),
   };
 }
 

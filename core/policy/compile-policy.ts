@@ -11,6 +11,8 @@ import type { PolicyAnswer, PolicyRequest, PolicyStep } from "./policy-step.ts";
 export interface CompiledPolicy {
   readonly before: readonly PolicyStep[];
   readonly forceSslRedirect: boolean;
+  /** `proxy-body-size` in bytes, for a body whose length is not declared (the edge counts it); null when none. */
+  readonly maxBodyBytes: number | null;
   readonly after: readonly PolicyStep[];
   /** Headers set on the request to the backend (`X-Forwarded-Prefix`); null when none. */
   readonly upstreamHeaders: readonly (readonly [string, string])[] | null;
@@ -30,6 +32,7 @@ export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
   return {
     before,
     forceSslRedirect: policy.forceSslRedirect === true,
+    maxBodyBytes: policy.maxBodyBytes ?? null,
     after,
     upstreamHeaders: policy.forwardedPrefix === undefined ? null : [["x-forwarded-prefix", policy.forwardedPrefix]],
     responseHeaders: cors === null ? null : cors.headers,

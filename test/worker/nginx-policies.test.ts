@@ -101,6 +101,20 @@ describe("ingress-nginx annotations at the edge", () => {
     expect((await echoOf(fits)).bodyLength).toBe(1024);
   });
 
+  it("proxy-body-size counts a body of undeclared length too: 413 above it, forwarded whole within it", async () => {
+    const stream = (size: number) => new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let sent = 0; sent < size; sent += 300) controller.enqueue(new Uint8Array(Math.min(300, size - sent)).fill(120));
+        controller.close();
+      },
+    });
+    const edge = startEdge();
+    const post = (size: number) => edge.send("http://small.example/upload", { method: "POST", body: stream(size), headers: { "cf-connecting-ip": "198.51.100.1" } });
+    const big = await post(1025);
+    expect(big.status).toBe(413);
+    expect((await echoOf(await post(1024))).bodyLength).toBe(1024);
+  });
+
   describe("enable-cors", () => {
     it("answers the preflight of an allowed origin at the edge with ingress-nginx's defaults", async () => {
       const response = await startEdge().send("http://cors.example/api", { method: "OPTIONS", headers: { origin: "https://x.b.example", "cf-connecting-ip": "198.51.100.1" } });
