@@ -11,6 +11,8 @@ import type { PolicyAnswer, PolicyRequest, PolicyStep } from "./policy-step.ts";
 export interface CompiledPolicy {
   readonly before: readonly PolicyStep[];
   readonly forceSslRedirect: boolean;
+  /** The backend's time to answer in ms (`proxy-read-timeout`); null: the edge's default. */
+  readonly responseTimeoutMs: number | null;
   /** `proxy-body-size` in bytes, for a body whose length is not declared (the edge counts it); null when none. */
   readonly maxBodyBytes: number | null;
   readonly after: readonly PolicyStep[];
@@ -33,6 +35,7 @@ export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
     before,
     forceSslRedirect: policy.forceSslRedirect === true,
     maxBodyBytes: policy.maxBodyBytes ?? null,
+    responseTimeoutMs: policy.responseTimeoutMs ?? null,
     after,
     upstreamHeaders: policy.forwardedPrefix === undefined ? null : [["x-forwarded-prefix", policy.forwardedPrefix]],
     responseHeaders: cors === null ? null : cors.headers,

@@ -23,6 +23,11 @@ export interface RoutePolicy {
   readonly allow?: readonly string[];
   /** Sent to the backend as `X-Forwarded-Prefix` (`x-forwarded-prefix`). */
   readonly forwardedPrefix?: string;
+  /**
+   * How long the backend has to answer, in milliseconds, in place of the edge's `EDGE_UPSTREAM_TIMEOUT_MS`
+   * (`proxy-read-timeout`: nginx's wait for the next read, which for an answer's head is this).
+   */
+  readonly responseTimeoutMs?: number;
 }
 
 /**

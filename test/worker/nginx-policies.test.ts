@@ -15,8 +15,8 @@ function nginxCluster() {
     ingress(`default/${host.split(".")[0] ?? host}`, [{ host, path: options.path ?? "/", service: "web", port: 80 }], { annotations, ...(options.tls === true ? { tls: [host] } : {}) });
   return cluster({
     nodes: backends.nodes.map((n) => node(n.name, n.address)),
-    services: [service("default/web", [{ port: 80, nodePort: backends.ports.web }]), service("default/api", [{ port: 80, nodePort: backends.ports.api }])],
-    endpointSlices: [slice("default/web", backends.nodes.map((n) => ({ node: n.name }))), slice("default/api", backends.nodes.map((n) => ({ node: n.name })))],
+    services: [service("default/web", [{ port: 80, nodePort: backends.ports.web }]), service("default/api", [{ port: 80, nodePort: backends.ports.api }]), service("default/hang", [{ port: 80, nodePort: backends.ports.hang }])],
+    endpointSlices: [slice("default/web", backends.nodes.map((n) => ({ node: n.name }))), slice("default/api", backends.nodes.map((n) => ({ node: n.name }))), slice("default/hang", [{ node: "node-a" }])],
     ingresses: [
       at("allow.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8, 2001:db8::/32" }),
       at("deny.example", { [`${P}denylist-source-range`]: "192.0.2.0/24" }),
@@ -27,6 +27,7 @@ function nginxCluster() {
       at("cors.example", { [`${P}enable-cors`]: "true", [`${P}cors-allow-origin`]: "https://a.example, https://*.b.example", [`${P}cors-allow-credentials`]: "false" }),
       at("force.example", { [`${P}force-ssl-redirect`]: "true" }),
       at("prefixed.example", { [`${P}x-forwarded-prefix`]: "/shop" }),
+      ingress("default/slow", [{ host: "slow.example", service: "hang", port: 80 }], { annotations: { [`${P}proxy-read-timeout`]: "1" } }),
       ingress("default/www", [{ host: "www.site.example", service: "web", port: 80 }], { annotations: { [`${P}from-to-www-redirect`]: "true" } }),
       at("split.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8" }),
       ingress("default/split-canary", [{ host: "split.example", path: "/", service: "api", port: 80 }], {
@@ -144,6 +145,13 @@ describe("ingress-nginx annotations at the edge", () => {
     expect(bare.headers.get("location")).toBe("https://www.site.example/a/b/?q=1");
     expect((await edge.send("http://site.example/shop/", from("198.51.100.1"))).headers.get("location")).toBe("http://www.site.example/shop");
     expect((await echoOf(await edge.send("https://www.site.example/a", from("198.51.100.1")))).url).toBe("/a");
+  });
+
+  it("proxy-read-timeout bounds the wait for the backend's answer: 504 after it, not after the edge's 30 s", async () => {
+    const started = Date.now();
+    const response = await startEdge().send("http://slow.example/", from("198.51.100.1"));
+    expect(response.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it("x-forwarded-prefix reaches the backend as X-Forwarded-Prefix, over what the client sent", async () => {

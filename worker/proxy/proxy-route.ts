@@ -88,7 +88,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
         client: ctx.client,
         originalHost: ctx.forward.host,
         originalScheme: ctx.forward.scheme,
-        timeoutMs: config.upstreamTimeoutMs,
+        timeoutMs: hit.policy?.responseTimeoutMs ?? config.upstreamTimeoutMs,
       });
       health.recordSuccess(target);
       if (websocket && upstream.status === 101) return upstream;

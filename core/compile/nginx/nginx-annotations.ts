@@ -39,6 +39,7 @@ const SUPPORTED = [
   "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code",
   "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
   "x-forwarded-prefix",
+  "proxy-read-timeout",
 ] as const;
 
 const ACCESS = [
@@ -64,7 +65,7 @@ const IGNORED = [
   "preserve-trailing-slash", "proxy-buffer-size",
   "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-connect-timeout",
   "proxy-cookie-domain", "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
-  "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-read-timeout", "proxy-redirect-from",
+  "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
   "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers", "proxy-ssl-name",
   "proxy-ssl-protocols", "proxy-ssl-secret", "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth",
   "relative-redirects", "rewrite-target", "server-alias", "service-upstream", "session-cookie-change-on-failure",

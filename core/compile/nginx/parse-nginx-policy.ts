@@ -64,6 +64,13 @@ export function parseNginxPolicy(annotations: Readonly<Record<string, string>> |
 
   if (read("force-ssl-redirect")?.toLowerCase() === "true") policy.forceSslRedirect = true;
 
+  const readTimeout = read("proxy-read-timeout");
+  if (readTimeout !== undefined) {
+    // The edge waits at most 600 s (EDGE_UPSTREAM_TIMEOUT_MS's bound); Cloudflare's own proxy gives up sooner.
+    if (/^\d{1,6}$/.test(readTimeout) && Number(readTimeout) >= 1) policy.responseTimeoutMs = Math.min(Number(readTimeout), 600) * 1000;
+    else invalid("proxy-read-timeout", readTimeout, "a whole number of seconds");
+  }
+
   const prefix = read("x-forwarded-prefix");
   if (prefix !== undefined && prefix !== "") {
     if (POLICY_SYNTAX.forwardedPrefix.test(prefix) && prefix.length <= 1024) policy.forwardedPrefix = prefix;

@@ -50,6 +50,12 @@ describe("parseNginxPolicy", () => {
     expect(policyOf({ "proxy-body-size": "1.5m" }).problems).toHaveLength(1);
   });
 
+  it("reads proxy-read-timeout in seconds as the time the backend has to answer, at most 600 s", () => {
+    expect(policyOf({ "proxy-read-timeout": "120" }).policy).toEqual({ responseTimeoutMs: 120_000 });
+    expect(policyOf({ "proxy-read-timeout": "3600" }).policy).toEqual({ responseTimeoutMs: 600_000 });
+    expect(policyOf({ "proxy-read-timeout": "60s" }).problems).toHaveLength(1);
+  });
+
   it("takes app-root as an absolute path only", () => {
     expect(policyOf({ "app-root": "/app1" }).policy).toEqual({ appRoot: "/app1" });
     expect(policyOf({ "app-root": "http://x/" }).problems).toHaveLength(1);
