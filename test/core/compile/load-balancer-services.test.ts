@@ -38,8 +38,10 @@ describe("LoadBalancer Services of class edge-ingress.dev/edge", () => {
       expect(ruleSource(result.content.hosts[0]?.rules[0]?.ingress ?? "")).toEqual({ kind: "Service", name: "shop/web" });
     });
 
-    it("in a table the shared validator accepts", async () => {
-      const content = compile({ services: [web] }).content;
+    it("in a table the shared validator (the edge's, unchanged) accepts, a backend of the Service's own policy included", async () => {
+      const sticky = withHosts("shop/sticky", "sticky.test", { annotations: { "edge-ingress.dev/affinity": "cookie" } });
+      const content = compile({ services: [web, sticky], endpointSlices: [webReady, slice("shop/sticky", [{ node: "node-a" }], ["http"])] }).content;
+      expect(content.backends.map((b) => b.id)).toEqual(["shop/sticky:http@Service shop/sticky", "shop/web:http"]);
       expect(validateTable(JSON.parse(serializeTable(await sealTable(content, 1))))).toMatchObject({ ok: true });
     });
 
