@@ -27,9 +27,8 @@ const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 
 /**
  * What the leader writes back to the cluster after each compile: Ingress status, the status of our LoadBalancer
- * Services, and Warning Events. Plans are
- * pure (see plan-*.ts); this applies them, writing only what changed. A failed write is logged and retried on
- * the next loop; it never stops publishing.
+ * Services, and Warning Events. Plans are pure (see plan-*.ts); this applies them, writing only what changed. A
+ * failed write is logged and retried on the next loop; it never stops publishing.
  */
 export class ClusterWriter {
   private reported = new Set<string>();
