@@ -3,6 +3,7 @@ import { backendService, TABLE_SCHEMA } from "../table/schema.ts";
 import { type ClusterState, type EndpointSlice, type Ingress, type IngressBackend, namespacedKey, namespaceOf, type Service } from "./cluster-objects.ts";
 import type { CompileOptions } from "./compile-options.ts";
 import { selectEligibleNodes } from "./eligible-nodes.ts";
+import { collectLoadBalancerServices } from "./load-balancer-services.ts";
 import { type IngressPolicy, parsePolicy } from "./parse-policy.ts";
 import { type BackendContext, resolveBackend } from "./resolve-backend.ts";
 import { selectIngresses } from "./select-ingresses.ts";
@@ -12,6 +13,8 @@ export interface CompileResult {
   readonly content: TableContent;
   /** `namespace/name` of every Ingress of our class, sorted: the ones whose status carries the edge address. */
   readonly served: readonly string[];
+  /** `namespace/name` of every LoadBalancer Service of our class served on at least one host, sorted. */
+  readonly servedServices: readonly string[];
   /**
    * Node name → the address its health checks probe (`CompileOptions.probeAddress`): what `listHealthChecks` needs
    * to make the keys this compiler reads `unhealthy` by.
@@ -80,6 +83,8 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     collectTls(ingress, parsed.policy, tls, report);
     collectRules(ingress, key, hosts, addBackend, report);
   }
+  // After every Ingress, so that an Ingress keeps a host whatever the ages.
+  const servedServices = collectLoadBalancerServices(cluster.services, context, { hosts, tls, backends, problems });
 
   return {
     content: {
@@ -92,6 +97,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       problems: dedupe(problems).sort(byKey((p) => `${p.kind}\u0000${p.object}\u0000${p.reason}`)),
     },
     served: selection.ingresses.map((ingress) => namespacedKey(ingress.metadata)).sort(),
+    servedServices,
     probeAddresses: nodes.probeAddresses,
   };
 }

@@ -56,7 +56,8 @@ export type BackendProtocol = "http" | "https";
 export interface Backend {
   /**
    * `namespace/service:port` — the Service and its port as the Ingress wrote it (a number or a port name) —
-   * plus `@namespace/ingress` when that Ingress's policy differs from the default. Read it with `backendService`.
+   * plus `@namespace/ingress` when that Ingress's policy differs from the default (`@Service namespace/name`
+   * when the policy is a LoadBalancer Service's own). Read it with `backendService`.
    */
   readonly id: string;
   readonly nodePort: number;
@@ -109,8 +110,32 @@ export interface Rule {
   readonly pathType: PathType;
   /** Backend id. */
   readonly backend: string;
-  /** `namespace/name` of the Ingress the rule came from. */
+  /**
+   * The rule's source: `namespace/name` of the Ingress it came from, or `Service namespace/name` for a
+   * LoadBalancer Service the edge serves (no Ingress key has a space, so the two never mix up). Read it with
+   * `ruleSource`.
+   */
   readonly ingress: string;
+}
+
+/** The object a rule (or default backend) came from. */
+export interface RuleSource {
+  readonly kind: "Ingress" | "Service";
+  /** `namespace/name`. */
+  readonly name: string;
+}
+
+const SERVICE_SOURCE = "Service ";
+
+/** A LoadBalancer Service as a rule's source, written into `Rule.ingress`. */
+export function serviceSource(serviceKey: string): string {
+  return `${SERVICE_SOURCE}${serviceKey}`;
+}
+
+export function ruleSource(ingress: string): RuleSource {
+  return ingress.startsWith(SERVICE_SOURCE)
+    ? { kind: "Service", name: ingress.slice(SERVICE_SOURCE.length) }
+    : { kind: "Ingress", name: ingress };
 }
 
 export interface HostRoutes {
