@@ -68,6 +68,10 @@ export interface Service {
     readonly healthCheckNodePort?: number;
     readonly sessionAffinity?: string;
     readonly sessionAffinityConfig?: { readonly clientIP?: { readonly timeoutSeconds?: number } };
+    /** Which load-balancer implementation serves a `LoadBalancer` Service; ours is `edge-ingress.dev/edge`. */
+    readonly loadBalancerClass?: string;
+    /** `false`: a LoadBalancer Service without nodePorts (unless given), which the edge cannot reach. */
+    readonly allocateLoadBalancerNodePorts?: boolean;
   };
 }
 

@@ -4,6 +4,7 @@ import { type ClusterState, type EndpointSlice, type Ingress, type IngressBacken
 import type { CompileOptions } from "./compile-options.ts";
 import { selectEligibleNodes } from "./eligible-nodes.ts";
 import type { RoutePolicy } from "../table/route-policy.ts";
+import { collectLoadBalancerServices } from "./load-balancer-services.ts";
 import { type AnnotationVerdict, classifyNginxAnnotations, ignoredReason } from "./nginx/classify-annotations.ts";
 import { attachCanary, ruleSlot } from "./nginx/attach-canary.ts";
 import { collectHostRedirects } from "./nginx/collect-host-redirects.ts";
@@ -23,6 +24,8 @@ export interface CompileResult {
   readonly served: readonly string[];
   /** Every Ingress of our classes, oldest first → what the edge made of its ingress-nginx annotations. */
   readonly verdicts: ReadonlyMap<string, AnnotationVerdict>;
+  /** `namespace/name` of every LoadBalancer Service of our class served on at least one host, sorted. */
+  readonly servedServices: readonly string[];
   /**
    * Node name → the address its health checks probe (`CompileOptions.probeAddress`): what `listHealthChecks` needs
    * to make the keys this compiler reads `unhealthy` by.
@@ -126,6 +129,8 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     }
   }
   for (const attach of canaries) attach();
+  // After every Ingress, so that an Ingress keeps a host whatever the ages.
+  const servedServices = collectLoadBalancerServices(cluster.services, context, { hosts, tls, backends, problems });
   const hostRedirects = collectHostRedirects(wwwAskers, hosts, (ingress, reason) => problems.push({ kind: "Ingress", object: ingress, reason }));
 
   return {
@@ -143,6 +148,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     },
     served: served.sort(),
     verdicts,
+    servedServices,
     probeAddresses: nodes.probeAddresses,
   };
 }

@@ -58,7 +58,8 @@ export type BackendProtocol = "http" | "https";
 export interface Backend {
   /**
    * `namespace/service:port` — the Service and its port as the Ingress wrote it (a number or a port name) —
-   * plus `@namespace/ingress` when that Ingress's policy differs from the default. Read it with `backendService`.
+   * plus `@namespace/ingress` when that Ingress's policy differs from the default (`@Service namespace/name`
+   * when the policy is a LoadBalancer Service's own). Read it with `backendService`.
    */
   readonly id: string;
   readonly nodePort: number;
@@ -111,7 +112,11 @@ export interface Rule {
   readonly pathType: PathType;
   /** Backend id. */
   readonly backend: string;
-  /** `namespace/name` of the Ingress the rule came from. */
+  /**
+   * The rule's source: `namespace/name` of the Ingress it came from, or `Service namespace/name` for a
+   * LoadBalancer Service the edge serves (no Ingress key has a space, so the two never mix up). Read it with
+   * `ruleSource`.
+   */
   readonly ingress: string;
   /**
    * A canary Ingress (ingress-nginx `canary: "true"`) of the same host and path: some requests go to its backend.
@@ -132,6 +137,26 @@ export interface RuleCanary {
   /** Out of `weightTotal` (default 100): the share of the remaining requests sent to the canary. */
   readonly weight?: number;
   readonly weightTotal?: number;
+}
+
+/** The object a rule (or default backend) came from. */
+export interface RuleSource {
+  readonly kind: "Ingress" | "Service";
+  /** `namespace/name`. */
+  readonly name: string;
+}
+
+const SERVICE_SOURCE = "Service ";
+
+/** A LoadBalancer Service as a rule's source, written into `Rule.ingress`. */
+export function serviceSource(serviceKey: string): string {
+  return `${SERVICE_SOURCE}${serviceKey}`;
+}
+
+export function ruleSource(ingress: string): RuleSource {
+  return ingress.startsWith(SERVICE_SOURCE)
+    ? { kind: "Service", name: ingress.slice(SERVICE_SOURCE.length) }
+    : { kind: "Ingress", name: ingress };
 }
 
 export interface HostRoutes {

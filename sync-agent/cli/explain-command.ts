@@ -1,17 +1,20 @@
 import { compileRoutes, matchRequest, type RouteDecision } from "../../core/match/match-request.ts";
 import { indexNodes, resolveTargets } from "../../core/table/resolve-targets.ts";
-import { backendService, type RoutingTable } from "../../core/table/schema.ts";
+import { backendService, type RoutingTable, ruleSource } from "../../core/table/schema.ts";
 import type { CommandIo } from "./command-io.ts";
 import { compileSnapshot, parseCompileArgs } from "./compile-command.ts";
 
 export const explainUsage = `edge-ingress explain (--manifests DIR | --kubeconfig PATH) [compile flags] URL [URL...]
-  One JSON object per URL: which Ingress rule, Service and NodePort targets the edge would use.`;
+  One JSON object per URL: which Ingress rule (or LoadBalancer Service), Service and NodePort targets the edge would use.`;
 
 export interface Explanation {
   readonly url: string;
   /** 200, 308 (https), 400, 404, 503; or what a policy answers: a redirect, 204 (CORS preflight), 403, 413. */
   readonly status: number;
+  /** The Ingress the route comes from; null when none does (then `service` names its source, if any). */
   readonly ingress: string | null;
+  /** Present when the route's source is a LoadBalancer Service of class edge-ingress.dev/edge: its `namespace/name`. */
+  readonly service?: string;
   readonly rule: { readonly host: string | null; readonly path: string; readonly pathType: string } | null;
   readonly backend: { readonly service: string; readonly port: number | string } | null;
   /** Present only when the edge speaks HTTPS to the targets (plain HTTP otherwise). */
@@ -64,10 +67,11 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
   }
   const targets = resolveTargets(indexNodes(table.nodes), hit.backend).map((t) => `${t.address}:${t.nodePort}`);
   const status = decision.kind === "redirect" ? 308 : decision.kind === "answer" ? decision.status : targets.length > 0 ? 200 : 503;
+  const source = ruleSource(hit.ingress);
   const explanation: Explanation = {
     url,
     status,
-    ingress: hit.ingress,
+    ...(source.kind === "Ingress" ? { ingress: source.name } : { ingress: null, service: source.name }),
     rule: hit.rule === null ? null : { host: hit.host === "" ? null : hit.host, path: hit.rule.path, pathType: hit.rule.pathType },
     backend: backendService(hit.backend.id),
     ...(hit.backend.protocol === undefined ? {} : { protocol: hit.backend.protocol }),

@@ -6,11 +6,12 @@ import type { Logger } from "../observe/logger.ts";
 import type { SyncMetrics } from "../observe/sync-metrics.ts";
 import { type IngressWithStatus, planIngressStatus } from "./plan-ingress-status.ts";
 import { type ProblemEvent, planProblemEvents } from "./plan-problem-events.ts";
+import { planServiceStatus, type ServiceWithStatus } from "./plan-service-status.ts";
 
 export interface ClusterWriterOptions {
   readonly networking: NetworkingV1Api;
   readonly core: CoreV1Api;
-  /** Written into `status.loadBalancer.ingress[].hostname`; absent = leave Ingress status alone. */
+  /** Written into `status.loadBalancer.ingress[].hostname`; absent = leave Ingress and Service status alone. */
   readonly edgeHostname?: string;
   /** `reportingInstance` of Events: the Pod name. */
   readonly instance: string;
@@ -25,19 +26,22 @@ export const REPORTING_CONTROLLER = "edge-ingress.dev/controller";
 const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 
 /**
- * What the leader writes back to the cluster after each compile: Ingress status and Warning Events. Plans are
- * pure (see plan-*.ts); this applies them, writing only what changed. A failed write is logged and retried on
- * the next loop; it never stops publishing.
+ * What the leader writes back to the cluster after each compile: Ingress status, the status of our LoadBalancer
+ * Services, and Warning Events. Plans are pure (see plan-*.ts); this applies them, writing only what changed. A
+ * failed write is logged and retried on the next loop; it never stops publishing.
  */
 export class ClusterWriter {
   private reported = new Set<string>();
   /** Status writes made, by `namespace/name`: the version written over and the entries, until the cache catches up. */
   private readonly written = new Map<string, string>();
+  /** The same for Service status writes. */
+  private readonly writtenServices = new Map<string, string>();
 
   constructor(private readonly options: ClusterWriterOptions) {}
 
   async reconcile(result: CompileResult, cluster: ClusterState): Promise<void> {
     await this.writeStatus(result, cluster.ingresses as readonly IngressWithStatus[]);
+    await this.writeServiceStatus(result, cluster.services as readonly ServiceWithStatus[]);
     await this.reportProblems(result, cluster);
   }
 
@@ -70,8 +74,42 @@ export class ClusterWriter {
     for (const key of this.written.keys()) if (!live.has(key)) this.written.delete(key);
   }
 
+  /**
+   * An update (PUT) of the status subresource, not a patch: RBAC then grants `services/status` update only. The
+   * resourceVersion makes it conditional, so a Service changed meanwhile fails (409) and is retried next loop.
+   */
+  private async writeServiceStatus(result: CompileResult, services: readonly ServiceWithStatus[]): Promise<void> {
+    const hostname = this.options.edgeHostname;
+    if (hostname === undefined) return;
+    for (const change of planServiceStatus(services, new Set(result.servedServices), hostname)) {
+      const key = `${change.namespace}/${change.name}`;
+      const memo = `${change.resourceVersion ?? ""} ${JSON.stringify(change.entries)}`;
+      if (this.writtenServices.get(key) === memo) continue;
+      try {
+        await this.options.core.replaceNamespacedServiceStatus({
+          name: change.name,
+          namespace: change.namespace,
+          body: {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: change.name, namespace: change.namespace, resourceVersion: change.resourceVersion },
+            status: change.status,
+          },
+        });
+        this.writtenServices.set(key, memo);
+        this.count("status", "ok");
+        this.options.logger.log("info", "service-status-written", { service: key, hostnames: change.entries.map((e) => e.hostname ?? e.ip) });
+      } catch (error) {
+        this.count("status", "error");
+        this.options.logger.log(isConflict(error) ? "debug" : "warn", "service-status-failed", { service: key, error: describeKubeError(error) });
+      }
+    }
+    const live = new Set(services.map((s) => `${s.metadata?.namespace ?? "default"}/${s.metadata?.name ?? ""}`));
+    for (const key of this.writtenServices.keys()) if (!live.has(key)) this.writtenServices.delete(key);
+  }
+
   private async reportProblems(result: CompileResult, cluster: ClusterState): Promise<void> {
-    const { toReport, current } = planProblemEvents(result.content.problems, cluster.ingresses, this.reported);
+    const { toReport, current } = planProblemEvents(result.content.problems, cluster.ingresses, this.reported, cluster.services);
     const reported = new Set([...this.reported].filter((key) => current.has(key)));
     for (const event of toReport) {
       if (await this.emit(event)) reported.add(event.key);
@@ -84,12 +122,12 @@ export class ClusterWriter {
     const body: CoreV1Event = {
       metadata: { name: event.eventName, namespace: event.namespace },
       involvedObject: {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "Ingress",
+        apiVersion: event.involved.apiVersion,
+        kind: event.involved.kind,
         namespace: event.namespace,
-        name: event.ingress.name,
-        ...(event.ingress.uid === undefined ? {} : { uid: event.ingress.uid }),
-        ...(event.ingress.resourceVersion === undefined ? {} : { resourceVersion: event.ingress.resourceVersion }),
+        name: event.involved.name,
+        ...(event.involved.uid === undefined ? {} : { uid: event.involved.uid }),
+        ...(event.involved.resourceVersion === undefined ? {} : { resourceVersion: event.involved.resourceVersion }),
       },
       type: "Warning",
       reason: EVENT_REASON,
@@ -101,6 +139,7 @@ export class ClusterWriter {
       lastTimestamp: now,
       count: 1,
     };
+    const object = { [event.involved.kind === "Ingress" ? "ingress" : "service"]: `${event.namespace}/${event.involved.name}` };
     try {
       try {
         await this.options.core.createNamespacedEvent({ namespace: event.namespace, body });
@@ -110,11 +149,11 @@ export class ClusterWriter {
         await this.options.core.patchNamespacedEvent({ name: event.eventName, namespace: event.namespace, body: { lastTimestamp: now.toISOString(), message: event.message } }, mergePatch);
       }
       this.count("event", "ok");
-      this.options.logger.log("warn", "ingress-problem", { ingress: `${event.namespace}/${event.ingress.name}`, reason: event.message });
+      this.options.logger.log("warn", event.involved.kind === "Ingress" ? "ingress-problem" : "service-problem", { ...object, reason: event.message });
       return true;
     } catch (error) {
       this.count("event", "error");
-      this.options.logger.log("warn", "event-write-failed", { ingress: `${event.namespace}/${event.ingress.name}`, error: describeKubeError(error) });
+      this.options.logger.log("warn", "event-write-failed", { ...object, error: describeKubeError(error) });
       return false;
     }
   }

@@ -1,45 +1,68 @@
 import { createHash } from "node:crypto";
-import { type Ingress, namespacedKey, namespaceOf } from "../../core/compile/cluster-objects.ts";
+import { type Ingress, namespacedKey, namespaceOf, type ObjectMeta, type Service } from "../../core/compile/cluster-objects.ts";
+import { isEdgeLoadBalancer } from "../../core/compile/load-balancer-services.ts";
 import type { Problem } from "../../core/table/schema.ts";
 
+/** The object an Event is about: an Ingress we serve, or a LoadBalancer Service of our class. */
+export interface InvolvedObject {
+  readonly apiVersion: "networking.k8s.io/v1" | "v1";
+  readonly kind: "Ingress" | "Service";
+  readonly name: string;
+  readonly uid: string | undefined;
+  readonly resourceVersion: string | undefined;
+}
+
 export interface ProblemEvent {
-  /** Identity of the report: the Ingress (by uid, so a re-created Ingress is reported afresh) and the reason. */
+  /** Identity of the report: the object (by uid, so a re-created one is reported afresh) and the reason. */
   readonly key: string;
   /** Deterministic, so that a restarted agent updates the Event it created rather than adding a twin. */
   readonly eventName: string;
   readonly namespace: string;
-  readonly ingress: { readonly name: string; readonly uid: string | undefined; readonly resourceVersion: string | undefined };
+  readonly involved: InvolvedObject;
   readonly message: string;
 }
 
 /**
- * One Warning Event per Ingress problem, not one per loop: the problems of the new table that have not been
- * reported yet (`reported` holds the keys of those already reported). `current` is every problem's key, to keep
- * as the new `reported` once written, so that a problem that goes away and comes back is reported again. Pure.
+ * One Warning Event per problem, not one per loop: the problems of the new table, on an Ingress or on one of
+ * our LoadBalancer Services, that have not been reported yet (`reported` holds the keys of those already
+ * reported). Problems of other Services are left to `compile` and the logs: those Services are not ours to write
+ * on. `current` is every problem's key, to keep as the new `reported` once written, so that a problem that goes
+ * away and comes back is reported again. Pure.
  */
 export function planProblemEvents(
   problems: readonly Problem[],
   ingresses: readonly Ingress[],
   reported: ReadonlySet<string>,
+  services: readonly Service[] = [],
 ): { readonly toReport: ProblemEvent[]; readonly current: ReadonlySet<string> } {
-  const byKey = new Map(ingresses.map((ingress) => [namespacedKey(ingress.metadata), ingress]));
+  const objects = new Map<string, Map<string, { metadata?: ObjectMeta }>>([
+    ["Ingress", new Map(ingresses.map((ingress) => [namespacedKey(ingress.metadata), ingress]))],
+    ["Service", new Map(services.filter(isEdgeLoadBalancer).map((service) => [namespacedKey(service.metadata), service]))],
+  ]);
   const toReport: ProblemEvent[] = [];
   const current = new Set<string>();
   for (const problem of problems) {
-    if (problem.kind !== "Ingress") continue;
-    const ingress = byKey.get(problem.object);
-    const name = ingress?.metadata?.name;
-    if (ingress === undefined || name === undefined) continue;
-    const uid = ingress.metadata?.uid;
-    const key = `${uid ?? problem.object}\u0000${problem.reason}`;
+    if (problem.kind !== "Ingress" && problem.kind !== "Service") continue;
+    const object = objects.get(problem.kind)?.get(problem.object);
+    const name = object?.metadata?.name;
+    if (object === undefined || name === undefined) continue;
+    const uid = object.metadata?.uid;
+    // An Ingress's key stays as it was before Services had Events, so an upgraded agent does not report anew.
+    const key = `${problem.kind === "Ingress" ? "" : "Service\u0000"}${uid ?? problem.object}\u0000${problem.reason}`;
     current.add(key);
     if (reported.has(key)) continue;
     const digest = createHash("sha256").update(key).digest("hex").slice(0, 16);
     toReport.push({
       key,
       eventName: `${name.slice(0, 200)}.edge-ingress.${digest}`,
-      namespace: namespaceOf(ingress.metadata),
-      ingress: { name, uid, resourceVersion: (ingress.metadata as { resourceVersion?: string } | undefined)?.resourceVersion },
+      namespace: namespaceOf(object.metadata),
+      involved: {
+        apiVersion: problem.kind === "Ingress" ? "networking.k8s.io/v1" : "v1",
+        kind: problem.kind,
+        name,
+        uid,
+        resourceVersion: (object.metadata as { resourceVersion?: string } | undefined)?.resourceVersion,
+      },
       message: problem.reason,
     });
   }

@@ -40,6 +40,7 @@ function nodePort(demoPort: number): number {
 const STOREFRONT = 30080;
 const CART = 30081;
 const BLOG = 30090;
+const STATUS = 30100;
 
 describe("the local edge routes", () => {
   test("by host and path to the Service's nodePort on the Nodes that serve it", async () => {
@@ -63,6 +64,14 @@ describe("the local edge routes", () => {
     const unknown = await getThroughEdge(demo, { edge: "http", host: "nobody.example.test", path: "/" });
     expect(unknown.status).toBe(404);
     expect(unknown.echo).toBeNull();
+  });
+
+  test("a LoadBalancer Service's host, on every path and both edges, to the nodePort its port annotation names", async () => {
+    for (const edge of ["http", "https"] as const) {
+      const status = await getThroughEdge(demo, { edge, host: "status.example.test", path: "/health/deep?verbose=1" });
+      expect(status.status).toBe(200);
+      expect(status.echo).toMatchObject({ port: nodePort(STATUS), path: "/health/deep", query: "?verbose=1" });
+    }
   });
 
   test("and the backend sees X-Forwarded-For, -Proto and -Host", async () => {

@@ -53,6 +53,42 @@ export function service(
   };
 }
 
+/**
+ * A `type: LoadBalancer` Service of the edge's class (`loadBalancerClass: null` for none, or another class),
+ * served on `hostnames` (the annotation, comma-separated; absent: none).
+ */
+export function loadBalancer(
+  key: string,
+  ports: { name?: string; port: number; nodePort?: number; protocol?: string; appProtocol?: string }[],
+  options: {
+    hostnames?: string;
+    annotations?: Record<string, string>;
+    loadBalancerClass?: string | null;
+    allocateNodePorts?: boolean;
+    created?: string;
+    sessionAffinity?: string;
+  } = {},
+): Service {
+  const [namespace, name] = splitKey(key);
+  const annotations = { ...(options.hostnames === undefined ? {} : { "edge-ingress.dev/hostnames": options.hostnames }), ...options.annotations };
+  const loadBalancerClass = options.loadBalancerClass === undefined ? "edge-ingress.dev/edge" : options.loadBalancerClass;
+  return {
+    metadata: {
+      namespace,
+      name,
+      creationTimestamp: options.created ?? "2026-01-01T00:00:00Z",
+      ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
+    },
+    spec: {
+      type: "LoadBalancer",
+      ports,
+      ...(loadBalancerClass === null ? {} : { loadBalancerClass }),
+      ...(options.allocateNodePorts === undefined ? {} : { allocateLoadBalancerNodePorts: options.allocateNodePorts }),
+      ...(options.sessionAffinity === undefined ? {} : { sessionAffinity: options.sessionAffinity }),
+    },
+  };
+}
+
 export function slice(serviceKey: string, endpoints: { node: string; ready?: boolean }[], portNames: string[] = [""]): EndpointSlice {
   const [namespace, name] = splitKey(serviceKey);
   return {

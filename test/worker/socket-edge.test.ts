@@ -95,8 +95,7 @@ describe("the edge with EDGE_TRANSPORT=socket", () => {
     await socket.next();
     socket.close(4002, "leaving now");
     const seen = async () => (await (await fetch(`http://127.0.0.1:${backends.canaryControl}/websocket-close/${encodeURIComponent(path)}`)).json()) as unknown;
-    for (let i = 0; i < 50 && (await seen()) === null; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await seen()).toEqual({ code: 4002, reason: "leaving now" });
+    await expect.poll(seen, { timeout: 10_000, interval: 20 }).toEqual({ code: 4002, reason: "leaving now" });
   });
 
   it("answers 502 when the backend's 101 does not complete the handshake the edge made", async () => {

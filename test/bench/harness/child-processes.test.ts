@@ -4,8 +4,9 @@ import { runToCompletion, startProcess, stopAllProcesses } from "../../../bench/
 describe("child processes", () => {
   it("stops every process it started, even one ignoring SIGTERM", async () => {
     const polite = startProcess("sleeper", "sleep", ["60"]);
-    const stubborn = startProcess("stubborn", "sh", ["-c", "trap '' TERM; while true; do sleep 0.1; done"]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stubborn = startProcess("stubborn", "sh", ["-c", "trap '' TERM; echo trapped; while true; do sleep 0.1; done"]);
+    // SIGTERM before the trap is set would end it politely: wait until it says it ignores SIGTERM.
+    await expect.poll(() => stubborn.output(), { timeout: 10_000, interval: 10 }).toContain("trapped");
     await stopAllProcesses();
     expect(await polite.exited).toBe("SIGTERM");
     expect(await stubborn.exited).toBe("SIGKILL");

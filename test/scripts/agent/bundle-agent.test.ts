@@ -72,7 +72,7 @@ describe("the agent bundle, run as the Deployment's user from an empty folder it
     const result = await run(["compile", "--manifests", manifests.dir]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as { hosts: { host: string }[] }).hosts.map((h) => h.host)).toEqual(["blog.example.test", "shop.example.test"]);
+    expect((JSON.parse(result.stdout) as { hosts: { host: string }[] }).hosts.map((h) => h.host)).toEqual(["blog.example.test", "shop.example.test", "status.example.test"]);
     expect(result.stdout).toBe((await runSource(["compile", "--manifests", manifests.dir])).stdout);
   });
 

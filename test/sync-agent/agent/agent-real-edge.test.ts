@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { requestLocal } from "../../../sync-agent/local/local-request.ts";
 import { FakeKubeApi } from "../../support/fake-kube-api/index.ts";
 import { type RealEdge, startRealEdge } from "../../support/real-edge.ts";
-import { kubeEdgeClass, kubeIngress, kubeNamedSlice, kubeNode, kubeService } from "../support/kube-objects.ts";
+import { kubeEdgeClass, kubeIngress, kubeLoadBalancer, kubeNamedSlice, kubeNode, kubeService } from "../support/kube-objects.ts";
 import { generatePushKeys } from "../support/push-keys.ts";
 import { startTestAgent, type TestAgent } from "../support/test-agent.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -62,6 +62,25 @@ describe("the agent against the real edge worker", () => {
     api.apply(kubeIngress("shop/api", [{ host: "api.test", service: "web", port: 80 }]));
     await waitFor("api.test through the edge", async () => (await through("api.test", "/v1")).status === 200);
     expect(await pushErrors(agent)).toBe(false);
+  });
+
+  test("serves a LoadBalancer Service of class edge-ingress.dev/edge on its hosts, every path, onto its nodePort", async () => {
+    const lbBackend = createServer((request, response) => response.end(`lb via ${request.headers["x-forwarded-host"] ?? "?"}${request.url ?? ""}`));
+    await new Promise<void>((resolve) => lbBackend.listen(0, "127.0.0.2", resolve));
+    try {
+      const nodePort = (lbBackend.address() as AddressInfo).port;
+      api.apply(kubeLoadBalancer("shop/lb", [{ name: "http", port: 80, nodePort }], { hostnames: "lb.test, *.lb.test" }));
+      api.apply(kubeNamedSlice("lb-1", "shop/lb", [{ node: "node-a" }], ["http"]));
+      agents.push(await startTestAgent(api, destination(), { keys, identity: "agent-1", token: "token-1" }));
+      await waitFor("lb.test through the edge", async () => (await through("lb.test", "/")).status === 200);
+      expect(await through("lb.test", "/deep/path?q=1")).toEqual({ status: 200, text: "lb via lb.test/deep/path?q=1" });
+      expect(await through("eu.lb.test", "/")).toEqual({ status: 200, text: "lb via eu.lb.test/" });
+      expect(await through("shop.test", "/")).toEqual({ status: 200, text: "shop via shop.test/" });
+      await waitFor("the Service's status", () => (api.get("Service", "shop", "lb").status as { loadBalancer?: { ingress?: { hostname?: string }[] } } | undefined)?.loadBalancer?.ingress?.[0]?.hostname === "edge.example.test");
+    } finally {
+      lbBackend.closeAllConnections();
+      await new Promise((resolve) => lbBackend.close(resolve));
+    }
   });
 
   test("a new leader after a restart publishes its table and the edge takes it", async () => {

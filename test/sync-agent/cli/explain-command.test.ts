@@ -146,6 +146,47 @@ spec:
     }
   });
 
+  it("names a LoadBalancer Service as the source of its routes; compile lists them and reports the host an Ingress keeps", async () => {
+    const made = await makeTempDir({
+      "all.yaml": `
+kind: Node
+metadata: { name: n1 }
+status: { conditions: [{ type: Ready, status: "True" }], addresses: [{ type: ExternalIP, address: 127.0.0.2 }] }
+---
+kind: Service
+metadata:
+  name: lb
+  annotations: { edge-ingress.dev/hostnames: "lb.test, taken.test", edge-ingress.dev/tls: "true" }
+spec: { type: LoadBalancer, loadBalancerClass: edge-ingress.dev/edge, ports: [{ name: http, port: 80, nodePort: 30200 }] }
+---
+kind: EndpointSlice
+metadata: { name: lb-1, labels: { kubernetes.io/service-name: lb } }
+ports: [{ name: http, port: 8080 }]
+endpoints: [{ nodeName: n1, conditions: { ready: true } }]
+---
+kind: Ingress
+metadata: { name: taken }
+spec:
+  ingressClassName: edge
+  rules: [{ host: taken.test, http: { paths: [{ path: /api, pathType: Prefix, backend: { service: { name: lb, port: { number: 80 } } } }] } }]
+`,
+    });
+    try {
+      const explained = await run(["explain", "--manifests", made.dir, "https://lb.test/any/path", "http://lb.test/", "https://taken.test/api"]);
+      expect(lines(explained.stdout)).toEqual([
+        { url: "https://lb.test/any/path", status: 200, ingress: null, service: "default/lb", rule: { host: "lb.test", path: "/", pathType: "Prefix" }, backend: { service: "default/lb", port: "http" }, targets: ["127.0.0.2:30200"] },
+        { url: "http://lb.test/", status: 308, ingress: null, service: "default/lb", rule: { host: "lb.test", path: "/", pathType: "Prefix" }, backend: { service: "default/lb", port: "http" }, targets: ["127.0.0.2:30200"], location: "https://lb.test/" },
+        { url: "https://taken.test/api", status: 200, ingress: "default/taken", rule: { host: "taken.test", path: "/api", pathType: "Prefix" }, backend: { service: "default/lb", port: 80 }, targets: ["127.0.0.2:30200"] },
+      ]);
+      const compiled = await run(["compile", "--manifests", made.dir]);
+      expect(compiled.code).toBe(0);
+      expect((JSON.parse(compiled.stdout) as { hosts: unknown[] }).hosts).toContainEqual({ host: "lb.test", rules: [{ path: "/", pathType: "Prefix", backend: "default/lb:http", ingress: "Service default/lb" }] });
+      expect(compiled.stderr).toBe("default/lb: host taken.test is already served by the Ingress default/taken (an Ingress's rules win over a LoadBalancer Service's); left out\n");
+    } finally {
+      await made.remove();
+    }
+  });
+
   it("lists every usage problem at once and exits 2", async () => {
     const result = await run(["explain", "--node-domain", "not a domain", "ftp://x/"]);
     expect(result.code).toBe(2);

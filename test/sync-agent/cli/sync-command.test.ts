@@ -93,6 +93,50 @@ describe("edge-ingress sync --manifests", () => {
   });
 });
 
+describe("edge-ingress sync: what a running agent serves on its metrics port", () => {
+  test("/readyz answers ready once the table is out, and /metrics carries the figures the README names", async () => {
+    const edge = new EdgeReceiver();
+    await edge.start();
+    const dir = await mkdtemp(join(tmpdir(), "edge-manifests-"));
+    for (const file of ["cluster.yaml", "shop.yaml"]) await writeFile(join(dir, file), await readFile(join("examples/demo", file), "utf8"));
+    const keys = await generatePushKeys();
+    await edge.trust("cli", keys.publicJwk);
+    const { io, err } = capture({ EDGE_PUSH_PRIVATE_JWK: JSON.stringify(keys.privateJwk) });
+    const stop = new AbortController();
+    const running = runSync(["--manifests", dir, "--edge-url", edge.url, "--debounce-ms", "20", "--metrics-port", "0", "--log-level", "info"], io, { signal: stop.signal });
+    try {
+      const port = await waitFor("the metrics port", () => /"event":"observe.listening"[^\n]*"port":(\d+)/.exec(err.join(""))?.[1]);
+      const get = async (path: string) => {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`);
+        return { status: response.status, text: await response.text() };
+      };
+      await waitFor("the first push", () => edge.latest() !== undefined);
+      expect((await get("/healthz")).status).toBe(200);
+      const version = edge.latest()?.version ?? "";
+      // The agent records a push once the edge has answered it: wait for that, not for a time.
+      const metrics = await waitFor("the push in the metrics", async () => {
+        const { text } = await get("/metrics");
+        return text.includes(`edge_ingress_last_pushed_version_info{version="${version}"} 1`) ? text : false;
+      });
+      expect(await get("/readyz")).toMatchObject({ status: 200 });
+      expect(metrics).toMatch(/^edge_ingress_leader 1$/m);
+      expect(metrics).toMatch(/^edge_ingress_pushes_total\{result="ok",code=""\} 1$/m);
+      expect(metrics).toMatch(/^edge_ingress_push_duration_seconds_count 1$/m);
+      expect(metrics).toMatch(/^edge_ingress_convergence_seconds_count 1$/m);
+      expect(metrics).toMatch(/^edge_ingress_table_problems 0$/m);
+      expect(metrics).toMatch(/^edge_ingress_last_pushed_generation \d+$/m);
+
+      // A broken object shows as a table problem, and the rest is still pushed.
+      await writeFile(join(dir, "broken.yaml"), "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: broken, namespace: shop }\nspec:\n  ingressClassName: edge\n  rules: [{ host: broken.example.test, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: missing, port: { number: 80 } } } }] } }]\n");
+      await waitFor("the problem counted", async () => /^edge_ingress_table_problems [1-9]/m.test((await get("/metrics")).text));
+    } finally {
+      stop.abort();
+      expect(await running).toBe(0);
+      await edge.stop();
+    }
+  });
+});
+
 describe("edge-ingress keygen", () => {
   test("prints a private JWK that signs and a public JWK that verifies, with the same kid", async () => {
     const { io, out } = capture();

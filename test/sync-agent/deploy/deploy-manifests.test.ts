@@ -10,7 +10,7 @@ import { restrictedViolations } from "../../support/pod-security-restricted.ts";
 import { seedShop } from "../support/demo-cluster.ts";
 import { generatePushKeys } from "../support/push-keys.ts";
 import { EdgeReceiver } from "../support/edge-receiver.ts";
-import { kubeIngress } from "../support/kube-objects.ts";
+import { kubeIngress, kubeLoadBalancer } from "../support/kube-objects.ts";
 import { startTestAgent } from "../support/test-agent.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -44,8 +44,8 @@ async function loadDeploy(): Promise<{ file: string; object: Manifest }[]> {
 
 /**
  * Runs the agent through every code path that touches the API: informers for all kinds, Lease create, renew,
- * release and takeover, Ingress status set and cleared, Warning Events created and (by a second agent that
- * finds them already there) patched. Returns every request it made.
+ * release and takeover, Ingress and LoadBalancer Service status set and cleared, Warning Events created and (by a
+ * second agent that finds them already there) patched. Returns every request it made.
  */
 async function recordAgentCalls(): Promise<ApiRequest[]> {
   const api = new FakeKubeApi({ tokens: ["token-1", "token-2"] });
@@ -55,12 +55,17 @@ async function recordAgentCalls(): Promise<ApiRequest[]> {
   try {
     seedShop(api);
     api.apply(kubeIngress("shop/broken", [{ host: "broken.test", service: "missing", port: 80 }]));
+    api.apply(kubeLoadBalancer("shop/lb", [{ port: 80, nodePort: 30200 }], { hostnames: "lb.test" }));
+    api.apply(kubeLoadBalancer("shop/lb-broken", [{ port: 80 }], { hostnames: "lb-broken.test", allocateNodePorts: false }));
     const first = await startTestAgent(api, edge, { identity: "agent-1", token: "token-1" });
-    await waitFor("event created", () => api.list("Event").length > 0);
-    await waitFor("status written", () => api.requests.some((r) => r.subresource === "status"));
+    await waitFor("events created on an Ingress and a Service", () => ["Ingress", "Service"].every((kind) => api.list("Event").some((e) => (e.involvedObject as { kind?: string }).kind === kind)));
+    const statusWrites = (resource: string) => api.requests.filter((r) => r.resource === resource && r.subresource === "status").length;
+    await waitFor("status written", () => statusWrites("ingresses") > 0 && statusWrites("services") > 0);
     const web = api.get("Ingress", "shop", "web");
     api.apply({ ...web, spec: { ...(web.spec as object), ingressClassName: "other" } }); // status cleared
-    await waitFor("status cleared", () => api.requests.filter((r) => r.subresource === "status").length >= 3);
+    const lb = api.get("Service", "shop", "lb");
+    api.apply({ ...lb, metadata: { ...lb.metadata, annotations: {} } }); // status cleared
+    await waitFor("status cleared", () => statusWrites("ingresses") >= 3 && statusWrites("services") >= 2);
     await first.agent.stop(); // releases the Lease
     const second = await startTestAgent(api, edge, { identity: "agent-2", token: "token-2" });
     await waitFor("the event patched by the second agent", () => api.requests.some((r) => r.resource === "events" && r.verb === "patch"));

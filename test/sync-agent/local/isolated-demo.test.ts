@@ -20,8 +20,8 @@ describe("copyOnFreeNodePorts", () => {
     const target = await mkdtemp(join(tmpdir(), "edge-ingress-copy-"));
     folders.push(target);
     const moved = await copyOnFreeNodePorts(DEMO, target);
-    expect([...moved.keys()].sort()).toEqual([30080, 30081, 30090]);
-    expect(new Set(moved.values()).size).toBe(3);
+    expect([...moved.keys()].sort()).toEqual([30080, 30081, 30090, 30100, 30109]);
+    expect(new Set(moved.values()).size).toBe(5);
     for (const port of moved.values()) for (const address of ["127.0.0.2", "127.0.0.3", "127.0.0.4"]) expect(await canBind(address, port)).toBe(true);
 
     const original = compileTable(await loadManifests(DEMO), defaultCompileOptions).content;
