@@ -25,25 +25,38 @@ export interface ParsedCompileArgs {
   readonly source: ClusterSource;
   readonly options: CompileOptions;
   readonly positionals: readonly string[];
+  /** The command's own string flags (see `parseCompileArgs`), each as given, repeated ones in order. */
+  readonly extra: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
  * Shared by `compile` and `explain`: the flags, checked. `checkPositionals` adds the command's own problems, so
  * that every problem is listed at once, before anything is loaded.
  */
-export function parseCompileArgs(args: readonly string[], io: CommandIo, checkPositionals: (positionals: readonly string[], problems: string[]) => void): ParsedCompileArgs {
+export function parseCompileArgs(
+  args: readonly string[],
+  io: CommandIo,
+  checkPositionals: (positionals: readonly string[], problems: string[]) => void,
+  extraFlags: readonly string[] = [],
+): ParsedCompileArgs {
   const problems: string[] = [];
   let parsed;
+  const extraSpec = Object.fromEntries(extraFlags.map((name) => [name, { type: "string", multiple: true } as const]));
   try {
-    parsed = parseArgs({ args: [...args], options: compileFlagSpec, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...args], options: { ...compileFlagSpec, ...extraSpec }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError([(error as Error).message]);
   }
+  const values = parsed.values as Record<string, unknown>;
+  const extra = Object.fromEntries(extraFlags.map((name) => {
+    const given = values[name];
+    return [name, Array.isArray(given) ? given.filter((item): item is string => typeof item === "string") : []];
+  }));
   const { source, options } = readCompileFlags(parsed.values, io.env, problems);
   if (source === null) problems.push("give --manifests DIR or --kubeconfig PATH");
   checkPositionals(parsed.positionals, problems);
   if (problems.length > 0 || source === null) throw new UsageError(problems);
-  return { source, options, positionals: parsed.positionals };
+  return { source, options, positionals: parsed.positionals, extra };
 }
 
 export interface CompiledSnapshot {

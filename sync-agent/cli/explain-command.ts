@@ -3,9 +3,12 @@ import { indexNodes, resolveTargets } from "../../core/table/resolve-targets.ts"
 import { backendService, type RoutingTable, ruleSource } from "../../core/table/schema.ts";
 import type { CommandIo } from "./command-io.ts";
 import { compileSnapshot, parseCompileArgs } from "./compile-command.ts";
+import { UsageError } from "./usage-error.ts";
 
-export const explainUsage = `edge-ingress explain (--manifests DIR | --kubeconfig PATH) [compile flags] URL [URL...]
-  One JSON object per URL: which Ingress rule (or LoadBalancer Service), Service and NodePort targets the edge would use.`;
+export const explainUsage = `edge-ingress explain (--manifests DIR | --kubeconfig PATH) [compile flags] [--client-ip ADDR] [--method M] [--header 'Name: value']... URL [URL...]
+  One JSON object per URL: which Ingress rule (or LoadBalancer Service), Service and NodePort targets the edge would use.
+  --client-ip, --method and --header describe the request, for the policies that read them (allow-lists, CORS,
+  body size, canaries); without --client-ip an allow-listed route answers 403, as the edge does with no address.`;
 
 export interface Explanation {
   readonly url: string;
@@ -35,7 +38,19 @@ export async function runExplain(args: readonly string[], io: CommandIo): Promis
       if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) problems.push(`"${raw}" is not an absolute http(s) URL`);
       else urls.push(url);
     }
-  });
+  }, ["client-ip", "method", "header"]);
+  const { extra } = parsed;
+  const headers = new Map<string, string>();
+  const problems: string[] = [];
+  for (const line of extra.header ?? []) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) problems.push(`--header "${line}" is not "Name: value"`);
+    else headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  const method = (extra.method ?? []).at(-1)?.toUpperCase() ?? "GET";
+  if (!/^[A-Z]+$/.test(method)) problems.push(`--method "${method}" is not an HTTP method`);
+  if (problems.length > 0) throw new UsageError(problems);
+  const clientIp = (extra["client-ip"] ?? []).at(-1) ?? null;
   const { table, verdicts } = await compileSnapshot(parsed, io);
   const routes = compileRoutes(table);
   parsed.positionals.forEach((raw, i) => {
@@ -46,6 +61,9 @@ export async function runExplain(args: readonly string[], io: CommandIo): Promis
       host: url.host,
       path: url.pathname,
       query: url.search,
+      method,
+      clientIp,
+      header: (name) => headers.get(name) ?? null,
     });
     const explanation = explainDecision(raw, decision, table);
     const ignored = explanation.ingress === null ? [] : verdicts.get(explanation.ingress)?.ignored ?? [];

@@ -187,6 +187,27 @@ spec:
     }
   });
 
+  it("answers as a policy would for the request described by --client-ip, --method and --header", async () => {
+    const yaml = nginxClusterYaml.replace(
+      "name: plain, annotations: { nginx.ingress.kubernetes.io/ssl-redirect: \"false\" }",
+      "name: plain, annotations: { nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8, nginx.ingress.kubernetes.io/enable-cors: \"true\" }",
+    );
+    const made = await makeTempDir({ "all.yaml": yaml });
+    const explain = async (...flags: string[]) => {
+      const result = await run(["explain", "--manifests", made.dir, "--ingress-class", "nginx", ...flags, "http://plain.test/x"]);
+      return lines(result.stdout)[0] as { status: number; reason?: string };
+    };
+    try {
+      expect(await explain("--client-ip", "10.1.1.1")).toMatchObject({ status: 200 });
+      expect(await explain("--client-ip", "192.0.2.1")).toMatchObject({ status: 403, reason: "forbidden: the client address is not allowed" });
+      expect(await explain()).toMatchObject({ status: 403, reason: "forbidden: the client address is unknown" });
+      expect(await explain("--method", "options", "--header", "Origin: https://a.test")).toMatchObject({ status: 204, reason: "CORS preflight" });
+      expect((await run(["explain", "--manifests", made.dir, "--header", "nocolon", "http://plain.test/"])).code).toBe(2);
+    } finally {
+      await made.remove();
+    }
+  });
+
   it("lists every usage problem at once and exits 2", async () => {
     const result = await run(["explain", "--node-domain", "not a domain", "ftp://x/"]);
     expect(result.code).toBe(2);
