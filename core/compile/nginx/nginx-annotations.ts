@@ -64,15 +64,21 @@ const IGNORED = [
   "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
   "preserve-trailing-slash", "proxy-buffer-size",
   "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-connect-timeout",
-  "proxy-cookie-domain", "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
+  "proxy-cookie-domain", "proxy-cookie-path", "proxy-max-temp-file-size", "proxy-next-upstream",
   "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
   "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers", "proxy-ssl-name",
   "proxy-ssl-protocols", "proxy-ssl-secret", "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth",
-  "relative-redirects", "rewrite-target", "server-alias", "service-upstream", "session-cookie-change-on-failure",
+  "relative-redirects", "rewrite-target", "server-alias", "session-cookie-change-on-failure",
   "session-cookie-conditional-samesite-none", "session-cookie-domain", "session-cookie-secure", "ssl-ciphers",
   "ssl-prefer-server-ciphers", "upstream-hash-by",
   "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost", "use-port-in-redirects",
 ] as const;
+
+/**
+ * What the edge always does anyway: it sends every request to the Service's nodePort (kube-proxy picks the
+ * endpoint, as `service-upstream: "true"` asks of ingress-nginx) over HTTP/1.1.
+ */
+const ALREADY = [["service-upstream", ["true", "false"]], ["proxy-http-version", ["1.1"]]] as const;
 
 /** Switches whose `false` is ingress-nginx's default: present but off, they change nothing. */
 const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "ssl-passthrough", "use-regex"] as const;
@@ -90,6 +96,7 @@ export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<s
   ["canary-by-header-pattern", { support: "canary" }],
   ...IGNORED.map((name) => [name, { support: "ignored" }] as const),
   ...SWITCHES_OFF.map((name) => [name, { support: "ignored", inert: FALSE }] as const),
+  ...ALREADY.map(([name, inert]) => [name, { support: "ignored", inert }] as const),
   // A web application firewall blocks requests: access control, unless switched off.
   ["enable-modsecurity", { support: "access", inert: FALSE }],
   ["enable-owasp-core-rules", { support: "access", inert: FALSE }],

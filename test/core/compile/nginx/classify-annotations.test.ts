@@ -49,6 +49,10 @@ describe("classifyNginxAnnotations", () => {
     expect(classifyNginxAnnotations({ [`${P}use-regex`]: "False", [`${P}enable-cors`]: "false", [`${P}enable-modsecurity`]: "false" })).toEqual({ ignored: [], refusals: [] });
     expect(classifyNginxAnnotations({ [`${P}use-regex`]: "true" }).ignored).toEqual([`${P}use-regex`]);
   });
+  it("says nothing of what the edge does anyway: the Service's nodePort (service-upstream), HTTP/1.1", () => {
+    expect(classifyNginxAnnotations({ [`${P}service-upstream`]: "true", [`${P}proxy-http-version`]: "1.1" })).toEqual({ ignored: [], refusals: [] });
+    expect(classifyNginxAnnotations({ [`${P}proxy-http-version`]: "1.0" }).ignored).toEqual([`${P}proxy-http-version`]);
+  });
   it("quotes an annotation name Kubernetes would not accept before it reaches a report", () => {
     expect(classifyNginxAnnotations({ [`${P}bad\nname`]: "x" }).ignored).toEqual([`${P}"bad\\nname"`]);
   });
