@@ -11,6 +11,8 @@ import type { PolicyAnswer, PolicyRequest, PolicyStep } from "./policy-step.ts";
 export interface CompiledPolicy {
   readonly before: readonly PolicyStep[];
   readonly forceSslRedirect: boolean;
+  /** The Host the backend sees where the transport can send it (`upstream-vhost`); null: the client's. */
+  readonly upstreamHost: string | null;
   /** The backend's time to answer in ms (`proxy-read-timeout`); null: the edge's default. */
   readonly responseTimeoutMs: number | null;
   /** `proxy-body-size` in bytes, for a body whose length is not declared (the edge counts it); null when none. */
@@ -36,6 +38,7 @@ export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
     forceSslRedirect: policy.forceSslRedirect === true,
     maxBodyBytes: policy.maxBodyBytes ?? null,
     responseTimeoutMs: policy.responseTimeoutMs ?? null,
+    upstreamHost: policy.upstreamHost ?? null,
     after,
     upstreamHeaders: policy.forwardedPrefix === undefined ? null : [["x-forwarded-prefix", policy.forwardedPrefix]],
     responseHeaders: cors === null ? null : cors.headers,

@@ -28,6 +28,11 @@ export interface RoutePolicy {
    * (`proxy-read-timeout`: nginx's wait for the next read, which for an answer's head is this).
    */
   readonly responseTimeoutMs?: number;
+  /**
+   * The Host the backend sees (`upstream-vhost`), `name` or `name:port`. Sent by the socket transport; the fetch
+   * transport sets Host from the target's URL and cannot (the compiler says so for the Ingress).
+   */
+  readonly upstreamHost?: string;
 }
 
 /**
@@ -75,6 +80,7 @@ export const POLICY_SYNTAX = {
   redirectLocation: /^https?:\/\/[\x21\x23-\x3b\x3d\x3f-\x7e]+$/,
   /** ingress-nginx's path syntax, less `$`: capture groups need a regex location, which the edge does not serve. */
   forwardedPrefix: /^\/?[-._~a-zA-Z0-9/:]*$/,
+  upstreamHost: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(:\d{1,5})?$/,
 } as const;
 
 /**

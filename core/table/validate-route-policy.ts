@@ -25,6 +25,7 @@ export const routePolicySchema = z.strictObject({
   forceSslRedirect: z.literal(true).optional(),
   deny: z.array(cidr).min(1).optional(),
   allow: z.array(cidr).min(1).optional(),
+  upstreamHost: z.string().max(259).regex(POLICY_SYNTAX.upstreamHost, "must be a host name, maybe with a port").optional(),
   responseTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
   forwardedPrefix: z.string().min(1).max(1024).regex(POLICY_SYNTAX.forwardedPrefix, "must be a path").optional(),
 });

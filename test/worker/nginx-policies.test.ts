@@ -27,6 +27,7 @@ function nginxCluster() {
       at("cors.example", { [`${P}enable-cors`]: "true", [`${P}cors-allow-origin`]: "https://a.example, https://*.b.example", [`${P}cors-allow-credentials`]: "false" }),
       at("force.example", { [`${P}force-ssl-redirect`]: "true" }),
       at("prefixed.example", { [`${P}x-forwarded-prefix`]: "/shop" }),
+      at("vhost.example", { [`${P}upstream-vhost`]: "internal.svc:8080" }),
       ingress("default/slow", [{ host: "slow.example", service: "hang", port: 80 }], { annotations: { [`${P}proxy-read-timeout`]: "1" } }),
       ingress("default/www", [{ host: "www.site.example", service: "web", port: 80 }], { annotations: { [`${P}from-to-www-redirect`]: "true" } }),
       at("split.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8" }),
@@ -40,7 +41,7 @@ function nginxCluster() {
 
 beforeAll(async () => {
   const { content } = compileTable(nginxCluster(), defaultCompileOptions);
-  expect(content.problems).toEqual([]);
+  expect(content.problems.map((p) => p.object)).toEqual(["default/vhost"]);
   const table = await sealTable(content, nextGeneration());
   expect(validateTable(JSON.parse(JSON.stringify(table))).ok).toBe(true);
   await storeTable(table);
@@ -152,6 +153,14 @@ describe("ingress-nginx annotations at the edge", () => {
     const response = await startEdge().send("http://slow.example/", from("198.51.100.1"));
     expect(response.status).toBe(504);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it("upstream-vhost is the Host the backend sees over the socket transport; the fetch transport keeps its own", async () => {
+    const socket = await echoOf(await startEdge({ EDGE_TRANSPORT: "socket" }).send("http://vhost.example/", from("198.51.100.1")));
+    expect(socket.headers.host).toBe("internal.svc:8080");
+    expect(socket.headers["x-forwarded-host"]).toBe("vhost.example");
+    const fetched = await echoOf(await startEdge().send("http://vhost.example/", from("198.51.100.1")));
+    expect(fetched.headers.host).not.toBe("internal.svc:8080");
   });
 
   it("x-forwarded-prefix reaches the backend as X-Forwarded-Prefix, over what the client sent", async () => {

@@ -64,6 +64,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   // Set when the upstream headers are prepared: only a WebSocket handshake can be answered with 101.
   let websocket = false;
   const extra = ctx.upstreamHeaders;
+  const upstreamHost = hit.policy?.upstreamHost ?? null;
   const prepareHeaders = (headers: Headers): void => {
     websocket = forwardHeaders(headers, ctx.forward);
     if (extra !== undefined) for (const [name, value] of extra) headers.set(name, value);
@@ -87,6 +88,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
         body,
         client: ctx.client,
         originalHost: ctx.forward.host,
+        ...(upstreamHost === null ? {} : { upstreamHost }),
         originalScheme: ctx.forward.scheme,
         timeoutMs: hit.policy?.responseTimeoutMs ?? config.upstreamTimeoutMs,
       });

@@ -56,7 +56,7 @@ async function sendOverSocket(connect: Connect, target: ResolvedTarget, request:
     head = serializeRequestHead({
       method: request.method,
       target: request.pathAndQuery,
-      host: request.originalHost,
+      host: request.upstreamHost ?? request.originalHost,
       fields: headers.entries(),
       framing,
       ...(websocket === null ? {} : { websocketKey: websocket.key }),

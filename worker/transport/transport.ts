@@ -26,6 +26,8 @@ export interface UpstreamRequest {
   readonly prepareHeaders: (headers: Headers) => void;
   /** The original Host, for transports that can send it (socket); fetch sends it as X-Forwarded-Host only. */
   readonly originalHost: string;
+  /** The Host to send in its place (a policy's `upstream-vhost`), for transports that can; absent: `originalHost`. */
+  readonly upstreamHost?: string;
   /** The scheme the client used: with the original Host, what a redirect to the target's own name is pointed back at. */
   readonly originalScheme: "http" | "https";
   readonly body: ReadableStream<Uint8Array> | null;

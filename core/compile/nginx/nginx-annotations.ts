@@ -40,6 +40,7 @@ const SUPPORTED = [
   "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
   "x-forwarded-prefix",
   "proxy-read-timeout",
+  "upstream-vhost",
 ] as const;
 
 const ACCESS = [
@@ -71,7 +72,7 @@ const IGNORED = [
   "relative-redirects", "rewrite-target", "server-alias", "session-cookie-change-on-failure",
   "session-cookie-conditional-samesite-none", "session-cookie-domain", "session-cookie-secure", "ssl-ciphers",
   "ssl-prefer-server-ciphers", "upstream-hash-by",
-  "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost", "use-port-in-redirects",
+  "upstream-hash-by-subset", "upstream-hash-by-subset-size", "use-port-in-redirects",
 ] as const;
 
 /**

@@ -71,6 +71,16 @@ export function parseNginxPolicy(annotations: Readonly<Record<string, string>> |
     else invalid("proxy-read-timeout", readTimeout, "a whole number of seconds");
   }
 
+  const vhost = read("upstream-vhost")?.toLowerCase();
+  if (vhost !== undefined && vhost !== "") {
+    if (POLICY_SYNTAX.upstreamHost.test(vhost)) {
+      policy.upstreamHost = vhost;
+      problems.push(`annotation ${NGINX_PREFIX}upstream-vhost: the backend sees Host ${vhost} only where the edge uses the socket transport (EDGE_TRANSPORT=socket); the fetch transport sends the target's own name`);
+    } else {
+      invalid("upstream-vhost", vhost, "a host name (maybe with a port)");
+    }
+  }
+
   const prefix = read("x-forwarded-prefix");
   if (prefix !== undefined && prefix !== "") {
     if (POLICY_SYNTAX.forwardedPrefix.test(prefix) && prefix.length <= 1024) policy.forwardedPrefix = prefix;

@@ -56,6 +56,13 @@ describe("parseNginxPolicy", () => {
     expect(policyOf({ "proxy-read-timeout": "60s" }).problems).toHaveLength(1);
   });
 
+  it("takes upstream-vhost as a host name, and says it reaches the backend only over the socket transport", () => {
+    const parsed = policyOf({ "upstream-vhost": "Internal.svc:8080" });
+    expect(parsed.policy).toEqual({ upstreamHost: "internal.svc:8080" });
+    expect(parsed.problems).toEqual([`annotation ${P}upstream-vhost: the backend sees Host internal.svc:8080 only where the edge uses the socket transport (EDGE_TRANSPORT=socket); the fetch transport sends the target's own name`]);
+    expect(policyOf({ "upstream-vhost": "a b" }).policy).toBeNull();
+  });
+
   it("takes app-root as an absolute path only", () => {
     expect(policyOf({ "app-root": "/app1" }).policy).toEqual({ appRoot: "/app1" });
     expect(policyOf({ "app-root": "http://x/" }).problems).toHaveLength(1);
