@@ -25,6 +25,8 @@ export interface Explanation {
   readonly targets: readonly string[];
   readonly location?: string;
   readonly reason?: string;
+  /** The rule's canary (ingress-nginx `canary`) when the mainline was picked: who gets a share, and how. */
+  readonly canary?: { readonly ingress: string; readonly backend: { readonly service: string; readonly port: number | string } | null; readonly weight: number; readonly weightTotal: number; readonly header?: string; readonly cookie?: string };
   /** The ingress-nginx annotations of the picked rule's Ingress that the edge serves it without; absent when none. */
   readonly ignoredAnnotations?: readonly string[];
 }
@@ -96,6 +98,21 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
     targets,
   };
   if (decision.kind === "redirect") return { ...explanation, location: decision.location };
+  const canary = hit.canary;
+  if (decision.kind === "route" && canary !== null) {
+    const { choice } = canary;
+    return {
+      ...explanation,
+      canary: {
+        ingress: canary.hit.ingress,
+        backend: backendService(canary.hit.backend.id),
+        weight: choice.weight,
+        weightTotal: choice.weightTotal,
+        ...(choice.header === null ? {} : { header: choice.header }),
+        ...(choice.cookie === null ? {} : { cookie: choice.cookie }),
+      },
+    };
+  }
   if (decision.kind === "answer") {
     const location = decision.headers.find(([name]) => name === "location")?.[1];
     return { ...explanation, ...(location === undefined ? {} : { location }), reason: decision.reason };

@@ -58,7 +58,7 @@ const SNIPPETS = ["configuration-snippet", "server-snippet", "auth-snippet", "st
 const CANARY = ["canary-by-cookie", "canary-by-header", "canary-by-header-value", "canary-weight", "canary-weight-total"] as const;
 
 const IGNORED = [
-  "affinity-canary-behavior", "affinity-mode", "client-body-buffer-size", "connection-proxy-header", "custom-headers", "custom-http-errors", "default-backend", "disable-proxy-intercept-errors",
+  "affinity-canary-behavior", "client-body-buffer-size", "connection-proxy-header", "custom-headers", "custom-http-errors", "default-backend", "disable-proxy-intercept-errors",
   "enable-access-log", "enable-global-auth", "fastcgi-index", "fastcgi-params-configmap", "http2-push-preload",
   "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after", "limit-rpm",
   "limit-rps", "limit-whitelist", "load-balance", "mirror-host", "mirror-request-body", "mirror-target",
@@ -79,7 +79,12 @@ const IGNORED = [
  * What the edge always does anyway: it sends every request to the Service's nodePort (kube-proxy picks the
  * endpoint, as `service-upstream: "true"` asks of ingress-nginx) over HTTP/1.1.
  */
-const ALREADY = [["service-upstream", ["true", "false"]], ["proxy-http-version", ["1.1"]]] as const;
+const ALREADY = [
+  ["service-upstream", ["true", "false"]],
+  ["proxy-http-version", ["1.1"]],
+  // The edge's cookie keeps a client on its Node while that Node is up: ingress-nginx's persistent mode.
+  ["affinity-mode", ["persistent"]],
+] as const;
 
 /** Switches whose `false` is ingress-nginx's default: present but off, they change nothing. */
 const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "ssl-passthrough", "use-regex"] as const;

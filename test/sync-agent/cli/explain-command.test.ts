@@ -208,6 +208,30 @@ spec:
     }
   });
 
+  it("shows the canary that shares a mainline's route, and the canary's route when the header asks for it", async () => {
+    const canary = `
+---
+kind: Ingress
+metadata: { name: plain-canary, annotations: { nginx.ingress.kubernetes.io/canary: "true", nginx.ingress.kubernetes.io/canary-weight: "10", nginx.ingress.kubernetes.io/canary-by-header: X-Canary } }
+spec:
+  ingressClassName: nginx
+  rules: [{ host: plain.test, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] } }]
+`;
+    const made = await makeTempDir({ "all.yaml": nginxClusterYaml + canary });
+    try {
+      const mainline = await run(["explain", "--manifests", made.dir, "--ingress-class", "nginx", "http://plain.test/"]);
+      expect(lines(mainline.stdout)[0]).toMatchObject({
+        ingress: "default/plain",
+        canary: { ingress: "default/plain-canary", backend: { service: "default/web", port: 80 }, weight: 10, weightTotal: 100, header: "x-canary" },
+      });
+      const chosen = await run(["explain", "--manifests", made.dir, "--ingress-class", "nginx", "--header", "X-Canary: always", "http://plain.test/"]);
+      expect(lines(chosen.stdout)[0]).toMatchObject({ ingress: "default/plain-canary" });
+      expect(lines(chosen.stdout)[0]).not.toHaveProperty("canary");
+    } finally {
+      await made.remove();
+    }
+  });
+
   it("lists every usage problem at once and exits 2", async () => {
     const result = await run(["explain", "--node-domain", "not a domain", "ftp://x/"]);
     expect(result.code).toBe(2);

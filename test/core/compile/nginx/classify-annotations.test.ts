@@ -50,7 +50,8 @@ describe("classifyNginxAnnotations", () => {
     expect(classifyNginxAnnotations({ [`${P}use-regex`]: "true" }).ignored).toEqual([`${P}use-regex`]);
   });
   it("says nothing of what the edge does anyway: the Service's nodePort (service-upstream), HTTP/1.1", () => {
-    expect(classifyNginxAnnotations({ [`${P}service-upstream`]: "true", [`${P}proxy-http-version`]: "1.1" })).toEqual({ ignored: [], refusals: [] });
+    expect(classifyNginxAnnotations({ [`${P}service-upstream`]: "true", [`${P}proxy-http-version`]: "1.1", [`${P}affinity-mode`]: "persistent" })).toEqual({ ignored: [], refusals: [] });
+    expect(classifyNginxAnnotations({ [`${P}affinity-mode`]: "balanced" }).ignored).toEqual([`${P}affinity-mode`]);
     expect(classifyNginxAnnotations({ [`${P}proxy-http-version`]: "1.0" }).ignored).toEqual([`${P}proxy-http-version`]);
   });
   it("quotes an annotation name Kubernetes would not accept before it reaches a report", () => {
