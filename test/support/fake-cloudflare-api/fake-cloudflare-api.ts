@@ -250,7 +250,7 @@ export class FakeCloudflareApi {
         this.workerDomains.detach(param(p, 0));
         sendResult(res, null);
       } },
-      { method: "GET", pattern: at(`${account}/workers/scripts/([^/]+)/settings`), permission: "workers", handle: (_c, p, res) => {
+      { method: "GET", pattern: at(`${account}/workers/scripts/([^/]+)/script-settings`), permission: "workers", handle: (_c, p, res) => {
         const name = decodeURIComponent(param(p, 0));
         if (!this.workerScripts.has(name)) throw failure(404, 10007, "This Worker does not exist on your account.");
         sendResult(res, { logpush: false, tail_consumers: [], observability: null, tags: [] });
