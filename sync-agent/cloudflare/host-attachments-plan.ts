@@ -169,7 +169,8 @@ function planWildcard(host: string, zone: ZoneRef, claim: Claims | undefined, in
   }
   if (claim === undefined && (route !== undefined || foreign !== undefined)) {
     if (routeOk && recordOk) return []; // attached by hand to this Worker: serves as well as ours
-    return `the DNS record ${host} (${foreign?.type ?? ""} ${foreign?.content ?? ""}) was not created by edge-ingress: left as it is`;
+    if (foreign === undefined) return `the Workers route ${pattern} was not created by edge-ingress and ${host} has no proxied DNS record: left as it is`;
+    return `the DNS record ${host} (${foreign.type} ${foreign.content}) was not created by edge-ingress: left as it is`;
   }
   const steps: HostStep[] = claim === undefined ? [claimStep(host, zone, input.ownerId)] : [];
   if (route === undefined) steps.push({ op: "create-route", zoneId: zone.id, pattern });

@@ -132,6 +132,20 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     expect(api.writes()).toEqual([]);
   });
 
+  test("with --manage-hosts the start-up check names a Worker that does not exist beside every other problem, and writes nothing", async () => {
+    const err: string[] = [];
+    const code = await runSync([
+      "--manifests", dir, "--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", "ffffffffffffffffffffffffffffffff",
+      "--manage-hosts", "--worker-name", "edge-ingres", "--owner-id", "cluster-a", "--debounce-ms", "900",
+    ], { stdout: () => {}, stderr: (text) => err.push(text), env });
+    expect(code).toBe(1);
+    const text = err.join("");
+    expect(text).toContain("--debounce-ms");
+    expect(text).toContain("--worker-name edge-ingres: read the Worker edge-ingres: This Worker does not exist on your account. (10007)");
+    expect(text).toContain("--kv-namespace-id ffffffffffffffffffffffffffffffff: read KV namespace");
+    expect(api.writes()).toEqual([]);
+  });
+
   test("a token the API refuses is a start-up problem, not a failure on the first write", async () => {
     const err: string[] = [];
     const code = await runSync(["--manifests", dir, ...kvFlags()], { stdout: () => {}, stderr: (text) => err.push(text), env: { CLOUDFLARE_API_TOKEN: "not-the-token" } });

@@ -53,6 +53,7 @@ describe("planning host attachments", () => {
     const record = { id: "rec", zoneId: com.id, type: "CNAME", name: "*.example.com", content: "origin.example.org", proxied: true };
     expect(plan({ desired: served("*.example.com"), routes: [route], records: [record] })).toMatchObject({ changes: [], problems: [], attached: ["*.example.com"] });
     expect(plan({ desired: served("*.example.com"), records: [record] }).problems).toEqual([{ host: "*.example.com", ingresses: ["ns/ing"], reason: "the DNS record *.example.com (CNAME origin.example.org) was not created by edge-ingress: left as it is" }]);
+    expect(plan({ desired: served("*.example.com"), routes: [route] }).problems[0]?.reason).toBe("the Workers route *.example.com/* was not created by edge-ingress and *.example.com has no proxied DNS record: left as it is");
     expect(plan({ desired: served("*.example.com"), records: [{ ...record, proxied: false }] }).problems[0]?.reason).toBe("the DNS record *.example.com (CNAME origin.example.org) is not proxied: requests would bypass the Worker; left as it is");
   });
 
