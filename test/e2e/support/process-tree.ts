@@ -6,6 +6,8 @@ export interface ProcessInfo {
   readonly group: number;
   /** The state letter of /proc/PID/stat: "Z" is a zombie, exited but not yet reaped. */
   readonly state: string;
+  /** The executable's name (comm), e.g. "node" or "workerd". */
+  readonly name: string;
   readonly commandLine: string;
 }
 
@@ -22,9 +24,11 @@ export async function readProcesses(): Promise<Map<number, ProcessInfo>> {
     try {
       const stat = await readFile(`/proc/${entry}/stat`, "utf8");
       // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so split after the last ")".
-      const [state = "", ppid = "", group = ""] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const close = stat.lastIndexOf(")");
+      const [state = "", ppid = "", group = ""] = stat.slice(close + 2).split(" ");
+      const name = stat.slice(stat.indexOf("(") + 1, close);
       const commandLine = (await readFile(`/proc/${entry}/cmdline`, "utf8")).replaceAll("\0", " ").trim();
-      processes.set(Number(entry), { pid: Number(entry), ppid: Number(ppid), group: Number(group), state, commandLine });
+      processes.set(Number(entry), { pid: Number(entry), ppid: Number(ppid), group: Number(group), state, name, commandLine });
     } catch {
       // gone meanwhile
     }
