@@ -95,6 +95,16 @@ export async function startDevCli(options: { viaNpm?: boolean } = {}): Promise<D
       return found;
     });
   const namesThisRun = new RegExp(`${manifests}|--port ${httpPort}\\b|--port ${httpsPort}\\b`);
+  /** Descendants seen that still run (the same pid and command line), and any process naming this run's folder or ports. */
+  const findLeftovers = (now: ReadonlyMap<number, ProcessInfo>): ProcessInfo[] => {
+    const alive = (info: ProcessInfo): boolean => info.state !== "Z";
+    const left = [...descendants.values()].flatMap((info) => {
+      const current = now.get(info.pid);
+      return current !== undefined && alive(current) && current.commandLine === info.commandLine ? [current] : [];
+    });
+    const strays = [...now.values()].filter((info) => alive(info) && info.pid !== process.pid && namesThisRun.test(info.commandLine) && !left.some((l) => l.pid === info.pid));
+    return [...left, ...strays];
+  };
 
   return {
     manifests,
@@ -109,14 +119,11 @@ export async function startDevCli(options: { viaNpm?: boolean } = {}): Promise<D
     waitForOutput: (text) => whileRunning(`"${text}" in the output`, () => output.includes(text)).then(() => {}),
     async leftovers() {
       await recording;
-      const now = await readProcesses();
-      const alive = (info: ProcessInfo): boolean => info.state !== "Z";
-      const left = [...descendants.values()].filter((info) => { const current = now.get(info.pid); return current !== undefined && alive(current) && current.commandLine === info.commandLine; });
-      const strays = [...now.values()].filter((info) => alive(info) && info.pid !== process.pid && namesThisRun.test(info.commandLine) && !left.some((l) => l.pid === info.pid));
+      const left = findLeftovers(await readProcesses());
       const boundPorts: string[] = [];
       for (const [name, { address, port }] of ports) if (!(await canBind(address, port))) boundPorts.push(name);
       return {
-        processes: [...left, ...strays].map((info) => `${info.pid} (parent ${now.get(info.pid)?.ppid}): ${info.commandLine.slice(0, 160)}`),
+        processes: left.map((info) => `${info.pid} (parent ${info.ppid}): ${info.commandLine.slice(0, 160)}`),
         boundPorts,
         seen: { descendants: descendants.size, ports: ports.size },
       };
@@ -125,11 +132,7 @@ export async function startDevCli(options: { viaNpm?: boolean } = {}): Promise<D
       if (running) kill(-leader);
       await exited;
       await recording;
-      const now = await readProcesses();
-      for (const info of descendants.values()) {
-        const current = now.get(info.pid);
-        if (current !== undefined && current.commandLine === info.commandLine) kill(info.pid);
-      }
+      for (const info of findLeftovers(await readProcesses())) kill(info.pid);
       await rm(manifests, { recursive: true, force: true });
     },
   };
