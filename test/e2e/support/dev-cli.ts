@@ -132,7 +132,13 @@ export async function startDevCli(options: { viaNpm?: boolean } = {}): Promise<D
       if (running) kill(-leader);
       await exited;
       await recording;
-      for (const info of findLeftovers(await readProcesses())) kill(info.pid);
+      // By group as well: a leftover wrangler may still start processes (esbuild, workerd) that nobody saw.
+      const now = await readProcesses();
+      const ownGroup = now.get(process.pid)?.group;
+      for (const info of findLeftovers(now)) {
+        if (info.group !== ownGroup) kill(-info.group);
+        kill(info.pid);
+      }
       await rm(manifests, { recursive: true, force: true });
     },
   };
