@@ -9,6 +9,7 @@ import { DEV_START_TIMEOUT_MS, type DevCli, startDevCli } from "./support/dev-cl
 // two `wrangler dev` processes: a few cases, one after another, in one file.
 const CASE_TIMEOUT_MS = 2 * DEV_START_TIMEOUT_MS;
 const WRANGLER = /wrangler\.js dev/;
+const WORKERD = /workerd serve/;
 const RUNNING = "edge-ingress is running.";
 
 let cli: DevCli | undefined;
@@ -22,18 +23,23 @@ async function start(options: { viaNpm?: boolean } = {}): Promise<DevCli> {
   return cli;
 }
 
-/** It exited by itself (not killed by the signal), and left no process, no stray and no bound port behind. */
-async function expectCleanStop(run: DevCli, options: { sawWrangler: boolean }): Promise<void> {
+/**
+ * It exited by itself (not killed by the signal), and left no process, no stray and no bound port behind; `seen`
+ * says what must have been running when it was signalled, so that the check is not over nothing.
+ */
+async function expectCleanStop(run: DevCli, seen: { commands: readonly RegExp[]; edgePorts: readonly number[] }): Promise<void> {
   const exit = await run.exited;
   const left = await run.leftovers();
   expect({ exit, processes: left.processes, boundPorts: left.boundPorts }, run.output()).toEqual({ exit: { code: 0, signal: null }, processes: [], boundPorts: [] });
   expect(await canBind("127.0.0.1", run.httpPort)).toBe(true);
   expect(await canBind("127.0.0.1", run.httpsPort)).toBe(true);
-  if (options.sawWrangler) {
-    // wrangler.js, its cli.js and workerd for each edge were seen, and the edges' ports among those held.
-    expect(left.seen.descendants).toBeGreaterThanOrEqual(2);
-    expect(left.seen.ports).toBeGreaterThanOrEqual(2);
-  }
+  for (const command of seen.commands) expect(left.seen.commandLines.some((line) => command.test(line)), `a process matching ${command} was seen`).toBe(true);
+  for (const port of seen.edgePorts) expect(left.seen.ports).toContain(`127.0.0.1:${port}`);
+}
+
+/** What runs once both edges have answered: wrangler and workerd, holding both edge ports. */
+function wholeStack(run: DevCli): { commands: readonly RegExp[]; edgePorts: readonly number[] } {
+  return { commands: [WRANGLER, WORKERD], edgePorts: [run.httpPort, run.httpsPort] };
 }
 
 function answers(url: string, host: string): Promise<boolean> {
@@ -45,14 +51,14 @@ describe("stopping `edge-ingress dev` leaves no process and no bound port", () =
     const run = await start();
     await run.waitForOutput("Starting the local edge");
     process.kill(-run.leader, "SIGINT");
-    await expectCleanStop(run, { sawWrangler: false });
+    await expectCleanStop(run, { commands: [], edgePorts: [] });
   }, CASE_TIMEOUT_MS);
 
   test("SIGTERM to its process group right after it spawned wrangler, before anything answers", async () => {
     const run = await start();
     await run.waitForDescendant(WRANGLER);
     process.kill(-run.leader, "SIGTERM");
-    await expectCleanStop(run, { sawWrangler: true });
+    await expectCleanStop(run, { commands: [WRANGLER], edgePorts: [] });
     expect(run.output()).not.toContain(RUNNING);
   }, CASE_TIMEOUT_MS);
 
@@ -62,7 +68,7 @@ describe("stopping `edge-ingress dev` leaves no process and no bound port", () =
     // Any answer: the agent may not have pushed a table yet, and the CLI is still starting.
     await run.waitWhileRunning("the http edge to answer", () => requestLocal(`http://127.0.0.1:${run.httpPort}/`, { timeoutMs: 2_000 }).then(() => true, () => false));
     process.kill(cliPid, "SIGTERM");
-    await expectCleanStop(run, { sawWrangler: true });
+    await expectCleanStop(run, { commands: [WRANGLER, WORKERD], edgePorts: [run.httpPort] });
   }, CASE_TIMEOUT_MS);
 
   test("SIGTERM to the CLI while requests are in flight on both edges", async () => {
@@ -79,7 +85,7 @@ describe("stopping `edge-ingress dev` leaves no process and no bound port", () =
     await run.exited;
     sending = false;
     await Promise.all(loops);
-    await expectCleanStop(run, { sawWrangler: true });
+    await expectCleanStop(run, wholeStack(run));
   }, CASE_TIMEOUT_MS);
 
   test("SIGINT twice, the second while it is stopping, once a manifest edit is served", async () => {
@@ -92,13 +98,13 @@ describe("stopping `edge-ingress dev` leaves no process and no bound port", () =
     await run.waitForOutput("Stopping…");
     // The second signal escalates to SIGKILL of the children; it must not cut the CLI's own cleanup short.
     process.kill(-run.leader, "SIGINT");
-    await expectCleanStop(run, { sawWrangler: true });
+    await expectCleanStop(run, wholeStack(run));
   }, CASE_TIMEOUT_MS);
 
   test("Ctrl-C under `npm start`: SIGINT to npm's whole process group, which npm forwards to the CLI once more", async () => {
     const run = await start({ viaNpm: true });
     await run.waitForOutput(RUNNING);
     process.kill(-run.leader, "SIGINT");
-    await expectCleanStop(run, { sawWrangler: true });
+    await expectCleanStop(run, wholeStack(run));
   }, CASE_TIMEOUT_MS);
 });

@@ -40,8 +40,8 @@ export interface DevCli {
 export interface Leftovers {
   readonly processes: readonly string[];
   readonly boundPorts: readonly string[];
-  /** How many descendants and listening ports were seen while it ran: a check over none proves nothing. */
-  readonly seen: { readonly descendants: number; readonly ports: number };
+  /** The descendants' command lines and the listening ports ("address:port") seen while it ran: a check over none proves nothing. */
+  readonly seen: { readonly commandLines: readonly string[]; readonly ports: readonly string[] };
 }
 
 /**
@@ -125,7 +125,7 @@ export async function startDevCli(options: { viaNpm?: boolean } = {}): Promise<D
       return {
         processes: left.map((info) => `${info.pid} (parent ${info.ppid}): ${info.commandLine.slice(0, 160)}`),
         boundPorts,
-        seen: { descendants: descendants.size, ports: ports.size },
+        seen: { commandLines: [...descendants.values()].map((info) => info.commandLine), ports: [...ports.keys()] },
       };
     },
     async dispose() {
