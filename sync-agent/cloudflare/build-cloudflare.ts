@@ -1,6 +1,7 @@
 import type { Cloudflare } from "cloudflare";
 import type { CompileResult } from "../../core/compile/compile-table.ts";
-import { type BackoffPolicy, backoffDelay } from "../loop/backoff.ts";
+import type { BackoffPolicy } from "../loop/backoff.ts";
+import { RerunAfterFailure } from "../loop/rerun-after-failure.ts";
 import { silentLogger, type Logger } from "../observe/logger.ts";
 import type { TargetGate } from "../loop/target-gate.ts";
 import type { TablePublisher } from "../push/table-publisher.ts";
@@ -166,12 +167,13 @@ export function nodeDnsGate(reconciler: NodeDnsReconciler, logger: Logger = sile
  * TLS Secrets are the agent's to read: hand the latest set to `setTlsSecrets`.
  */
 export class CloudflareReconcileHook {
-  private failures = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly rerun: RerunAfterFailure;
   /** Null until the agent has read the Secrets once: an empty set would delete every certificate we own. */
   private secrets: readonly TlsSecret[] | null = null;
 
-  constructor(private readonly parts: CloudflareParts, private readonly options: ReconcileHookOptions) {}
+  constructor(private readonly parts: CloudflareParts, private readonly options: ReconcileHookOptions) {
+    this.rerun = new RerunAfterFailure(options);
+  }
 
   setTlsSecrets(secrets: readonly TlsSecret[]): void {
     this.secrets = secrets;
@@ -188,18 +190,11 @@ export class CloudflareReconcileHook {
         logger.log("warn", "certificates-failed", { code: (error as { code?: string }).code, error });
       }
     }
-    if (!failed) {
-      this.failures = 0;
-      return;
-    }
-    const delay = backoffDelay(this.options.retry ?? { initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.2 }, this.failures++, this.options.random);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.options.requestRerun(), delay);
-    this.timer.unref();
+    if (failed) this.rerun.failed();
+    else this.rerun.succeeded();
   };
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.rerun.stop();
   }
 }

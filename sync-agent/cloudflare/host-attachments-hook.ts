@@ -2,7 +2,8 @@ import { Gauge, type Registry } from "prom-client";
 import type { CompileResult } from "../../core/compile/compile-table.ts";
 import { hashTableContent } from "../../core/table/hash-table.ts";
 import { type Problem, ruleSource } from "../../core/table/schema.ts";
-import { type BackoffPolicy, backoffDelay } from "../loop/backoff.ts";
+import type { BackoffPolicy } from "../loop/backoff.ts";
+import { RerunAfterFailure } from "../loop/rerun-after-failure.ts";
 import { silentLogger, type Logger } from "../observe/logger.ts";
 import type { HostProblem } from "./host-attachments-plan.ts";
 import { HostAttachmentsError, type HostAttachmentsReconciler, type HostAttachmentsReport } from "./host-attachments-reconciler.ts";
@@ -28,12 +29,12 @@ export interface HostAttachmentsHookOptions {
  * problems (Warning Events through the cluster writer) and the `edge_ingress_hosts{state}` gauge counts them.
  */
 export class HostAttachmentsHook {
-  private failures = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly rerun: RerunAfterFailure;
   private problemList: readonly Problem[] = [];
   private readonly gauge: Gauge<"state"> | null;
 
   constructor(private readonly reconciler: HostAttachmentsReconciler, private readonly options: HostAttachmentsHookOptions) {
+    this.rerun = new RerunAfterFailure(options);
     this.gauge = options.registry === undefined
       ? null
       : new Gauge({ name: "edge_ingress_hosts", help: "Served hosts by attachment to the Worker (--manage-hosts): attached, failed.", labelNames: ["state"], registers: [options.registry] });
@@ -58,19 +59,12 @@ export class HostAttachmentsHook {
       logger.log("warn", "hosts-failed", { code: (error as { code?: string }).code, error });
     }
     if (report !== null) this.record(report);
-    if (!failed) {
-      this.failures = 0;
-      return;
-    }
-    const delay = backoffDelay(this.options.retry ?? { initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.2 }, this.failures++, this.options.random);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.options.requestRerun(), delay);
-    this.timer.unref();
+    if (failed) this.rerun.failed();
+    else this.rerun.succeeded();
   };
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.rerun.stop();
   }
 
   private record(report: HostAttachmentsReport): void {
