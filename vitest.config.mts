@@ -21,7 +21,9 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/worker/**", "node_modules/**"],
           environment: "node",
-          testTimeout: 20_000,
+          // A hang's safety net, not a speed check: a loaded machine makes tests slower, never red.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -48,7 +50,9 @@ export default defineConfig({
           // worker instance (fresh isolate state), so files can share one module graph: 3× faster.
           fileParallelism: false,
           isolate: false,
-          testTimeout: 20_000,
+          // A hang's safety net, not a speed check: a loaded machine makes tests slower, never red.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -85,7 +85,7 @@ export function checkDeployReadiness(environments: readonly DeployEnvironment[])
       problems.push(`${environment}: the ${TABLE_KV_BINDING} namespace id "${table.id ?? ""}" is the local-development placeholder: run \`npx wrangler kv namespace create ${TABLE_KV_BINDING}\` and put its id in wrangler.toml`);
     }
     if (routes.length === 0) {
-      warnings.push(`${environment}: no routes or custom domains: the Worker gets only its workers.dev address, and your Ingress hosts do not reach it. Add routes = [{ pattern = "shop.example.com", custom_domain = true }] (or "*.example.com/*" with zone_name) to wrangler.toml, or route the hosts in the dashboard after deploying`);
+      warnings.push(`${environment}: no routes or custom domains: the Worker gets only its workers.dev address, and your Ingress hosts reach it only once the agent attaches them (EDGE_MANAGE_HOSTS=true, the default in deploy/, with --worker-name matching this name). To route them by hand, add routes = [{ pattern = "shop.example.com", custom_domain = true }] (or "*.example.com/*" with zone_name) to wrangler.toml, or route the hosts in the dashboard after deploying`);
     }
     const refreshMs = readRefreshMs(vars["EDGE_TABLE_REFRESH_MS"]);
     if (refreshMs === 0) warnings.push(`${environment}: EDGE_TABLE_REFRESH_MS=0 reads KV on every request: the Free plan's ${FREE_PLAN_KV_READS_PER_DAY.toLocaleString("en-US")} KV reads a day are ${FREE_PLAN_KV_READS_PER_DAY.toLocaleString("en-US")} requests`);

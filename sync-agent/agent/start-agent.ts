@@ -1,5 +1,6 @@
 import { CoordinationV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
 import type { Registry } from "prom-client";
+import type { Problem } from "../../core/table/schema.ts";
 import type { TlsSecret } from "../cloudflare/tls-secret.ts";
 import { ClusterWriter } from "../etiquette/cluster-writer.ts";
 import { KubeClusterSource } from "../kube/kube-cluster-source.ts";
@@ -41,6 +42,8 @@ export interface AgentDependencies {
    * on every pass, once Secrets are synced. Not given, Secrets are never read.
    */
   readonly onTlsSecrets?: (secrets: readonly TlsSecret[]) => void;
+  /** Problems found outside the compiler, reported as Ingress Events with the table's (hosts not attached, `--manage-hosts`). */
+  readonly moreProblems?: () => readonly Problem[];
   readonly fetch?: typeof fetch;
   /** Milliseconds since the epoch, for table generations. */
   readonly now?: () => number;
@@ -102,6 +105,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDependencies): 
       instance: config.leaderElection.identity,
       logger: logger.child({ component: "cluster-writer" }),
       metrics,
+      ...(deps.moreProblems === undefined ? {} : { moreProblems: deps.moreProblems }),
     });
     if (config.leaderElection.enabled) {
       elector = new LeaseElector({

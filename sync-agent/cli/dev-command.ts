@@ -5,15 +5,20 @@ import { compileTable } from "../../core/compile/compile-table.ts";
 import type { CompileOptions } from "../../core/compile/compile-options.ts";
 import { loadManifestFolder, loadManifests } from "../manifests/load-manifests.ts";
 import { selectTlsSecrets } from "../tls/select-tls-secrets.ts";
-import { type LocalStack, startLocalStack } from "../local/local-stack.ts";
+import { killEveryChild, stopEveryChild } from "../local/child-registry.ts";
+import { waitUntilPortsFree } from "../local/local-ports.ts";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../local/local-stack.ts";
+import { LocalStackError } from "../local/start-wrangler-dev.ts";
 import { createLogger, type LogLevel } from "../observe/logger.ts";
 import type { CommandIo } from "./command-io.ts";
-import { waitForStop } from "./wait-for-stop.ts";
+import { listenForStop } from "./stop-signals.ts";
 import { compileFlagSpec, readCompileFlags } from "./compile-flags.ts";
 import { UsageError } from "./usage-error.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DEMO = resolve(ROOT, "examples/demo");
+/** How long a stopped edge's ports may take to be released before the stop is reported as unclean. */
+const PORT_RELEASE_TIMEOUT_MS = 10_000;
 
 export const devUsage = `edge-ingress dev [--manifests DIR] [--port 8787] [--https-port 8443 | --no-https] [--tls-secret NS/NAME] [compile flags]
   The whole edge on this machine: the worker under wrangler dev (local KV) on http://127.0.0.1:PORT and
@@ -21,7 +26,7 @@ export const devUsage = `edge-ingress dev [--manifests DIR] [--port 8787] [--htt
   tables to it. Without --manifests: the bundled demo (examples/demo) with three demo Nodes on 127.0.0.2-4;
   with it, Node addresses are used as given and no demo Nodes are started (--demo-nodes starts them anyway).
   --tls-secret NS/NAME: the https edge presents the certificate of that kubernetes.io/tls Secret from DIR.
-  Ctrl-C stops everything.`;
+  Ctrl-C (or SIGTERM, at any moment) stops everything; a second one kills what is still running.`;
 
 const devFlagSpec = {
   ...compileFlagSpec,
@@ -59,26 +64,47 @@ export async function runDev(args: readonly string[], io: CommandIo, signal?: Ab
   const manifests = resolve(source.dir);
   const tls = flags["tls-secret"] === undefined ? undefined : await readLocalCertificate(manifests, flags["tls-secret"], options);
   const logger = createLogger({ level: level as LogLevel, write: io.stderr });
-  io.stdout(`Starting the local edge (wrangler dev takes a few seconds)…\n`);
-  const stack = await startLocalStack({
-    root: ROOT,
-    manifests,
-    httpPort: port,
-    httpsPort,
-    demoNodes: bundled || flags["demo-nodes"],
-    compile: options,
-    logger,
-    ...(tls === undefined ? {} : { tls }),
-    onEdgeLine: (line) => {
-      if (/error|✘/i.test(line)) io.stderr(`[edge] ${line}\n`);
-    },
-  });
-  io.stdout(await describeStack(stack, manifests, bundled, options));
-
-  await waitForStop(signal);
-  io.stdout("Stopping…\n");
-  await stack.stop();
+  // From before the first child is spawned until the last is gone: a signal that killed the CLI before it stopped
+  // its children would leave them running (they lead process groups of their own, which a Ctrl-C does not reach).
+  const stop = listenForStop({ ...(signal === undefined ? {} : { signal }), onRepeat: killEveryChild });
+  try {
+    io.stdout(`Starting the local edge (wrangler dev takes a few seconds)…\n`);
+    const stack = await startStack(stop.signal, {
+      root: ROOT,
+      manifests,
+      httpPort: port,
+      httpsPort,
+      demoNodes: bundled || flags["demo-nodes"],
+      compile: options,
+      logger,
+      ...(tls === undefined ? {} : { tls }),
+      onEdgeLine: (line) => {
+        if (/error|✘/i.test(line)) io.stderr(`[edge] ${line}\n`);
+      },
+    });
+    if (stack !== null && !stop.signal.aborted) io.stdout(await describeStack(stack, manifests, bundled, options));
+    await stop.requested;
+    io.stdout("Stopping…\n");
+    await stack?.stop();
+  } finally {
+    // Whatever start-up left registered (it stops what it started, but a failure may have come first).
+    await stopEveryChild();
+    stop.dispose();
+  }
+  const ports = [{ address: "127.0.0.1", port, what: "edge (http)" }, ...(httpsPort === null ? [] : [{ address: "127.0.0.1", port: httpsPort, what: "edge (https)" }])];
+  const taken = await waitUntilPortsFree(ports, PORT_RELEASE_TIMEOUT_MS);
+  if (taken.length > 0) throw new LocalStackError("PORT_STILL_BOUND", `stopped, but still in use after ${PORT_RELEASE_TIMEOUT_MS} ms: ${taken.join(", ")}`);
   return 0;
+}
+
+/** The stack, or null when a stop request came first (start-up then stops what it started and fails STOPPED). */
+async function startStack(signal: AbortSignal, options: Omit<LocalStackOptions, "signal">): Promise<LocalStack | null> {
+  try {
+    return await startLocalStack({ ...options, signal });
+  } catch (error) {
+    if (signal.aborted) return null;
+    throw error;
+  }
 }
 
 /** The certificate of a kubernetes.io/tls Secret in the folder that a served Ingress names, for the https edge. */

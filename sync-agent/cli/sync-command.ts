@@ -1,6 +1,7 @@
 import { Registry } from "prom-client";
 import { type RunningAgent, startAgent } from "../agent/start-agent.ts";
 import { buildCloudflare, checkCloudflareAccess, CloudflareReconcileHook, nodeDnsGate } from "../cloudflare/build-cloudflare.ts";
+import { HostAttachmentsHook } from "../cloudflare/host-attachments-hook.ts";
 import { describeKubeError } from "../kube/describe-kube-error.ts";
 import { loadKubeConfig } from "../kube/load-kube-config.ts";
 import { createLogger } from "../observe/logger.ts";
@@ -73,12 +74,25 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
     ? null
     // The loop exists only once the agent has started: bound late.
     : new CloudflareReconcileHook(cf, { logger: logger.child({ component: "cloudflare" }), requestRerun: () => agent?.loop.markDirty() });
+  const hosts = cf === null || cf.hosts === null
+    ? null
+    : new HostAttachmentsHook(cf.hosts, {
+      logger: logger.child({ component: "cloudflare", part: "hosts" }),
+      registry,
+      requestRerun: () => agent?.loop.markDirty(),
+      publishedVersion: () => agent?.loop.lastPublished()?.version ?? null,
+    });
+  const afterCompile = reconcile === null && hosts === null ? null : async (result: Parameters<CloudflareReconcileHook["afterCompile"]>[0]) => {
+    await reconcile?.afterCompile(result);
+    await hosts?.afterCompile(result);
+  };
   agent = await startAgent(config, {
     logger,
     registry,
     ...(health === null ? {} : { health }),
     ...(publisher === null ? {} : { publisher }),
-    ...(reconcile === null ? {} : { afterCompile: (result) => reconcile.afterCompile(result) }),
+    ...(afterCompile === null ? {} : { afterCompile }),
+    ...(hosts === null ? {} : { moreProblems: () => hosts.problems() }),
     ...(targetGate === null ? {} : { targetGate }),
     // Secrets are read only for certificates: the default ClusterRole grants no access to them.
     ...(reconcile === null || cf === null || cf.certificates === null ? {} : { onTlsSecrets: (secrets) => reconcile.setTlsSecrets(secrets) }),
@@ -90,6 +104,7 @@ export async function runSync(args: readonly string[], io: CommandIo, hooks: Syn
   await waitForStop(hooks.signal);
   await agent.stop();
   reconcile?.stop();
+  hosts?.stop();
   await health?.stop();
   await observe.close();
   return 0;

@@ -1,6 +1,7 @@
 import type { Cloudflare } from "cloudflare";
 import type { CompileResult } from "../../core/compile/compile-table.ts";
-import { type BackoffPolicy, backoffDelay } from "../loop/backoff.ts";
+import type { BackoffPolicy } from "../loop/backoff.ts";
+import { RerunAfterFailure } from "../loop/rerun-after-failure.ts";
 import { silentLogger, type Logger } from "../observe/logger.ts";
 import type { TargetGate } from "../loop/target-gate.ts";
 import type { TablePublisher } from "../push/table-publisher.ts";
@@ -8,6 +9,7 @@ import { toCloudflareApiError } from "./cloudflare-api-error.ts";
 import { createCloudflareClient } from "./cloudflare-client.ts";
 import type { CloudflareConfig } from "./cloudflare-flags.ts";
 import { CustomCertificatesReconciler } from "./custom-certificates-reconciler.ts";
+import { HostAttachmentsReconciler } from "./host-attachments-reconciler.ts";
 import { KvPublisher } from "./kv-publisher.ts";
 import { NodeDnsReconciler } from "./node-dns-reconciler.ts";
 import { retryRateLimited } from "./retry-rate-limited.ts";
@@ -21,6 +23,8 @@ export interface CloudflareParts {
   readonly nodeDns: NodeDnsReconciler | null;
   /** With `--upload-certificates`. */
   readonly certificates: CustomCertificatesReconciler | null;
+  /** With `--manage-hosts`. */
+  readonly hosts: HostAttachmentsReconciler | null;
 }
 
 export interface BuildCloudflareOptions {
@@ -31,7 +35,7 @@ export interface BuildCloudflareOptions {
 
 /** The Cloudflare side of `sync`, from a checked config: one SDK client shared by the publisher and the reconcilers. */
 export function buildCloudflare(config: CloudflareConfig, options: BuildCloudflareOptions = {}): CloudflareParts {
-  if (config.api === null) return { client: null, publisher: null, nodeDns: null, certificates: null };
+  if (config.api === null) return { client: null, publisher: null, nodeDns: null, certificates: null, hosts: null };
   const logger = options.logger ?? silentLogger;
   const client = createCloudflareClient({
     apiToken: config.api.token,
@@ -47,6 +51,9 @@ export function buildCloudflare(config: CloudflareConfig, options: BuildCloudfla
     certificates: config.certificates === null
       ? null
       : new CustomCertificatesReconciler({ client, ...config.certificates, logger: logger.child({ part: "certificates" }), retry: { onRetry: onRetry("certificates") } }),
+    hosts: config.hosts === null
+      ? null
+      : new HostAttachmentsReconciler({ client, ...config.hosts, logger: logger.child({ part: "hosts" }), retry: { onRetry: onRetry("hosts") } }),
   };
 }
 
@@ -86,6 +93,7 @@ export async function checkCloudflareAccess(config: CloudflareConfig, parts: Clo
       problems.push(`--cloudflare-zone-id ${zoneId}: ${toCloudflareApiError(error, "cannot read the zone").message}`);
     }
   }
+  if (config.hosts !== null) problems.push(...await checkHostsAccess(client, config.hosts));
   if (config.kv !== null) {
     const { accountId, namespaceId } = config.kv;
     try {
@@ -93,6 +101,35 @@ export async function checkCloudflareAccess(config: CloudflareConfig, parts: Clo
     } catch (error) {
       problems.push(`--kv-namespace-id ${namespaceId}: ${toCloudflareApiError(error, "cannot read the KV namespace").message}`);
     }
+  }
+  return problems;
+}
+
+/**
+ * `--manage-hosts`: the Worker exists, its Custom Domains can be listed (Workers Scripts), the account's zones
+ * can be listed (at least one) and their DNS records too (DNS, for the ownership records). Edit rights show
+ * on the first write.
+ */
+async function checkHostsAccess(client: Cloudflare, hosts: NonNullable<CloudflareConfig["hosts"]>): Promise<string[]> {
+  const { accountId, workerName } = hosts;
+  const problems: string[] = [];
+  const can = async <T>(flag: string, what: string, permission: string, call: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await retryRateLimited(what, call);
+    } catch (error) {
+      const failed = toCloudflareApiError(error, what);
+      const hint = failed.code === "unauthorized" ? ` (the token needs ${permission})` : "";
+      problems.push(`${flag}: ${failed.message}${hint}`);
+      return null;
+    }
+  };
+  await can(`--worker-name ${workerName}`, `read the Worker ${workerName}`, "Account · Workers Scripts: Edit", () => client.workers.scripts.settings.get(workerName, { account_id: accountId }));
+  await can(`--cloudflare-account-id ${accountId}`, "list Workers Custom Domains", "Account · Workers Scripts: Edit", () => client.workers.domains.list({ account_id: accountId }));
+  const zones = await can(`--cloudflare-account-id ${accountId}`, "list the account's zones", "Zone · Zone: Read on the zones of the hosts", () => client.zones.list({ account: { id: accountId }, per_page: 5 }));
+  const first = zones?.result[0];
+  if (zones !== null && first === undefined) problems.push(`--cloudflare-account-id ${accountId}: the token reaches no zone of the account: hosts can only be attached in its zones (the token needs Zone · DNS: Edit on them)`);
+  if (first !== undefined) {
+    await can(`--manage-hosts`, `list DNS records of ${first.name}`, "Zone · DNS: Edit on the zones of the hosts", () => client.dns.records.list({ zone_id: first.id, per_page: 5 }));
   }
   return problems;
 }
@@ -130,12 +167,13 @@ export function nodeDnsGate(reconciler: NodeDnsReconciler, logger: Logger = sile
  * TLS Secrets are the agent's to read: hand the latest set to `setTlsSecrets`.
  */
 export class CloudflareReconcileHook {
-  private failures = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly rerun: RerunAfterFailure;
   /** Null until the agent has read the Secrets once: an empty set would delete every certificate we own. */
   private secrets: readonly TlsSecret[] | null = null;
 
-  constructor(private readonly parts: CloudflareParts, private readonly options: ReconcileHookOptions) {}
+  constructor(private readonly parts: CloudflareParts, private readonly options: ReconcileHookOptions) {
+    this.rerun = new RerunAfterFailure(options);
+  }
 
   setTlsSecrets(secrets: readonly TlsSecret[]): void {
     this.secrets = secrets;
@@ -152,18 +190,11 @@ export class CloudflareReconcileHook {
         logger.log("warn", "certificates-failed", { code: (error as { code?: string }).code, error });
       }
     }
-    if (!failed) {
-      this.failures = 0;
-      return;
-    }
-    const delay = backoffDelay(this.options.retry ?? { initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.2 }, this.failures++, this.options.random);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.options.requestRerun(), delay);
-    this.timer.unref();
+    if (failed) this.rerun.failed();
+    else this.rerun.succeeded();
   };
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.rerun.stop();
   }
 }

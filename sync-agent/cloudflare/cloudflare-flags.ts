@@ -12,6 +12,9 @@ export const cloudflareFlagSpec = {
   "owner-id": { type: "string" },
   "manage-dns": { type: "boolean", default: false },
   "upload-certificates": { type: "boolean", default: false },
+  "manage-hosts": { type: "boolean", default: false },
+  "worker-name": { type: "string" },
+  "dry-run": { type: "boolean", default: false },
 } as const;
 
 export interface CloudflareFlags {
@@ -24,7 +27,13 @@ export interface CloudflareFlags {
   readonly "owner-id"?: string;
   readonly "manage-dns"?: boolean;
   readonly "upload-certificates"?: boolean;
+  readonly "manage-hosts"?: boolean;
+  readonly "worker-name"?: string;
+  readonly "dry-run"?: boolean;
 }
+
+/** wrangler.toml's `name`: the Worker the hosts are attached to. */
+export const DEFAULT_WORKER_NAME = "edge-ingress";
 
 export type PublishMode = "edge" | "kv";
 
@@ -36,20 +45,27 @@ export interface CloudflareConfig {
   readonly kv: { readonly accountId: string; readonly namespaceId: string } | null;
   readonly dns: { readonly zoneId: string; readonly nodeDomain: string; readonly ownerId: string } | null;
   readonly certificates: { readonly zoneId: string; readonly ownerId: string } | null;
+  /** `--manage-hosts`: every served host attached to the Worker (Custom Domains, routes), across the account's zones. */
+  readonly hosts: { readonly accountId: string; readonly workerName: string; readonly ownerId: string; readonly dryRun: boolean } | null;
 }
 
 export const cloudflareUsage = `Cloudflare (sync):
   --publish edge|kv              where tables go: the worker's sync endpoint (default) or Workers KV via the API  [EDGE_PUBLISH]
   --cloudflare-api-token-file F  file holding the API token (or the token itself in CLOUDFLARE_API_TOKEN; never a flag,
                                  which every process listing shows)
-  --cloudflare-account-id ID     account of the KV namespace  [CLOUDFLARE_ACCOUNT_ID]
+  --cloudflare-account-id ID     account of the KV namespace and of the zones of --manage-hosts  [CLOUDFLARE_ACCOUNT_ID]
   --kv-namespace-id ID           namespace the worker reads (--publish kv)  [EDGE_KV_NAMESPACE_ID]
   --cloudflare-zone-id ID        zone of --node-domain and of the certificates  [CLOUDFLARE_ZONE_ID]
   --manage-dns                   keep <node>.<node-domain> A/AAAA records (grey cloud) for the Nodes  [EDGE_MANAGE_DNS=true]
   --upload-certificates          upload Ingress TLS Secrets as zone custom certificates (Business plan and up)  [EDGE_UPLOAD_CERTIFICATES=true]
+  --manage-hosts                 attach every served host to the Worker: exact hosts as Custom Domains, wildcards as a
+                                 route plus a proxied record, in whichever zone of the account holds them  [EDGE_MANAGE_HOSTS=true]
+  --worker-name NAME             the Worker they are attached to (default ${DEFAULT_WORKER_NAME}, wrangler.toml's name)  [EDGE_WORKER_NAME]
+  --dry-run                      with --manage-hosts: log the host plan (hosts-plan lines), change nothing at Cloudflare  [EDGE_DRY_RUN=true]
   --owner-id ID                  this cluster's name in the ownership records: unique per cluster sharing a zone  [EDGE_OWNER_ID]`;
 
 const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
+const WORKER_NAME = /^[a-z0-9]([-a-z0-9_]{0,61}[a-z0-9])?$/;
 
 /**
  * Reads the Cloudflare flags (flags first, then environment), pushing every problem into `problems`.
@@ -66,7 +82,10 @@ export function readCloudflareFlags(
   if (publishText !== "edge" && publishText !== "kv") problems.push(`--publish "${publishText}" must be edge or kv`);
   const manageDns = flags["manage-dns"] === true || readSwitch(env, "EDGE_MANAGE_DNS", problems);
   const uploadCertificates = flags["upload-certificates"] === true || readSwitch(env, "EDGE_UPLOAD_CERTIFICATES", problems);
-  const needsApi = publish === "kv" || manageDns || uploadCertificates;
+  const manageHosts = flags["manage-hosts"] === true || readSwitch(env, "EDGE_MANAGE_HOSTS", problems);
+  const dryRun = flags["dry-run"] === true || readSwitch(env, "EDGE_DRY_RUN", problems);
+  if (dryRun && !manageHosts) problems.push("--dry-run (EDGE_DRY_RUN) previews --manage-hosts: give --manage-hosts too");
+  const needsApi = publish === "kv" || manageDns || uploadCertificates || manageHosts;
 
   const id = (value: string | undefined, flag: string, why: string | null, envName: string): string | null => {
     if (value === undefined || value === "") {
@@ -84,16 +103,20 @@ export function readCloudflareFlags(
   const baseUrl = flags["cloudflare-api-url"] ?? env.CLOUDFLARE_API_URL;
   if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl)) problems.push(`--cloudflare-api-url "${baseUrl}" is not an http(s) URL`);
 
-  const accountId = id(flags["cloudflare-account-id"] ?? env.CLOUDFLARE_ACCOUNT_ID, "--cloudflare-account-id", publish === "kv" ? "with --publish kv" : null, "CLOUDFLARE_ACCOUNT_ID");
+  const accountNeed = publish === "kv" ? "with --publish kv" : manageHosts ? "with --manage-hosts" : null;
+  const accountId = id(flags["cloudflare-account-id"] ?? env.CLOUDFLARE_ACCOUNT_ID, "--cloudflare-account-id", accountNeed, "CLOUDFLARE_ACCOUNT_ID");
+  const workerName = flags["worker-name"] ?? env.EDGE_WORKER_NAME ?? DEFAULT_WORKER_NAME;
+  if (!WORKER_NAME.test(workerName)) problems.push(`--worker-name "${workerName}" is not a Worker name (1–63 lower-case letters, digits, "-" and "_")`);
   const namespaceId = id(flags["kv-namespace-id"] ?? env.EDGE_KV_NAMESPACE_ID, "--kv-namespace-id", publish === "kv" ? "with --publish kv" : null, "EDGE_KV_NAMESPACE_ID");
   const zoneNeed = manageDns ? "with --manage-dns" : uploadCertificates ? "with --upload-certificates" : null;
+  const ownerNeed = zoneNeed ?? (manageHosts ? "with --manage-hosts" : null);
   const zoneId = id(flags["cloudflare-zone-id"] ?? env.CLOUDFLARE_ZONE_ID, "--cloudflare-zone-id", zoneNeed, "CLOUDFLARE_ZONE_ID");
 
   let ownerId: string | null = null;
   const ownerText = flags["owner-id"] ?? env.EDGE_OWNER_ID;
   if (ownerText === undefined || ownerText === "") {
     // No default: two clusters sharing a default would delete each other's records as "Nodes that are gone".
-    if (zoneNeed !== null) problems.push(`--owner-id (EDGE_OWNER_ID) is required ${zoneNeed}: a name for this cluster, unique among those sharing the zone`);
+    if (ownerNeed !== null) problems.push(`--owner-id (EDGE_OWNER_ID) is required ${ownerNeed}: a name for this cluster, unique among those sharing the zone`);
   } else if (!OWNER_ID.test(ownerText)) {
     problems.push(`--owner-id "${ownerText}" must be 1–63 lower-case letters, digits, "-", "_" or ".", starting and ending with a letter or digit`);
   } else {
@@ -107,6 +130,7 @@ export function readCloudflareFlags(
     kv: publish === "kv" && accountId !== null && namespaceId !== null ? { accountId, namespaceId } : null,
     dns: manageDns && zoneId !== null && ownerId !== null && context.nodeDomain !== undefined ? { zoneId, nodeDomain: context.nodeDomain, ownerId } : null,
     certificates: uploadCertificates && zoneId !== null && ownerId !== null ? { zoneId, ownerId } : null,
+    hosts: manageHosts && accountId !== null && ownerId !== null && WORKER_NAME.test(workerName) ? { accountId, workerName, ownerId, dryRun } : null,
   };
 }
 
@@ -133,7 +157,7 @@ function readToken(flags: CloudflareFlags, env: NodeJS.ProcessEnv, problems: str
     token = env.CLOUDFLARE_API_TOKEN?.trim();
   }
   if (token === undefined || token === "") {
-    problems.push("a Cloudflare API token is required (--publish kv, --manage-dns, --upload-certificates): set CLOUDFLARE_API_TOKEN or --cloudflare-api-token-file");
+    problems.push("a Cloudflare API token is required (--publish kv, --manage-dns, --upload-certificates, --manage-hosts): set CLOUDFLARE_API_TOKEN or --cloudflare-api-token-file");
     return null;
   }
   if (/\s/.test(token)) {

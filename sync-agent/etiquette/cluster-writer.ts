@@ -1,6 +1,7 @@
 import { ApiException, type CoreV1Api, type CoreV1Event, type NetworkingV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { ClusterState } from "../../core/compile/cluster-objects.ts";
 import type { CompileResult } from "../../core/compile/compile-table.ts";
+import type { Problem } from "../../core/table/schema.ts";
 import { describeKubeError } from "../kube/describe-kube-error.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { SyncMetrics } from "../observe/sync-metrics.ts";
@@ -18,6 +19,8 @@ export interface ClusterWriterOptions {
   readonly logger: Logger;
   readonly metrics?: SyncMetrics;
   readonly now?: () => Date;
+  /** Problems found outside the compiler (hosts that could not be attached, `--manage-hosts`): reported as Events too. */
+  readonly moreProblems?: () => readonly Problem[];
 }
 
 export const EVENT_REASON = "EdgeIngressProblem";
@@ -109,7 +112,8 @@ export class ClusterWriter {
   }
 
   private async reportProblems(result: CompileResult, cluster: ClusterState): Promise<void> {
-    const { toReport, current } = planProblemEvents(result.content.problems, cluster.ingresses, this.reported, cluster.services);
+    const problems = [...result.content.problems, ...(this.options.moreProblems?.() ?? [])];
+    const { toReport, current } = planProblemEvents(problems, cluster.ingresses, this.reported, cluster.services);
     const reported = new Set([...this.reported].filter((key) => current.has(key)));
     for (const event of toReport) {
       if (await this.emit(event)) reported.add(event.key);

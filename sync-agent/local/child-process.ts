@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { forgetChild, registerChild } from "./child-registry.ts";
+import { signalGroup, waitUntilGroupGone } from "./process-group.ts";
 
 /**
  * A process the local stack started. Each runs in its own process group, so that stopping it also stops what
@@ -10,12 +12,14 @@ export interface ManagedProcess {
   /** The last 64 KiB of its output, for error messages. */
   output(): string;
   readonly exited: Promise<number | string>;
+  /** SIGTERM to its group, SIGKILL after a grace period; resolves once the whole group is gone. Idempotent. */
   stop(): Promise<void>;
+  /** SIGKILL to its group now; a stop under way then finishes at once. */
+  kill(): void;
 }
 
 const OUTPUT_LIMIT = 64 * 1024;
 const STOP_GRACE_MS = 3_000;
-const running = new Set<ManagedProcess>();
 
 export function startManagedProcess(
   name: string,
@@ -43,54 +47,36 @@ export function startManagedProcess(
       resolve("spawn-error");
     });
   });
-  const managed: ManagedProcess = { name, child, output: () => output, exited, stop: () => stopGroup(managed) };
-  // Kept until stopped, not until the leader exits: what it started may outlive it (wrangler's workerd does).
-  running.add(managed);
-  installExitGuard();
+  let stopping: Promise<void> | null = null;
+  const kill = (): void => {
+    if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
+  };
+  const managed: ManagedProcess = {
+    name,
+    child,
+    output: () => output,
+    exited,
+    stop: () => (stopping ??= stopGroup(managed)),
+    kill,
+  };
+  // Registered before anything can go wrong, and kept until stopped, not until the leader exits: what it started
+  // may outlive it (wrangler's workerd does).
+  registerChild(managed);
   return managed;
 }
 
 async function stopGroup(managed: ManagedProcess): Promise<void> {
   const pid = managed.child.pid;
-  if (pid === undefined) return;
-  // Even when the leader has exited already (wrangler exits when its runtime fails to start): the workerd
-  // processes it started may still run, orphaned, in its group.
-  signalGroup(pid, "SIGTERM");
-  const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), STOP_GRACE_MS);
-  await managed.exited;
-  clearTimeout(timer);
-  // The leader may exit before its children: make sure the whole group is gone before saying so.
-  signalGroup(pid, "SIGKILL");
-  const deadline = Date.now() + STOP_GRACE_MS;
-  while (groupExists(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-  running.delete(managed);
-}
-
-/** True while any process of the group is left (a zombie not yet reaped counts). */
-function groupExists(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
+  if (pid !== undefined) {
+    // Even when the leader has exited already (wrangler exits when its runtime fails to start): the workerd
+    // processes it started may still run, orphaned, in its group.
+    signalGroup(pid, "SIGTERM");
+    const timer = setTimeout(managed.kill, STOP_GRACE_MS);
+    await managed.exited;
+    clearTimeout(timer);
+    // The leader may exit before its children: make sure the whole group is gone before saying so.
+    managed.kill();
+    await waitUntilGroupGone(pid, STOP_GRACE_MS);
   }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-let guarded = false;
-
-/** If this process dies without stopping its children, take their groups down with it. */
-function installExitGuard(): void {
-  if (guarded) return;
-  guarded = true;
-  process.once("exit", () => {
-    for (const managed of running) if (managed.child.pid !== undefined) signalGroup(managed.child.pid, "SIGKILL");
-  });
+  forgetChild(managed);
 }

@@ -21,6 +21,21 @@ export async function checkPortsFree(ports: readonly { readonly address: string;
 }
 
 /**
+ * Resolves with the ports still taken after `timeoutMs` (none: all free). The last guard of a stop: a process that
+ * has exited may hold its listening socket a moment longer, and the next `npm start` needs these ports.
+ */
+export async function waitUntilPortsFree(ports: readonly { readonly address: string; readonly port: number; readonly what: string }[], timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const taken: string[] = [];
+    for (const { address, port, what } of ports) if (!(await canBind(address, port))) taken.push(`${what} ${address}:${port}`);
+    if (taken.length === 0 || Date.now() >= deadline) return taken;
+    // Nothing announces that a port was released: poll.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * A port that was free on every one of `addresses` a moment ago (a NodePort is the same port on every Node). The
  * kernel picks it on the first address; the others are checked, and another is tried if one is taken.
  */

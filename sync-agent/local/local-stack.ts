@@ -22,7 +22,7 @@ import { listDemoEndpoints } from "./demo-topology.ts";
 import { fanOutPublisher } from "./fan-out-publisher.ts";
 import { checkPortsFree } from "./local-ports.ts";
 import { fetchLocal, requestLocal } from "./local-request.ts";
-import { LocalStackError, startWranglerDev, type WranglerDev } from "./start-wrangler-dev.ts";
+import { LocalStackError, startWranglerDev, throwIfStopped, type WranglerDev } from "./start-wrangler-dev.ts";
 
 export interface LocalStackOptions {
   /** Repository root: where wrangler.toml is. */
@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   readonly tls?: { readonly certPem: string; readonly keyPem: string };
   /** Lines from wrangler (errors, warnings). */
   readonly onEdgeLine?: (line: string) => void;
+  /** Aborted during start-up: what was started is stopped and the start fails with STOPPED. */
+  readonly signal?: AbortSignal;
 }
 
 export interface HealthSettings {
@@ -113,13 +115,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.httpsPort === null ? [] : [{ address: "127.0.0.1", port: options.httpsPort, what: "edge (https)" }]),
       ...endpoints.map((endpoint) => ({ address: endpoint.address, port: endpoint.port, what: `demo node ${endpoint.node}` })),
     ]);
+    // Registered before the first is started: a failure or a stop halfway closes those already listening.
+    started.push({ stop: () => Promise.all([...nodes.values()].map((n) => n.close())).then(() => {}) });
     for (const endpoint of endpoints) {
+      throwIfStopped(options.signal);
       const node = await startDemoNode(endpoint.node, endpoint.address, endpoint.port).catch((error: unknown) => {
         throw new LocalStackError("NODE_START_FAILED", `demo node ${endpoint.node} cannot listen on ${endpoint.address}:${endpoint.port}: ${(error as Error).message}`);
       });
       nodes.set(`${endpoint.node}@${endpoint.port}`, node);
     }
-    started.push({ stop: () => Promise.all([...nodes.values()].map((n) => n.close())).then(() => {}) });
 
     const keys = await generatePushKeyPair();
     const vars = {
@@ -135,10 +139,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // deployed location shares one namespace) fails here: both open the same SQLite files, and workerd dies on
     // SQLITE_BUSY ("The Workers runtime failed to start") when they meet, at start-up or later.
     const edges: WranglerDev[] = [];
-    const starting = [startWranglerDev({ root: options.root, port: options.httpPort, protocol: "http", vars, stateDir: join(state, "http"), kvDir: join(state, "http", "kv"), ...lineOption(options) })];
+    const signal = options.signal === undefined ? {} : { signal: options.signal };
+    throwIfStopped(options.signal);
+    const starting = [startWranglerDev({ root: options.root, port: options.httpPort, protocol: "http", vars, stateDir: join(state, "http"), kvDir: join(state, "http", "kv"), ...lineOption(options), ...signal })];
     if (options.httpsPort !== null) {
       const tls = options.tls === undefined ? undefined : await writeCertificate(join(state, "tls"), options.tls);
-      starting.push(startWranglerDev({ root: options.root, port: options.httpsPort, protocol: "https", vars, stateDir: join(state, "https"), kvDir: join(state, "https", "kv"), ...(tls === undefined ? {} : { tls }), ...lineOption(options) }));
+      starting.push(startWranglerDev({ root: options.root, port: options.httpsPort, protocol: "https", vars, stateDir: join(state, "https"), kvDir: join(state, "https", "kv"), ...(tls === undefined ? {} : { tls }), ...lineOption(options), ...signal }));
     }
     const results = await Promise.allSettled(starting);
     for (const result of results) if (result.status === "fulfilled") edges.push(result.value);
@@ -148,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const [httpEdge, httpsEdge] = edges;
     if (httpEdge === undefined) throw new LocalStackError("EDGE_START_FAILED", "the http edge did not start");
 
+    throwIfStopped(options.signal);
     // Watched: tools and tests learn which table both edges accepted, and when.
     const sign = await createPushSigner(keys.privateJwk);
     let published: PublishedLocally | null = null;
@@ -169,8 +176,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       { logger: options.logger, registry: new Registry(), health, publisher },
     );
-    health.start();
     started.push({ stop: async () => { await agent.stop(); await health.stop(); } });
+    health.start();
+    throwIfStopped(options.signal);
 
     const killed = new Map<string, DemoNode[]>();
     return {

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { type ManagedProcess, startManagedProcess } from "./child-process.ts";
 import { requestLocal } from "./local-request.ts";
 
@@ -18,6 +19,8 @@ export interface WranglerDevOptions {
   readonly tls?: { readonly keyPath: string; readonly certPath: string };
   readonly onLine?: (line: string) => void;
   readonly readyTimeoutMs?: number;
+  /** Aborted: stop waiting, stop wrangler, and fail with STOPPED (a Ctrl-C during start-up). */
+  readonly signal?: AbortSignal;
 }
 
 export interface WranglerDev {
@@ -27,10 +30,15 @@ export interface WranglerDev {
 }
 
 export class LocalStackError extends Error {
-  constructor(readonly code: "EDGE_START_FAILED" | "EDGE_STATUS_FAILED" | "PORT_IN_USE" | "MANIFESTS" | "NODE_START_FAILED", message: string) {
+  constructor(readonly code: "EDGE_START_FAILED" | "EDGE_STATUS_FAILED" | "PORT_IN_USE" | "PORT_STILL_BOUND" | "MANIFESTS" | "NODE_START_FAILED" | "STOPPED", message: string) {
     super(message);
     this.name = "LocalStackError";
   }
+}
+
+/** Fails with STOPPED once `signal` is aborted: start-up steps call it between steps, so that nothing starts after a stop. */
+export function throwIfStopped(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new LocalStackError("STOPPED", "stopped during start-up");
 }
 
 /** The worker under `wrangler dev` with local KV, on loopback; resolves once it answers requests. */
@@ -58,30 +66,37 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     WRANGLER_SEND_METRICS: "false",
     NODE_TLS_REJECT_UNAUTHORIZED: process.env.NODE_TLS_REJECT_UNAUTHORIZED,
   };
+  throwIfStopped(options.signal);
   const child = startManagedProcess(`wrangler dev (${options.protocol})`, process.execPath, args, {
     cwd: options.root,
     env,
     ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
   });
   const url = `${options.protocol}://127.0.0.1:${options.port}`;
-  await waitUntilAnswering(url, child, options.readyTimeoutMs ?? 90_000);
+  try {
+    await waitUntilAnswering(url, child, options.readyTimeoutMs ?? 90_000, options.signal);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
   return { url, process: child, stop: () => child.stop() };
 }
 
-async function waitUntilAnswering(url: string, child: ManagedProcess, timeoutMs: number): Promise<void> {
+async function waitUntilAnswering(url: string, child: ManagedProcess, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exit: number | string | undefined;
   void child.exited.then((code) => { exit = code; });
   while (Date.now() < deadline) {
+    throwIfStopped(signal);
     if (exit !== undefined) throw new LocalStackError("EDGE_START_FAILED", `${child.name} exited (${String(exit)}) before serving ${url}:\n${child.output()}`);
-    if (await answers(`${url}/.well-known/edge-ingress/status`)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (await answers(`${url}/.well-known/edge-ingress/status`, signal)) return;
+    // Aborting ends the pause early; the next turn then throws STOPPED.
+    await delay(200, undefined, signal === undefined ? {} : { signal }).catch(() => {});
   }
-  await child.stop();
   throw new LocalStackError("EDGE_START_FAILED", `${child.name} did not serve ${url} within ${timeoutMs} ms:\n${child.output()}`);
 }
 
 /** Any HTTP answer will do (the status endpoint says 401 without a token). */
-function answers(url: string): Promise<boolean> {
-  return requestLocal(url, { timeoutMs: 2_000 }).then(() => true, () => false);
+function answers(url: string, signal: AbortSignal | undefined): Promise<boolean> {
+  return requestLocal(url, { timeoutMs: 2_000, ...(signal === undefined ? {} : { signal }) }).then(() => true, () => false);
 }

@@ -1,9 +1,10 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readProcesses } from "./process-tree.ts";
 
 export interface GroupMember {
   readonly pid: number;
   readonly group: number;
   readonly state: string;
+  /** The executable's name (comm), e.g. "node" or "workerd". */
   readonly command: string;
 }
 
@@ -13,20 +14,7 @@ export interface GroupMember {
  */
 export async function listGroupMembers(groups: readonly number[]): Promise<GroupMember[]> {
   const wanted = new Set(groups);
-  const members: GroupMember[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = await readFile(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // gone meanwhile
-    }
-    // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so split after the last ")".
-    const close = stat.lastIndexOf(")");
-    const [state = "", , group = ""] = stat.slice(close + 2).split(" ");
-    if (!wanted.has(Number(group)) || state === "Z") continue;
-    members.push({ pid: Number(entry), group: Number(group), state, command: stat.slice(stat.indexOf("(") + 1, close) });
-  }
-  return members;
+  return [...(await readProcesses()).values()]
+    .filter((info) => wanted.has(info.group) && info.state !== "Z")
+    .map((info) => ({ pid: info.pid, group: info.group, state: info.state, command: info.name }));
 }

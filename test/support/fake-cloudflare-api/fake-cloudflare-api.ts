@@ -2,17 +2,25 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { startTrackedServer, type TrackedServer } from "../tracked-server.ts";
 import { CustomCertificateStore, type CustomCertificateStoreOptions } from "./custom-certificates.ts";
 import { DnsZone } from "./dns-records.ts";
-import { ApiFailure, type ApiMessage, failure, sendFailure, sendResult } from "./envelope.ts";
+import { ApiFailure, type ApiMessage, failure, paginate, sendFailure, sendResult } from "./envelope.ts";
 import { KvNamespace } from "./kv-namespace.ts";
+import { type AccountZone, WorkerDomainStore, WorkerRouteStore } from "./workers-attachments.ts";
 
-/** What a token may do, as the dashboard's permission groups say it: Zone DNS Edit, Workers KV Storage Edit, SSL and Certificates Edit. */
-export type Permission = "dns" | "kv" | "ssl";
+/**
+ * What a token may do, as the dashboard's permission groups say it: Zone DNS Edit, Workers KV Storage Edit, SSL
+ * and Certificates Edit, Workers Scripts Edit (Custom Domains, routes and scripts).
+ */
+export type Permission = "dns" | "kv" | "ssl" | "workers";
 
 export interface FakeCloudflareApiOptions {
   readonly token?: string;
   /** What the token may do; all by default. A call outside them is a 403 with code 10000, as Cloudflare answers. */
   readonly permissions?: readonly Permission[];
   readonly zone?: { readonly id: string; readonly name: string };
+  /** More zones of the account, each with its own DNS records and Workers routes (the first zone is `zone`). */
+  readonly moreZones?: readonly { readonly id: string; readonly name: string }[];
+  /** Workers deployed on the account: what Custom Domains and routes may name. Default `edge-ingress`. */
+  readonly workerScripts?: readonly string[];
   readonly accountId?: string;
   readonly namespaceId?: string;
   /** KV's one write per second per key; 0 turns the check off. */
@@ -59,8 +67,9 @@ interface Route {
 export const API_PREFIX = "/client/v4";
 
 /**
- * The Cloudflare v4 API on 127.0.0.1 for what edge-ingress calls — one zone's DNS records and custom
- * certificates, one account's Workers KV namespace — speaking its wire format: the
+ * The Cloudflare v4 API on 127.0.0.1 for what edge-ingress calls — an account's zones (each with DNS records
+ * and Workers routes; the first also with custom certificates), its Workers Custom Domains and its Workers KV
+ * namespace — speaking its wire format: the
  * `{success, errors, messages, result, result_info}` envelope, Bearer tokens with permissions, v4 pagination,
  * and the API's refusals (identical records, CNAME clashes, KV limits, one KV write per second per key). Tests
  * break it with `fail` (any status, error codes, Retry-After) and read what was stored directly.
@@ -74,6 +83,10 @@ export class FakeCloudflareApi {
   readonly dns: DnsZone;
   readonly kv: KvNamespace;
   readonly certificates: CustomCertificateStore;
+  /** Every zone of the account, the first being `zoneId`/`zoneName` (whose DNS is `dns`). */
+  readonly zones: readonly AccountZone[];
+  readonly workerDomains: WorkerDomainStore;
+  readonly workerScripts: ReadonlySet<string>;
   readonly requests: CloudflareRequest[] = [];
   private readonly permissions: ReadonlySet<Permission>;
   private readonly faults: Fault[] = [];
@@ -84,12 +97,18 @@ export class FakeCloudflareApi {
   constructor(options: FakeCloudflareApiOptions = {}) {
     const now = options.now ?? (() => new Date());
     this.token = options.token ?? "fake-cloudflare-token";
-    this.permissions = new Set(options.permissions ?? ["dns", "kv", "ssl"]);
+    this.permissions = new Set(options.permissions ?? ["dns", "kv", "ssl", "workers"]);
     this.zoneId = options.zone?.id ?? "023e105f4ecef8ad9ca31a8372d0c353";
     this.zoneName = options.zone?.name ?? "example.com";
     this.accountId = options.accountId ?? "01a7362d577a6c3019a474fd6f485823";
     this.namespaceId = options.namespaceId ?? "0f2ac74b498b48028cb68387c421e279";
     this.dns = new DnsZone(this.zoneId, this.zoneName, now);
+    this.workerScripts = new Set(options.workerScripts ?? ["edge-ingress"]);
+    this.zones = [
+      { id: this.zoneId, name: this.zoneName, dns: this.dns, routes: new WorkerRouteStore(this.zoneName, this.workerScripts) },
+      ...(options.moreZones ?? []).map((z) => ({ id: z.id, name: z.name, dns: new DnsZone(z.id, z.name, now), routes: new WorkerRouteStore(z.name, this.workerScripts) })),
+    ];
+    this.workerDomains = new WorkerDomainStore(() => this.zones, this.workerScripts);
     this.kv = new KvNamespace(this.namespaceId, options.kvWriteIntervalMs ?? 1000, () => now().getTime());
     this.certificates = new CustomCertificateStore(
       this.zoneId,
@@ -120,6 +139,13 @@ export class FakeCloudflareApi {
   /** The next `times` requests that match get `fault` instead of an answer. */
   fail(match: (request: CloudflareRequest) => boolean, fault: InjectedFault, times = 1): void {
     this.faults.push({ match, fault, remaining: times });
+  }
+
+  /** A zone of the account, by name. */
+  zone(name: string): AccountZone {
+    const zone = this.zones.find((z) => z.name === name);
+    if (zone === undefined) throw new Error(`the fake has no zone ${name}`);
+    return zone;
   }
 
   /** Calls that changed something (not GETs). */
@@ -176,20 +202,59 @@ export class FakeCloudflareApi {
 
   private buildRoutes(): Route[] {
     const zone = `/zones/(${escape(this.zoneId)})`;
+    const anyZone = "/zones/([0-9a-f]{32})";
+    const account = `/accounts/${escape(this.accountId)}`;
+    const zoneOf = (params: readonly string[]): AccountZone => {
+      const id = param(params, 0);
+      const found = this.zones.find((z) => z.id === id);
+      if (found === undefined) throw failure(404, 7003, `Could not route to /zones/${id}, perhaps your object identifier is invalid?`);
+      return found;
+    };
     const namespace = `/accounts/${escape(this.accountId)}/storage/kv/namespaces/(${escape(this.namespaceId)})`;
     const query = (call: CloudflareRequest): URLSearchParams => new URLSearchParams(call.query);
     const at = (path: string): RegExp => new RegExp(`^${path}$`);
     return [
-      { method: "GET", pattern: at(zone), permission: null, handle: (_c, _p, res) => sendResult(res, { id: this.zoneId, name: this.zoneName, status: "active" }) },
-      { method: "GET", pattern: at(`${zone}/dns_records`), permission: "dns", handle: (c, _p, res) => {
-        const { page, info } = this.dns.list(query(c));
+      { method: "GET", pattern: at(anyZone), permission: null, handle: (_c, p, res) => {
+        const found = zoneOf(p);
+        sendResult(res, { id: found.id, name: found.name, status: "active" });
+      } },
+      { method: "GET", pattern: at("/zones"), permission: null, handle: (c, _p, res) => {
+        const params = query(c);
+        const accountId = params.get("account.id");
+        const name = params.get("name");
+        const zones = this.zones
+          .filter((z) => (accountId === null || accountId === this.accountId) && (name === null || z.name === name))
+          .map((z) => ({ id: z.id, name: z.name, status: "active", paused: false, type: "full", account: { id: this.accountId, name: "edge-ingress tests" } }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        const { page, info } = paginate(zones, params, 20, 50);
         sendResult(res, page, info);
       } },
-      { method: "POST", pattern: at(`${zone}/dns_records`), permission: "dns", handle: (c, _p, res) => sendResult(res, this.dns.create(c.body)) },
-      { method: "GET", pattern: at(`${zone}/dns_records/([0-9a-f]+)`), permission: "dns", handle: (_c, p, res) => sendResult(res, this.dns.get(param(p, 1))) },
-      { method: "PUT", pattern: at(`${zone}/dns_records/([0-9a-f]+)`), permission: "dns", handle: (c, p, res) => sendResult(res, this.dns.update(param(p, 1), c.body, false)) },
-      { method: "PATCH", pattern: at(`${zone}/dns_records/([0-9a-f]+)`), permission: "dns", handle: (c, p, res) => sendResult(res, this.dns.update(param(p, 1), c.body, true)) },
-      { method: "DELETE", pattern: at(`${zone}/dns_records/([0-9a-f]+)`), permission: "dns", handle: (_c, p, res) => sendResult(res, this.dns.delete(param(p, 1))) },
+      { method: "GET", pattern: at(`${anyZone}/dns_records`), permission: "dns", handle: (c, p, res) => {
+        const { page, info } = zoneOf(p).dns.list(query(c));
+        sendResult(res, page, info);
+      } },
+      { method: "POST", pattern: at(`${anyZone}/dns_records`), permission: "dns", handle: (c, p, res) => sendResult(res, zoneOf(p).dns.create(c.body)) },
+      { method: "GET", pattern: at(`${anyZone}/dns_records/([0-9a-f]+)`), permission: "dns", handle: (_c, p, res) => sendResult(res, zoneOf(p).dns.get(param(p, 1))) },
+      { method: "PUT", pattern: at(`${anyZone}/dns_records/([0-9a-f]+)`), permission: "dns", handle: (c, p, res) => sendResult(res, zoneOf(p).dns.update(param(p, 1), c.body, false)) },
+      { method: "PATCH", pattern: at(`${anyZone}/dns_records/([0-9a-f]+)`), permission: "dns", handle: (c, p, res) => sendResult(res, zoneOf(p).dns.update(param(p, 1), c.body, true)) },
+      { method: "DELETE", pattern: at(`${anyZone}/dns_records/([0-9a-f]+)`), permission: "dns", handle: (_c, p, res) => sendResult(res, zoneOf(p).dns.delete(param(p, 1))) },
+      { method: "GET", pattern: at(`${anyZone}/workers/routes`), permission: "workers", handle: (_c, p, res) => sendResult(res, zoneOf(p).routes.all()) },
+      { method: "POST", pattern: at(`${anyZone}/workers/routes`), permission: "workers", handle: (c, p, res) => sendResult(res, zoneOf(p).routes.create(c.body)) },
+      { method: "GET", pattern: at(`${anyZone}/workers/routes/([0-9a-f]+)`), permission: "workers", handle: (_c, p, res) => sendResult(res, zoneOf(p).routes.get(param(p, 1))) },
+      { method: "PUT", pattern: at(`${anyZone}/workers/routes/([0-9a-f]+)`), permission: "workers", handle: (c, p, res) => sendResult(res, zoneOf(p).routes.update(param(p, 1), c.body)) },
+      { method: "DELETE", pattern: at(`${anyZone}/workers/routes/([0-9a-f]+)`), permission: "workers", handle: (_c, p, res) => sendResult(res, zoneOf(p).routes.delete(param(p, 1))) },
+      { method: "GET", pattern: at(`${account}/workers/domains`), permission: "workers", handle: (c, _p, res) => sendResult(res, this.workerDomains.list(query(c))) },
+      { method: "PUT", pattern: at(`${account}/workers/domains`), permission: "workers", handle: (c, _p, res) => sendResult(res, this.workerDomains.attach(c.body)) },
+      { method: "GET", pattern: at(`${account}/workers/domains/([0-9a-f]+)`), permission: "workers", handle: (_c, p, res) => sendResult(res, this.workerDomains.get(param(p, 0))) },
+      { method: "DELETE", pattern: at(`${account}/workers/domains/([0-9a-f]+)`), permission: "workers", handle: (_c, p, res) => {
+        this.workerDomains.detach(param(p, 0));
+        sendResult(res, null);
+      } },
+      { method: "GET", pattern: at(`${account}/workers/scripts/([^/]+)/script-settings`), permission: "workers", handle: (_c, p, res) => {
+        const name = decodeURIComponent(param(p, 0));
+        if (!this.workerScripts.has(name)) throw failure(404, 10007, "This Worker does not exist on your account.");
+        sendResult(res, { logpush: false, tail_consumers: [], observability: null, tags: [] });
+      } },
       { method: "GET", pattern: at(`${zone}/custom_certificates`), permission: "ssl", handle: (c, _p, res) => {
         const all = this.certificates.all();
         const params = query(c);

@@ -97,9 +97,12 @@ describe("the agent's health checks against a firewalled cluster", () => {
     await internal.agent.agent.stop();
     await internal.checker.stop();
 
-    const before = servers.map((server) => server.connections());
+    // Fresh listeners on the InternalIPs, counting from zero: a last connection of the stopped checker that the
+    // old ones accept late cannot be taken for a probe of the new agent.
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    servers.push(await startTcpServer("127.0.0.2", nodePort), await startTcpServer("127.0.0.3", nodePort));
     await start("external");
     await pushed("the ExternalIPs failing: failed open", (b) => b.failedOpen === true);
-    expect(servers.map((server) => server.connections())).toEqual(before);
+    expect(servers.map((server) => server.connections())).toEqual([0, 0]);
   });
 });

@@ -29,7 +29,7 @@ describe("the agent against a Kubernetes API server", () => {
   });
 
   /** Waits until the edge holds a table for which `check` holds. */
-  const pushed = (what: string, check: (table: RoutingTable) => boolean, timeoutMs = 5000) =>
+  const pushed = (what: string, check: (table: RoutingTable) => boolean, timeoutMs = 30_000) =>
     waitFor(what, () => {
       const table = edge.latest();
       return table !== undefined && check(table) ? table : undefined;
@@ -181,7 +181,7 @@ describe("the agent against a Kubernetes API server", () => {
     await waitFor("an informer restarted while the API server is down", async () => /^edge_ingress_informer_restarts_total\{resource="[a-z]+"\} [1-9]/m.test(await agent.registry.metrics()));
     await api.start();
     api.apply(kubeIngress("shop/after-restart", [{ host: "after-restart.test", service: "web", port: 80 }]));
-    await pushed("the change after the restart", (t) => hosts(t).includes("after-restart.test"), 8000);
+    await pushed("the change after the restart", (t) => hosts(t).includes("after-restart.test"));
   });
 
   test("a failed push is retried with backoff until the edge takes it", async () => {

@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importPushPublicKey, verifyPushToken } from "../../../core/push/push-token.ts";
 import { generatePushKeyPair } from "../../../sync-agent/cli/keygen-command.ts";
 import { runCli } from "../../../sync-agent/cli/main.ts";
+import { createCloudflareClient } from "../../../sync-agent/cloudflare/cloudflare-client.ts";
+import { HostAttachmentsReconciler } from "../../../sync-agent/cloudflare/host-attachments-reconciler.ts";
+import { formatHostClaim, hostClaimName } from "../../../sync-agent/cloudflare/host-ownership.ts";
+import { FakeCloudflareApi } from "../../support/fake-cloudflare-api/index.ts";
 
 let server: Server;
 let url: string;
@@ -35,6 +39,41 @@ async function run(argv: string[], env: NodeJS.ProcessEnv) {
 }
 
 describe("edge-ingress status", () => {
+  it("--hosts adds what reaches the Worker, whose claim covers it, and the hosts claimed but not attached, read from the Cloudflare API", async () => {
+    const api = new FakeCloudflareApi({ moreZones: [{ id: "9a7806061c88ada191ed06f989cc3dac", name: "example.net" }] });
+    await api.start();
+    try {
+      const client = createCloudflareClient({ apiToken: api.token, baseUrl: api.baseUrl });
+      const hosts = new HostAttachmentsReconciler({ client, accountId: api.accountId, workerName: "edge-ingress", ownerId: "prod-eu", minCallIntervalMs: 0 });
+      await hosts.reconcile([{ host: "shop.example.com", ingresses: ["shop/web"] }, { host: "*.example.net", ingresses: ["shop/web"] }], { detach: true });
+      api.workerDomains.attach({ hostname: "blog.example.com", service: "edge-ingress" });
+      api.dns.create({ type: "TXT", name: hostClaimName("api.example.com"), content: formatHostClaim("prod-eu") });
+      const result = await run(["status", "--edge-url", url, "--hosts", "--cloudflare-api-url", api.baseUrl], {
+        EDGE_PUSH_PRIVATE_JWK: JSON.stringify(keys.privateJwk), CLOUDFLARE_API_TOKEN: api.token, CLOUDFLARE_ACCOUNT_ID: api.accountId, EDGE_MANAGE_DNS: "true",
+      });
+      expect(result.stderr).toBe("");
+      expect(JSON.parse(result.stdout)).toEqual({
+        table: { version: "sha256:x" },
+        hosts: {
+          worker: "edge-ingress",
+          attached: [
+            { host: "*.example.net", via: "route", zone: "example.net", owner: "prod-eu" },
+            { host: "blog.example.com", via: "custom-domain", zone: "example.com", owner: null },
+            { host: "shop.example.com", via: "custom-domain", zone: "example.com", owner: "prod-eu" },
+          ],
+          notAttached: [{ host: "api.example.com", zone: "example.com", owner: "prod-eu" }],
+        },
+      });
+    } finally {
+      await api.stop();
+    }
+  });
+  it("--hosts without an account id or token names both, before any request", async () => {
+    const result = await run(["status", "--edge-url", url, "--hosts"], { EDGE_PUSH_PRIVATE_JWK: JSON.stringify(keys.privateJwk) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("a Cloudflare API token is required: set CLOUDFLARE_API_TOKEN or --cloudflare-api-token-file");
+    expect(result.stderr).toContain("--cloudflare-account-id (CLOUDFLARE_ACCOUNT_ID) is required with --hosts");
+  });
   it("asks the edge with a status token signed by the agent's key and prints its answer", async () => {
     const result = await run(["status", "--edge-url", url], { EDGE_PUSH_PRIVATE_JWK: JSON.stringify(keys.privateJwk) });
     expect(result).toMatchObject({ code: 0, stdout: '{"table":{"version":"sha256:x"}}\n' });

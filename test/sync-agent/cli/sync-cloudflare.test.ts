@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { compileTable } from "../../../core/compile/compile-table.ts";
 import { hashTableContent, serializeTable } from "../../../core/table/hash-table.ts";
@@ -90,7 +91,7 @@ describe("edge-ingress sync with the Cloudflare API", () => {
 
     const cluster = await readFile(join(dir, "cluster.yaml"), "utf8");
     await writeFile(join(dir, "cluster.yaml"), cluster.slice(0, cluster.indexOf("apiVersion: v1\nkind: Node\nmetadata:\n  name: node-c")));
-    await waitFor("node-c's record deleted", () => addresses().length === 2, 5000);
+    await waitFor("node-c's record deleted", () => addresses().length === 2);
     expect(addresses()).toEqual(["node-a.nodes.example.com=127.0.0.2", "node-b.nodes.example.com=127.0.0.3"]);
     expect(await sync.stop()).toBe(0);
     expect(sync.err.join("")).not.toContain("targets-without-dns-names");
@@ -128,6 +129,20 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     expect(text).toContain(`--node-domain nodes.example.org is not in the zone example.com (--cloudflare-zone-id ${api.zoneId})`);
     expect(text).toContain("--kv-namespace-id ffffffffffffffffffffffffffffffff: read KV namespace");
     expect(text).not.toContain("give --edge-url");
+    expect(api.writes()).toEqual([]);
+  });
+
+  test("with --manage-hosts the start-up check names a Worker that does not exist beside every other problem, and writes nothing", async () => {
+    const err: string[] = [];
+    const code = await runSync([
+      "--manifests", dir, "--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", "ffffffffffffffffffffffffffffffff",
+      "--manage-hosts", "--worker-name", "edge-ingres", "--owner-id", "cluster-a", "--debounce-ms", "900",
+    ], { stdout: () => {}, stderr: (text) => err.push(text), env });
+    expect(code).toBe(1);
+    const text = err.join("");
+    expect(text).toContain("--debounce-ms");
+    expect(text).toContain("--worker-name edge-ingres: read the Worker edge-ingres: This Worker does not exist on your account. (10007)");
+    expect(text).toContain("--kv-namespace-id ffffffffffffffffffffffffffffffff: read KV namespace");
     expect(api.writes()).toEqual([]);
   });
 
@@ -201,6 +216,83 @@ describe("edge-ingress sync --kubeconfig --upload-certificates", () => {
     await waitFor("the table in KV", () => api.kv.peek("routing-table"));
     expect(await sync.stop()).toBe(0);
     expect(kube.requests.filter((r) => r.resource === "secrets")).toEqual([]);
+  });
+});
+
+describe("edge-ingress sync --kubeconfig --manage-hosts", () => {
+  let kube: FakeKubeApi;
+  let api: FakeCloudflareApi;
+
+  beforeEach(async () => {
+    kube = new FakeKubeApi();
+    api = new FakeCloudflareApi({ moreZones: [{ id: "9a7806061c88ada191ed06f989cc3dac", name: "example.net" }] });
+    await Promise.all([kube.start(), api.start()]);
+  });
+
+  afterEach(async () => {
+    await Promise.all([kube.stop(), api.stop()]);
+  });
+
+  test("attaches the table's hosts to the Worker, reports one outside every zone as a Warning Event, and detaches a host once a table without it is published", async () => {
+    kube.apply(kubeEdgeClass());
+    kube.apply(kubeNode("node-a", "127.0.0.2"));
+    kube.apply(kubeService("shop/web", [{ name: "http", port: 80, nodePort: 30080 }]));
+    kube.apply(kubeNamedSlice("web-1", "shop/web", [{ node: "node-a" }], ["http"]));
+    kube.apply(kubeIngress("shop/web", [{ host: "shop.example.com", service: "web", port: 80 }, { host: "*.example.net", service: "web", port: 80 }]));
+    kube.apply(kubeIngress("shop/lost", [{ host: "www.example.org", service: "web", port: 80 }]));
+
+    let registry: Registry | undefined;
+    const err: string[] = [];
+    const abort = new AbortController();
+    const running = runSync([
+      "--kubeconfig", await writeKubeconfig(kube), "--no-leader-election", "--debounce-ms", "20", "--metrics-port", "0", "--no-health-checks",
+      "--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", api.namespaceId,
+      "--manage-hosts", "--owner-id", "cluster-a",
+    ], { stdout: () => {}, stderr: (text) => err.push(text), env: { CLOUDFLARE_API_TOKEN: api.token } }, { signal: abort.signal, onStarted: (_agent, r) => { registry = r; } });
+    const domains = () => api.workerDomains.all().map((d) => `${d.hostname} → ${d.service}`);
+    await waitFor("shop.example.com attached", () => domains().length === 1);
+    expect(domains()).toEqual(["shop.example.com → edge-ingress"]);
+    await waitFor("the wildcard route", () => api.zone("example.net").routes.all().length === 1);
+    expect(api.zone("example.net").routes.all().map((r) => `${r.pattern} → ${r.script ?? ""}`)).toEqual(["*.example.net/* → edge-ingress"]);
+
+    const event = await waitFor("a Warning Event on the Ingress of the lost host", () => kube.list("Event").find((e) => (e.involvedObject as { name?: string }).name === "lost"));
+    expect(event).toMatchObject({ type: "Warning", reason: "EdgeIngressProblem", involvedObject: { kind: "Ingress", namespace: "shop", name: "lost" } });
+    expect(String(event.message)).toBe("host www.example.org is not attached to the edge: www.example.org is in no zone of the Cloudflare account: add the zone, or attach the host by hand");
+    const metrics = await registry?.getSingleMetricAsString("edge_ingress_hosts");
+    expect(metrics).toContain('edge_ingress_hosts{state="attached"} 2');
+    expect(metrics).toContain('edge_ingress_hosts{state="failed"} 1');
+
+    const isTableWrite = (r: { method: string; path: string }) => r.method === "PUT" && r.path.endsWith("/bulk");
+    const tablesBefore = api.requests.filter(isTableWrite).length;
+    kube.apply(kubeIngress("shop/web", [{ host: "*.example.net", service: "web", port: 80 }]));
+    await waitFor("shop.example.com detached", () => domains().length === 0);
+    // Detached only after the table without it reached the edge: a table was written between the change and the detach.
+    const detachAt = api.requests.findIndex((r) => r.method === "DELETE" && r.path.includes("/workers/domains/"));
+    expect(api.requests.slice(0, detachAt).filter(isTableWrite).length).toBeGreaterThan(tablesBefore);
+    const table = JSON.parse(api.kv.peek("routing-table")?.value.toString("utf8") ?? "{}") as RoutingTable;
+    expect(table.hosts.map((h) => h.host)).not.toContain("shop.example.com");
+    expect(api.zone("example.net").routes.all()).toHaveLength(1);
+    abort.abort();
+    expect(await running).toBe(0);
+    expect(err.join("")).toContain('"event":"hosts-reconciled"');
+  });
+
+  test("--dry-run logs the plan and writes nothing to Cloudflare but the table", async () => {
+    kube.apply(kubeEdgeClass());
+    kube.apply(kubeNode("node-a", "127.0.0.2"));
+    kube.apply(kubeService("shop/web", [{ name: "http", port: 80, nodePort: 30080 }]));
+    kube.apply(kubeNamedSlice("web-1", "shop/web", [{ node: "node-a" }], ["http"]));
+    kube.apply(kubeIngress("shop/web", [{ host: "shop.example.com", service: "web", port: 80 }]));
+    const sync = startSync([
+      "--kubeconfig", await writeKubeconfig(kube), "--no-leader-election",
+      "--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", api.namespaceId,
+      "--manage-hosts", "--dry-run", "--owner-id", "cluster-a",
+    ], { CLOUDFLARE_API_TOKEN: api.token });
+    await waitFor("the plan logged", () => sync.err.join("").includes('"event":"hosts-plan"'));
+    expect(await sync.stop()).toBe(0);
+    const line = sync.err.join("").split("\n").find((l) => l.includes('"event":"hosts-plan"')) ?? "{}";
+    expect(JSON.parse(line)).toMatchObject({ host: "shop.example.com", kind: "attach", zone: "example.com", steps: ["create TXT _edge-ingress-host.shop.example.com (ownership)", "attach Custom Domain shop.example.com"] });
+    expect(api.writes().filter((w) => !w.path.includes("/storage/kv/"))).toEqual([]);
   });
 });
 

@@ -18,6 +18,7 @@ describe("building the Cloudflare side of sync", () => {
     kv: { accountId: api.accountId, namespaceId: api.namespaceId },
     dns: { zoneId: api.zoneId, nodeDomain: "nodes.example.com", ownerId: "cluster-a" },
     certificates: { zoneId: api.zoneId, ownerId: "cluster-a" },
+    hosts: null,
     ...overrides,
   });
 
@@ -31,7 +32,7 @@ describe("building the Cloudflare side of sync", () => {
   });
 
   test("builds nothing when no API is configured", () => {
-    expect(buildCloudflare({ publish: "edge", api: null, kv: null, dns: null, certificates: null })).toEqual({ client: null, publisher: null, nodeDns: null, certificates: null });
+    expect(buildCloudflare({ publish: "edge", api: null, kv: null, dns: null, certificates: null, hosts: null })).toEqual({ client: null, publisher: null, nodeDns: null, certificates: null, hosts: null });
   });
 
   test("builds the KV publisher and both reconcilers from one config", () => {
@@ -66,6 +67,24 @@ describe("building the Cloudflare side of sync", () => {
     expect(await checkCloudflareAccess(config(), buildCloudflare(config()))).toEqual([
       expect.stringMatching(/list DNS records of example\.com: .*\(10000\) \(the token needs Zone DNS Edit\)$/),
       expect.stringMatching(/list custom certificates of example\.com: .*\(10000\) \(the token needs Zone SSL and Certificates Edit\)$/),
+    ]);
+  });
+
+  test("with --manage-hosts the start-up check passes a good config, and names a missing Worker and a token without Workers permission", async () => {
+    const hosts = config({ hosts: { accountId: api.accountId, workerName: "edge-ingress", ownerId: "cluster-a", dryRun: false } });
+    expect(buildCloudflare(hosts).hosts).not.toBeNull();
+    expect(await checkCloudflareAccess(hosts, buildCloudflare(hosts))).toEqual([]);
+    const missing = config({ hosts: { accountId: api.accountId, workerName: "edge-ingres", ownerId: "cluster-a", dryRun: false } });
+    expect(await checkCloudflareAccess(missing, buildCloudflare(missing))).toEqual([
+      expect.stringMatching(/^--worker-name edge-ingres: read the Worker edge-ingres: This Worker does not exist on your account\. \(10007\)$/),
+    ]);
+    await api.stop();
+    api = new FakeCloudflareApi({ permissions: ["dns", "kv", "ssl"] });
+    await api.start();
+    const noWorkers = config({ hosts: { accountId: api.accountId, workerName: "edge-ingress", ownerId: "cluster-a", dryRun: false } });
+    expect(await checkCloudflareAccess(noWorkers, buildCloudflare(noWorkers))).toEqual([
+      expect.stringMatching(/^--worker-name edge-ingress: .*\(10000\) \(the token needs Account · Workers Scripts: Edit\)$/),
+      expect.stringMatching(/^--cloudflare-account-id .*: list Workers Custom Domains: .*\(10000\) \(the token needs Account · Workers Scripts: Edit\)$/),
     ]);
   });
 

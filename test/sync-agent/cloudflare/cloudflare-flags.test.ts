@@ -16,7 +16,7 @@ const read = (flags: Parameters<typeof readCloudflareFlags>[0], env: NodeJS.Proc
 
 describe("the Cloudflare flags", () => {
   test("by default publish to the edge and need no API at all", () => {
-    expect(read({})).toEqual({ config: { publish: "edge", api: null, kv: null, dns: null, certificates: null }, problems: [] });
+    expect(read({})).toEqual({ config: { publish: "edge", api: null, kv: null, dns: null, certificates: null, hosts: null }, problems: [] });
   });
 
   test("--publish kv takes the token from the environment and the ids from flags", () => {
@@ -37,6 +37,7 @@ describe("the Cloudflare flags", () => {
       kv: { accountId: account, namespaceId: namespace },
       dns: { zoneId: zone, nodeDomain: "nodes.example.com", ownerId: "prod-eu" },
       certificates: { zoneId: zone, ownerId: "prod-eu" },
+      hosts: null,
     });
   });
 
@@ -45,7 +46,7 @@ describe("the Cloudflare flags", () => {
       'EDGE_MANAGE_DNS "yes" must be true or false',
       'EDGE_UPLOAD_CERTIFICATES "1" must be true or false',
     ]);
-    expect(read({}, { EDGE_MANAGE_DNS: "", EDGE_UPLOAD_CERTIFICATES: "false" })).toEqual({ config: { publish: "edge", api: null, kv: null, dns: null, certificates: null }, problems: [] });
+    expect(read({}, { EDGE_MANAGE_DNS: "", EDGE_UPLOAD_CERTIFICATES: "false" })).toEqual({ config: { publish: "edge", api: null, kv: null, dns: null, certificates: null, hosts: null }, problems: [] });
   });
 
   test("reports every problem at once", () => {
@@ -62,7 +63,7 @@ describe("the Cloudflare flags", () => {
 
   test("--publish kv without a token, account or namespace says what is missing", () => {
     expect(read({ publish: "kv" }).problems).toEqual([
-      "a Cloudflare API token is required (--publish kv, --manage-dns, --upload-certificates): set CLOUDFLARE_API_TOKEN or --cloudflare-api-token-file",
+      "a Cloudflare API token is required (--publish kv, --manage-dns, --upload-certificates, --manage-hosts): set CLOUDFLARE_API_TOKEN or --cloudflare-api-token-file",
       "--cloudflare-account-id (CLOUDFLARE_ACCOUNT_ID) is required with --publish kv",
       "--kv-namespace-id (EDGE_KV_NAMESPACE_ID) is required with --publish kv",
     ]);
@@ -72,5 +73,23 @@ describe("the Cloudflare flags", () => {
     expect(read({ "upload-certificates": true, "cloudflare-zone-id": zone }, { CLOUDFLARE_API_TOKEN: "t" }).problems).toEqual([
       "--owner-id (EDGE_OWNER_ID) is required with --upload-certificates: a name for this cluster, unique among those sharing the zone",
     ]);
+  });
+
+  test("--manage-hosts needs the account and an owner id, and attaches to the Worker wrangler.toml names unless told another", () => {
+    const { config, problems } = read({}, { EDGE_MANAGE_HOSTS: "true", CLOUDFLARE_API_TOKEN: "t", CLOUDFLARE_ACCOUNT_ID: account, EDGE_OWNER_ID: "prod-eu" });
+    expect(problems).toEqual([]);
+    expect(config.hosts).toEqual({ accountId: account, workerName: "edge-ingress", ownerId: "prod-eu", dryRun: false });
+    expect(read({ "manage-hosts": true, "worker-name": "edge-staging", "dry-run": true, "cloudflare-account-id": account, "owner-id": "a" }, { CLOUDFLARE_API_TOKEN: "t" }).config.hosts)
+      .toEqual({ accountId: account, workerName: "edge-staging", ownerId: "a", dryRun: true });
+  });
+
+  test("--manage-hosts lists every problem at once: no token, no account, no owner id, a bad Worker name, a dry run of nothing", () => {
+    expect(read({ "manage-hosts": true, "worker-name": "Edge Ingress" }).problems).toEqual([
+      "a Cloudflare API token is required (--publish kv, --manage-dns, --upload-certificates, --manage-hosts): set CLOUDFLARE_API_TOKEN or --cloudflare-api-token-file",
+      "--cloudflare-account-id (CLOUDFLARE_ACCOUNT_ID) is required with --manage-hosts",
+      '--worker-name "Edge Ingress" is not a Worker name (1–63 lower-case letters, digits, "-" and "_")',
+      "--owner-id (EDGE_OWNER_ID) is required with --manage-hosts: a name for this cluster, unique among those sharing the zone",
+    ]);
+    expect(read({ "dry-run": true }).problems).toEqual(["--dry-run (EDGE_DRY_RUN) previews --manage-hosts: give --manage-hosts too"]);
   });
 });

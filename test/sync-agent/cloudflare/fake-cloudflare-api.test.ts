@@ -64,4 +64,44 @@ describe("the fake Cloudflare API", () => {
     expect([second.status, second.headers.get("retry-after")]).toEqual([429, "1"]);
     expect(api.kv.peek("k")?.value.toString()).toBe("1");
   });
+
+  test("lists the account's zones in v4 pages, filtered by account.id", async () => {
+    await api.stop();
+    api = new FakeCloudflareApi({ moreZones: [{ id: "9a7806061c88ada191ed06f989cc3dac", name: "example.net" }, { id: "1b7806061c88ada191ed06f989cc3dac", name: "a.example.org" }] });
+    await api.start();
+    const { json } = await call("GET", `/zones?account.id=${api.accountId}&per_page=2&page=2`);
+    expect(json).toMatchObject({ success: true, result: [{ name: "example.net", account: { id: api.accountId } }], result_info: { page: 2, per_page: 2, count: 1, total_count: 3, total_pages: 2 } });
+    expect((await call("GET", "/zones?account.id=ffffffffffffffffffffffffffffffff")).json.result).toEqual([]);
+    expect((await call("GET", "/zones/ffffffffffffffffffffffffffffffff/dns_records")).json.errors[0]?.code).toBe(7003);
+  });
+
+  test("attaches Workers Custom Domains with the API's refusals: wildcards, unknown Workers, foreign DNS records, another Worker's hostname", async () => {
+    const domains = `/accounts/${api.accountId}/workers/domains`;
+    const attached = await call("PUT", domains, { hostname: "shop.example.com", service: "edge-ingress" });
+    expect(attached.json).toMatchObject({ success: true, result: { hostname: "shop.example.com", service: "edge-ingress", zone_id: api.zoneId, zone_name: "example.com" } });
+    expect((await call("PUT", domains, { hostname: "shop.example.com", service: "edge-ingress" })).json.result).toEqual(attached.json.result);
+    expect((await call("PUT", domains, { hostname: "*.example.com", service: "edge-ingress" })).json.errors[0]?.code).toBe(100102);
+    expect((await call("PUT", domains, { hostname: "x.example.com", service: "nope" })).status).toBe(404);
+    await call("POST", records(), { type: "CNAME", name: "old.example.com", content: "origin.example.org" });
+    const clash = await call("PUT", domains, { hostname: "old.example.com", service: "edge-ingress" });
+    expect([clash.status, clash.json.errors[0]?.code]).toEqual([409, 100117]);
+    expect((await call("PUT", domains, { hostname: "www.example.org", service: "edge-ingress" })).json.errors[0]?.code).toBe(100103);
+    const listed = await call("GET", `${domains}?hostname=shop.example.com`);
+    expect(listed.json.result).toEqual([attached.json.result]);
+    const id = (attached.json.result as { id: string }).id;
+    expect((await call("DELETE", `${domains}/${id}`)).json).toMatchObject({ success: true, errors: [] });
+    expect((await call("DELETE", `${domains}/${id}`)).status).toBe(404);
+  });
+
+  test("keeps one Workers route per pattern in a zone (10020), inside the zone only, and needs the Workers permission", async () => {
+    const routes = `/zones/${api.zoneId}/workers/routes`;
+    expect((await call("POST", routes, { pattern: "*.example.com/*", script: "edge-ingress" })).json).toMatchObject({ success: true, result: { pattern: "*.example.com/*", script: "edge-ingress" } });
+    expect((await call("POST", routes, { pattern: "*.example.com/*", script: "edge-ingress" })).json.errors[0]?.code).toBe(10020);
+    expect((await call("POST", routes, { pattern: "*.example.org/*" })).status).toBe(400);
+    expect((await call("GET", routes)).json.result).toHaveLength(1);
+    await api.stop();
+    api = new FakeCloudflareApi({ permissions: ["dns"] });
+    await api.start();
+    expect((await call("GET", `/zones/${api.zoneId}/workers/routes`)).json.errors).toEqual([{ code: 10000, message: "Authentication error" }]);
+  });
 });

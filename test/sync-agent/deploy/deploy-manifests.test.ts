@@ -111,31 +111,33 @@ describe("deploy/ wires the agent's configuration", () => {
       for (const name of variablesRead(args, env)) read.add(name);
     }
     expect(given.filter((name) => !read.has(name) && !referenced.has(name))).toEqual([]);
-    for (const name of ["EDGE_NODE_DOMAIN", "EDGE_MANAGE_DNS", "CLOUDFLARE_ZONE_ID", "EDGE_OWNER_ID", "CLOUDFLARE_API_TOKEN"]) expect(given, name).toContain(name);
+    for (const name of ["EDGE_NODE_DOMAIN", "EDGE_MANAGE_DNS", "CLOUDFLARE_ZONE_ID", "EDGE_OWNER_ID", "CLOUDFLARE_API_TOKEN", "EDGE_MANAGE_HOSTS", "EDGE_WORKER_NAME", "CLOUDFLARE_ACCOUNT_ID"]) expect(given, name).toContain(name);
   });
 
-  test("as shipped the agent refuses to start until the zone and owner id are filled in, naming them; filled in, it has no problem", async () => {
+  test("as shipped the agent refuses to start until the zone, account and owner id are filled in, naming them; filled in, it has no problem", async () => {
     const { container, literals } = await readAgentWiring();
     const key = JSON.stringify((await generatePushKeys()).privateJwk);
     const shipped = containerEnvironment(container, literals, { EDGE_PUSH_PRIVATE_JWK: key });
     const problems = readSyncFlags(shipped.args.slice(1), shipped.env).problems;
     expect(problems).toEqual([
+      "--cloudflare-account-id (CLOUDFLARE_ACCOUNT_ID) is required with --manage-hosts",
       "--cloudflare-zone-id (CLOUDFLARE_ZONE_ID) is required with --manage-dns",
       "--owner-id (EDGE_OWNER_ID) is required with --manage-dns: a name for this cluster, unique among those sharing the zone",
     ]);
-    const filled = containerEnvironment(container, literals, { EDGE_PUSH_PRIVATE_JWK: key, CLOUDFLARE_ZONE_ID: "023e105f4ecef8ad9ca31a8372d0c353", EDGE_OWNER_ID: "prod-eu" });
+    const filled = containerEnvironment(container, literals, { EDGE_PUSH_PRIVATE_JWK: key, CLOUDFLARE_ZONE_ID: "023e105f4ecef8ad9ca31a8372d0c353", CLOUDFLARE_ACCOUNT_ID: "01a7362d577a6c3019a474fd6f485823", EDGE_OWNER_ID: "prod-eu" });
     const read = readSyncFlags(filled.args.slice(1), filled.env);
     expect(read.problems).toEqual([]);
     expect(read.settings?.config.compile.nodeDomain).toBe(literals.get("EDGE_NODE_DOMAIN"));
     expect(read.settings?.cloudflare.dns).toEqual({ zoneId: "023e105f4ecef8ad9ca31a8372d0c353", nodeDomain: literals.get("EDGE_NODE_DOMAIN"), ownerId: "prod-eu" });
+    expect(read.settings?.cloudflare.hosts).toEqual({ accountId: "01a7362d577a6c3019a474fd6f485823", workerName: "edge-ingress", ownerId: "prod-eu", dryRun: false });
   });
 
-  test("without the optional token Secret and with DNS kept by hand, the agent starts", async () => {
+  test("without the optional token Secret and with DNS and hosts kept by hand, the agent starts", async () => {
     const { container, literals } = await readAgentWiring();
     const token = (container.env ?? []).find((entry) => entry.name === "CLOUDFLARE_API_TOKEN")?.valueFrom?.secretKeyRef;
     expect(token?.optional).toBe(true);
     const key = JSON.stringify((await generatePushKeys()).privateJwk);
-    const { env, args } = containerEnvironment(container, literals, { EDGE_PUSH_PRIVATE_JWK: key, EDGE_MANAGE_DNS: "false" });
+    const { env, args } = containerEnvironment(container, literals, { EDGE_PUSH_PRIVATE_JWK: key, EDGE_MANAGE_DNS: "false", EDGE_MANAGE_HOSTS: "false" });
     delete env.CLOUDFLARE_API_TOKEN;
     const read = readSyncFlags(args.slice(1), env);
     expect(read.problems).toEqual([]);

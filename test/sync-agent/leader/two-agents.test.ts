@@ -60,7 +60,7 @@ describe("two agents sharing one Lease", () => {
     api.apply(kubeIngress(`shop/x${n}`, [{ host: `x${n}.test`, service: "web", port: 80 }]));
     return `x${n}.test`;
   };
-  const pushedHost = (host: string, timeoutMs = 15_000) =>
+  const pushedHost = (host: string, timeoutMs = 30_000) =>
     waitFor(host, () => edge.latest()?.hosts.some((h) => h.host === host), timeoutMs);
   /** Signers in push order, runs collapsed: ["agent-1", "agent-2"] means one handover and no interleaving. */
   const signerRuns = () => edge.pushes.map((p) => p.signer).filter((s, i, all) => s !== all[i - 1]);

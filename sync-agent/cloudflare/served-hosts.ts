@@ -1,0 +1,26 @@
+import type { TableContent } from "../../core/table/schema.ts";
+
+/** A host the table serves, with the Ingresses (`namespace/name`) whose rules serve it: who hears of its problems. */
+export interface ServedHost {
+  readonly host: string;
+  readonly ingresses: readonly string[];
+}
+
+/**
+ * The hosts to attach to the Worker, read from the compiled table rather than from Ingress objects, so that every
+ * source of hosts the compiler learns (Ingresses today; Gateway API, LoadBalancer Services) is attached alike.
+ * Rules without a host apply to every host and name none: nothing to attach. Sorted, lower-case. Pure.
+ */
+export function listServedHosts(content: Pick<TableContent, "hosts">): ServedHost[] {
+  const served = new Map<string, Set<string>>();
+  for (const entry of content.hosts) {
+    const host = entry.host.toLowerCase();
+    if (host === "" || entry.rules.length === 0) continue;
+    const ingresses = served.get(host) ?? new Set<string>();
+    served.set(host, ingresses);
+    for (const rule of entry.rules) ingresses.add(rule.ingress);
+  }
+  return [...served]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([host, ingresses]) => ({ host, ingresses: [...ingresses].sort() }));
+}
