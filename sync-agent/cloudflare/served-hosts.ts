@@ -9,9 +9,10 @@ export interface ServedHost {
 /**
  * The hosts to attach to the Worker, read from the compiled table rather than from Ingress objects, so that every
  * source of hosts the compiler learns (Ingresses today; Gateway API, LoadBalancer Services) is attached alike.
- * Rules without a host apply to every host and name none: nothing to attach. Sorted, lower-case. Pure.
+ * Rules without a host apply to every host and name none: nothing to attach. A host the edge only redirects
+ * (ingress-nginx's from-to-www-redirect) must reach the edge too. Sorted, lower-case. Pure.
  */
-export function listServedHosts(content: Pick<TableContent, "hosts">): ServedHost[] {
+export function listServedHosts(content: Pick<TableContent, "hosts" | "hostRedirects">): ServedHost[] {
   const served = new Map<string, Set<string>>();
   for (const entry of content.hosts) {
     const host = entry.host.toLowerCase();
@@ -19,6 +20,11 @@ export function listServedHosts(content: Pick<TableContent, "hosts">): ServedHos
     const ingresses = served.get(host) ?? new Set<string>();
     served.set(host, ingresses);
     for (const rule of entry.rules) ingresses.add(rule.ingress);
+  }
+  for (const redirect of content.hostRedirects ?? []) {
+    const ingresses = served.get(redirect.from) ?? new Set<string>();
+    served.set(redirect.from, ingresses);
+    ingresses.add(redirect.ingress);
   }
   return [...served]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

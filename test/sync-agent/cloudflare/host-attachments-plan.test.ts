@@ -27,6 +27,12 @@ describe("planning host attachments", () => {
       .toEqual([{ host: "*.example.com", ingresses: ["ns/x"] }, { host: "b.example.com", ingresses: ["ns/x", "ns/y"] }]);
   });
 
+  test("a host only redirected by from-to-www-redirect is attached too, under the Ingress that asked for it", () => {
+    const rule = { path: "/", pathType: "Prefix" as const, backend: "b", ingress: "ns/www" };
+    expect(listServedHosts({ hosts: [{ host: "www.example.com", rules: [rule] }], hostRedirects: [{ from: "example.com", to: "www.example.com", ingress: "ns/www" }] }))
+      .toEqual([{ host: "example.com", ingresses: ["ns/www"] }, { host: "www.example.com", ingresses: ["ns/www"] }]);
+  });
+
   test("a wildcard's claim has a name of its own, read back to the wildcard", () => {
     expect(hostClaimName("*.example.com")).toBe("_edge-ingress-host._wildcard.example.com");
     expect(claimedHost(hostClaimName("*.example.com"))).toBe("*.example.com");
