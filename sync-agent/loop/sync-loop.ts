@@ -172,7 +172,7 @@ export class SyncLoop {
     metrics?.compiles.inc();
     metrics?.problems.set(result.content.problems.length);
     metrics?.backendsFailedOpen.set(result.content.backends.filter(isFailedOpen).length);
-    this.options.health.setChecks(listHealthChecks(result.content, result.probeAddresses));
+    this.options.health.setChecks(listHealthChecks(result.content, result.probeAddresses, result.kubeProxyHealthPort));
     if (version !== this.compiledVersion) {
       logger.log("info", "table-compiled", {
         version,
