@@ -109,7 +109,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     const nodes = new Map<string, DemoNode>();
-    const planned = options.demoNodes ? await planDemoNodes(options.manifests, options.compile) : { compile: options.compile, endpoints: [] };
+    // Without demo Nodes nothing here stands in for kube-proxy: unless told otherwise, probe the nodePorts.
+    const planned = options.demoNodes
+      ? await planDemoNodes(options.manifests, options.compile)
+      : { compile: options.compile.kubeProxyHealthPort === undefined ? { ...options.compile, kubeProxyHealthPort: null } : options.compile, endpoints: [] };
     const { compile, endpoints } = planned;
     await checkPortsFree([
       { address: "127.0.0.1", port: options.httpPort, what: "edge (http)" },
