@@ -6,11 +6,12 @@ import type { Benchmark } from "./harness/benchmark.ts";
 import { convergenceBenchmark } from "./convergence/convergence-benchmark.ts";
 import { failoverBenchmark } from "./failover/failover-benchmark.ts";
 import { wasInterrupted } from "./harness/child-processes.ts";
+import { healthBenchmark } from "./health/health-benchmark.ts";
 import { matchBenchmark } from "./match/match-benchmark.ts";
 import { proxyBenchmark } from "./proxy/proxy-benchmark.ts";
 import { stickinessBenchmark } from "./stickiness/stickiness-benchmark.ts";
 
-const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark, convergenceBenchmark, failoverBenchmark, stickinessBenchmark];
+const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark, convergenceBenchmark, failoverBenchmark, stickinessBenchmark, healthBenchmark];
 
 const [name, ...rest] = process.argv.slice(2);
 

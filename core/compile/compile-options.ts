@@ -12,6 +12,9 @@ export type ProbeAddress = "internal" | "external";
 
 export const PROBE_ADDRESSES: readonly ProbeAddress[] = ["internal", "external"];
 
+/** kube-proxy's `--healthz-bind-address` port: where it answers `GET /healthz` for its Node. */
+export const DEFAULT_KUBE_PROXY_HEALTH_PORT = 10256;
+
 export interface CompileOptions {
   /** The IngressClass name, or names, we serve (`--ingress-class`, repeatable or comma-separated). */
   readonly ingressClass: string | readonly string[];
@@ -21,6 +24,13 @@ export interface CompileOptions {
   readonly allowInternalIp: boolean;
   /** Which address health checks probe (`--probe-address`); absent: `internal`. */
   readonly probeAddress?: ProbeAddress;
+  /**
+   * kube-proxy's health port (`--kube-proxy-health-port`): a Cluster-policy backend without a check of its own is
+   * checked by one `GET /healthz` there per Node, shared by every such backend. Null: the cluster runs no kube-proxy
+   * (e.g. Cilium's replacement), so each such backend gets a TCP check of its nodePort on every Node instead.
+   * Absent: {@link DEFAULT_KUBE_PROXY_HEALTH_PORT}.
+   */
+  readonly kubeProxyHealthPort?: number | null;
   /** Health-check keys (see `healthCheckKey`, made with the probed address) of targets that failed their checks. */
   readonly unhealthy?: ReadonlySet<string>;
   /** Node name → why: Nodes left out of the table for now (their DNS record is not in place yet), each a problem. */

@@ -1,7 +1,7 @@
 import type { Backend, DefaultBackend, HostRoutes, Problem, Rule, TableContent, TlsHost } from "../table/schema.ts";
 import { backendService, TABLE_SCHEMA } from "../table/schema.ts";
 import { type ClusterState, type EndpointSlice, type Ingress, type IngressBackend, namespacedKey, namespaceOf, type Service } from "./cluster-objects.ts";
-import type { CompileOptions } from "./compile-options.ts";
+import { type CompileOptions, DEFAULT_KUBE_PROXY_HEALTH_PORT } from "./compile-options.ts";
 import { selectEligibleNodes } from "./eligible-nodes.ts";
 import type { RoutePolicy } from "../table/route-policy.ts";
 import { collectLoadBalancerServices } from "./load-balancer-services.ts";
@@ -31,6 +31,8 @@ export interface CompileResult {
    * to make the keys this compiler reads `unhealthy` by.
    */
   readonly probeAddresses: ReadonlyMap<string, string>;
+  /** `CompileOptions.kubeProxyHealthPort` as this compile read it: `listHealthChecks` needs it too. */
+  readonly kubeProxyHealthPort: number | null;
 }
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -51,6 +53,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     slices: indexSlices(cluster.endpointSlices),
     nodes,
     unhealthy: options.unhealthy ?? new Set(),
+    kubeProxyHealthPort: options.kubeProxyHealthPort === undefined ? DEFAULT_KUBE_PROXY_HEALTH_PORT : options.kubeProxyHealthPort,
   };
 
   const backends = new Map<string, Backend>();
@@ -150,6 +153,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     verdicts,
     servedServices,
     probeAddresses: nodes.probeAddresses,
+    kubeProxyHealthPort: context.kubeProxyHealthPort,
   };
 }
 

@@ -25,6 +25,11 @@ export interface IngressPolicy {
   readonly cookie: CookieAffinity | null;
   readonly sslRedirect: boolean;
   readonly healthCheckPath: string | null;
+  /**
+   * `health-check: nodeport`: probe this Service's own nodePort on every Node (TCP, or HTTP with
+   * `health-check-path`) instead of the shared per-Node check. Null: the default for its traffic policy.
+   */
+  readonly healthCheck: "nodeport" | null;
   /** `backend-protocol`; null when the Ingress does not say, and the Service port's appProtocol decides. */
   readonly backendProtocol: BackendProtocol | null;
 }
@@ -85,6 +90,13 @@ export function parsePolicy(annotations: Readonly<Record<string, string>> | unde
     else invalid("health-check-path", checkPath, "an absolute path");
   }
 
+  let healthCheck: "nodeport" | null = null;
+  const checkKind = read("health-check");
+  if (checkKind !== undefined) {
+    if (checkKind === "nodeport") healthCheck = checkKind;
+    else invalid("health-check", checkKind, '"nodeport"');
+  }
+
   let backendProtocol: BackendProtocol | null = null;
   const rawProtocol = read("backend-protocol");
   if (rawProtocol !== undefined) {
@@ -97,7 +109,7 @@ export function parsePolicy(annotations: Readonly<Record<string, string>> | unde
     }
   }
 
-  return { policy: { cookie: parseCookie(read, invalid, (key) => source.get(key) === NGINX_PREFIX), sslRedirect, healthCheckPath, backendProtocol }, problems };
+  return { policy: { cookie: parseCookie(read, invalid, (key) => source.get(key) === NGINX_PREFIX), sslRedirect, healthCheckPath, healthCheck, backendProtocol }, problems };
 }
 
 /**

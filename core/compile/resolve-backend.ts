@@ -1,5 +1,6 @@
 import { healthCheckKey } from "../health/health-check-key.ts";
 import { type DownTargets, markDownTargets } from "../health/mark-down-targets.ts";
+import { probedHealthCheck } from "../health/probed-health-check.ts";
 import { type Affinity, type Backend, type BackendProtocol, type HealthCheck, TCP_CHECK, type TargetSet } from "../table/schema.ts";
 import { chooseBackendProtocol } from "./backend-protocol.ts";
 import type { EndpointSlice, IngressBackend, Service, ServicePort } from "./cluster-objects.ts";
@@ -13,6 +14,8 @@ export interface BackendContext {
   readonly slices: ReadonlyMap<string, readonly EndpointSlice[]>;
   readonly nodes: EligibleNodes;
   readonly unhealthy: ReadonlySet<string>;
+  /** `CompileOptions.kubeProxyHealthPort`, null when off. */
+  readonly kubeProxyHealthPort: number | null;
 }
 
 export type ResolvedBackend =
@@ -56,17 +59,21 @@ export function resolveBackend(
 
   const local = service.spec?.externalTrafficPolicy === "Local";
   const healthCheckNodePort = local ? positive(service.spec?.healthCheckNodePort) : undefined;
-  const healthCheck: HealthCheck = policy.healthCheckPath !== null
+  // Written into the table only when it is the backend's own; absent, the agent probes as `probedHealthCheck` says.
+  const ownCheck: HealthCheck | undefined = policy.healthCheckPath !== null
     ? { kind: "http", path: policy.healthCheckPath }
-    : healthCheckNodePort !== undefined
-      ? { kind: "http", path: "/healthz", port: healthCheckNodePort }
-      : TCP_CHECK;
+    : policy.healthCheck === "nodeport"
+      ? TCP_CHECK
+      : healthCheckNodePort !== undefined
+        ? { kind: "http", path: "/healthz", port: healthCheckNodePort }
+        : undefined;
+  const healthCheck = probedHealthCheck({ ...(ownCheck === undefined ? {} : { healthCheck: ownCheck }), ...(local ? { trafficPolicy: "Local" as const } : {}) }, context.kubeProxyHealthPort);
   const affinity: Affinity | null = policy.cookie ?? clientIpAffinity(service);
   const targets = selectTargets(local, readyEndpointsByNode(context.slices.get(serviceKey) ?? [], servicePort), context.nodes);
   const chosen = chooseBackendProtocol(policy.backendProtocol, servicePort.appProtocol);
   // An annotation that only repeats what the Service says changes nothing: the backend stays shared.
   const protocolCustomised = chosen.protocol !== chooseBackendProtocol(null, servicePort.appProtocol).protocol;
-  const customised = policy.cookie !== null || policy.healthCheckPath !== null || protocolCustomised;
+  const customised = policy.cookie !== null || policy.healthCheckPath !== null || policy.healthCheck !== null || protocolCustomised;
   const { down, failedOpen } = markDown(targets, healthCheck, nodePort, chosen.protocol, context);
   const backend: Backend = {
     id: `${serviceKey}:${port}${customised ? `@${ingressKey}` : ""}`,
@@ -74,7 +81,7 @@ export function resolveBackend(
     ...(chosen.protocol === "https" ? { protocol: "https" as const } : {}),
     ...(local ? { trafficPolicy: "Local" as const } : {}),
     ...(healthCheckNodePort === undefined ? {} : { healthCheckNodePort }),
-    ...(healthCheck.kind === "tcp" ? {} : { healthCheck }),
+    ...(ownCheck === undefined ? {} : { healthCheck: ownCheck }),
     ...(affinity === null ? {} : { affinity }),
     targets,
     ...(down.length === 0 ? {} : { down }),

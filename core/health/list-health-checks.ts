@@ -1,5 +1,6 @@
-import { type BackendProtocol, healthCheckOf, protocolOf, type TableContent, type TableNode } from "../table/schema.ts";
+import { type BackendProtocol, protocolOf, type TableContent, type TableNode } from "../table/schema.ts";
 import { healthCheckKey, httpCheckScheme } from "./health-check-key.ts";
+import { probedHealthCheck } from "./probed-health-check.ts";
 
 /** One active check: what to probe, where. Targets of several backends that share a key share one check. */
 export type ActiveCheck =
@@ -23,14 +24,19 @@ export type ActiveCheck =
  *
  * `probeAddresses` (the compiler's `CompileResult.probeAddresses`) says which address of a Node to probe; a Node
  * it does not name is probed at its table address. Pass the map of the compile that made the table: the keys
- * must be those that compile reads `unhealthy` by.
+ * must be those that compile reads `unhealthy` by. `kubeProxyHealthPort` is that compile's too (see
+ * `probedHealthCheck`): with it, every Cluster-policy backend without a check of its own shares one check per Node.
  */
-export function listHealthChecks(table: Pick<TableContent, "nodes" | "backends">, probeAddresses: ReadonlyMap<string, string> = new Map()): ActiveCheck[] {
+export function listHealthChecks(
+  table: Pick<TableContent, "nodes" | "backends">,
+  probeAddresses: ReadonlyMap<string, string> = new Map(),
+  kubeProxyHealthPort?: number | null,
+): ActiveCheck[] {
   const probed = (node: TableNode): string => probeAddresses.get(node.name) ?? node.address;
   const byName = new Map(table.nodes.map((node) => [node.name, node]));
   const checks = new Map<string, { check: ActiveCheck; nodes: Set<string> }>();
   for (const backend of table.backends) {
-    const spec = healthCheckOf(backend);
+    const spec = probedHealthCheck(backend, kubeProxyHealthPort);
     const names = backend.targets === "all-nodes" ? table.nodes.map((node) => node.name) : backend.targets.map((t) => t.node);
     for (const name of names) {
       const node = byName.get(name);

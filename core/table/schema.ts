@@ -69,7 +69,12 @@ export interface Backend {
   readonly trafficPolicy?: "Local";
   /** Recorded for `externalTrafficPolicy: Local`: kube-proxy answers `/healthz` there. */
   readonly healthCheckNodePort?: number;
-  /** Absent: a TCP connect to the nodePort. */
+  /**
+   * How the agent checks this backend's targets, when it is the backend's own: an annotation's (a path, or
+   * `{ kind: "tcp" }` for `health-check: nodeport`) or a Local Service's healthCheckNodePort. Absent: the agent's
+   * default for the traffic policy (`probedHealthCheck`: kube-proxy's per-Node `/healthz` for Cluster, else a TCP
+   * connect to the nodePort). The agent alone reads it; the edge does not.
+   */
   readonly healthCheck?: HealthCheck;
   /** Absent: no affinity, every request balanced by weight. */
   readonly affinity?: Affinity;
@@ -86,14 +91,11 @@ export interface Backend {
 }
 
 /*
- * Defaults are left out rather than written (compiler output never carries `down: []` or a TCP check): at
- * 10,000 Ingresses every byte per backend counts. These read them back.
+ * Defaults are left out rather than written (compiler output never carries `down: []`, nor a TCP check unless an
+ * annotation asks for one in place of the default): at 10,000 Ingresses every byte per backend counts. These read
+ * them back.
  */
 export const TCP_CHECK: HealthCheck = { kind: "tcp" };
-
-export function healthCheckOf(backend: Backend): HealthCheck {
-  return backend.healthCheck ?? TCP_CHECK;
-}
 
 export function protocolOf(backend: Backend): BackendProtocol {
   return backend.protocol ?? "http";

@@ -1,4 +1,4 @@
-import { PROBE_ADDRESSES, type ProbeAddress } from "../../core/compile/compile-options.ts";
+import { DEFAULT_KUBE_PROXY_HEALTH_PORT, PROBE_ADDRESSES, type ProbeAddress } from "../../core/compile/compile-options.ts";
 import { checkHealthSettings, defaultHealthSettings, type HealthSettings } from "../health/health-settings.ts";
 
 /**
@@ -12,6 +12,7 @@ export const healthFlagSpec = {
   "health-fall": { type: "string" },
   "health-concurrency": { type: "string" },
   "probe-address": { type: "string" },
+  "kube-proxy-health-port": { type: "string" },
   "metrics-port": { type: "string" },
 } as const;
 
@@ -22,6 +23,7 @@ export interface HealthFlags {
   readonly "health-fall"?: string;
   readonly "health-concurrency"?: string;
   readonly "probe-address"?: string;
+  readonly "kube-proxy-health-port"?: string;
   readonly "metrics-port"?: string;
 }
 
@@ -35,6 +37,11 @@ export const healthUsage = `  --health-interval 5s      time between two checks 
   --probe-address internal  which Node address the checks probe (EDGE_PROBE_ADDRESS): internal, the default, is the
                             InternalIP (else ExternalIP), reachable from the agent's Pod whatever guards the public
                             addresses; external probes the address the edge connects to (ExternalIP)
+  --kube-proxy-health-port ${DEFAULT_KUBE_PROXY_HEALTH_PORT}
+                            kube-proxy's health port (EDGE_KUBE_PROXY_HEALTH_PORT): one GET /healthz per Node there
+                            checks every externalTrafficPolicy Cluster backend at once; 0 or off, for a cluster
+                            without kube-proxy (e.g. Cilium's kube-proxy replacement): a TCP check of every
+                            nodePort on every Node instead
   --metrics-port ${DEFAULT_METRICS_PORT}       serves /metrics, /healthz and /readyz; 0 picks a free port (EDGE_METRICS_PORT)
   A failing target is taken out within fall × interval + timeout. When every target of a backend fails, all of
   them are served (failing open, as cloud load balancers do): a Warning Event on the Ingress, the metric
@@ -44,6 +51,8 @@ export interface HealthConfig {
   readonly health: HealthSettings;
   /** Goes into `CompileOptions.probeAddress`: the compiler names checks by the address probed. */
   readonly probeAddress: ProbeAddress;
+  /** Goes into `CompileOptions.kubeProxyHealthPort`; null: off. */
+  readonly kubeProxyHealthPort: number | null;
   readonly metricsPort: number;
 }
 
@@ -90,12 +99,21 @@ export function readHealthFlags(flags: HealthFlags, env: NodeJS.ProcessEnv, prob
   const probeAddress = PROBE_ADDRESSES.find((mode) => mode === probe?.text) ?? "internal";
   if (probe !== null && probe.text !== probeAddress) problems.push(`${probe.name} "${probe.text}" must be internal or external`);
 
+  const kubeProxy = pick("kube-proxy-health-port", "EDGE_KUBE_PROXY_HEALTH_PORT");
+  let kubeProxyHealthPort: number | null = DEFAULT_KUBE_PROXY_HEALTH_PORT;
+  if (kubeProxy !== null) {
+    const text = kubeProxy.text.trim();
+    if (text === "off" || text === "0") kubeProxyHealthPort = null;
+    else if (/^\d+$/.test(text) && Number(text) <= 65_535) kubeProxyHealthPort = Number(text);
+    else problems.push(`${kubeProxy.name} "${kubeProxy.text}" must be a port from 1 to 65535, or 0 or off (no kube-proxy)`);
+  }
+
   if (health.intervalMs > 0 && (health.intervalMs < MIN_INTERVAL_MS || health.intervalMs > MAX_INTERVAL_MS)) {
     problems.push(`--health-interval must be from ${MIN_INTERVAL_MS}ms to 1h, not ${health.intervalMs}ms`);
   }
   problems.push(...checkHealthSettings(health).map((problem) => `--health-${problem}`));
   if (metricsPort > 65_535) problems.push(`--metrics-port must be from 0 (any free port) to 65535, not ${metricsPort}`);
-  return { health, probeAddress, metricsPort };
+  return { health, probeAddress, kubeProxyHealthPort, metricsPort };
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000 };

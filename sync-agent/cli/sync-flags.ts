@@ -117,7 +117,7 @@ export function readSyncFlags(args: readonly string[], env: NodeJS.ProcessEnv): 
   const logLevel = flags["log-level"] ?? env.EDGE_LOG_LEVEL ?? "info";
   if (!LOG_LEVELS.has(logLevel)) problems.push(`--log-level "${logLevel}" must be one of debug, info, warn, error`);
 
-  const { health, probeAddress, metricsPort } = readHealthFlags(flags, env, problems);
+  const { health, probeAddress, kubeProxyHealthPort, metricsPort } = readHealthFlags(flags, env, problems);
 
   const kubeconfigPath = source?.kind === "kubeconfig" ? source.path : null;
   if (problems.length > 0 || agentSource === null) return { settings: null, problems, privateJwk, kubeconfigPath, cloudflare };
@@ -133,7 +133,7 @@ export function readSyncFlags(args: readonly string[], env: NodeJS.ProcessEnv): 
       cloudflare,
       config: {
         source: agentSource,
-        compile: { ...compile, probeAddress },
+        compile: { ...compile, probeAddress, kubeProxyHealthPort },
         ...(edgeUrl === undefined ? {} : { edgeUrl, privateJwk }),
         ...(edgeHostname === undefined ? {} : { edgeHostname }),
         leaderElection: {

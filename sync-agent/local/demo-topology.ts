@@ -1,4 +1,5 @@
-import { healthCheckOf, type RoutingTable } from "../../core/table/schema.ts";
+import { probedHealthCheck } from "../../core/health/probed-health-check.ts";
+import type { RoutingTable } from "../../core/table/schema.ts";
 
 export interface DemoEndpoint {
   readonly node: string;
@@ -8,14 +9,14 @@ export interface DemoEndpoint {
 
 /**
  * Where demo Nodes must listen so that every target of the table answers: each Node's address at every
- * nodePort (and every health-check port) the table names. Only loopback addresses: the demo never binds
- * anything else.
+ * nodePort (and every health-check port the agent will probe, kube-proxy's included: pass the compile's
+ * `kubeProxyHealthPort`) the table names. Only loopback addresses: the demo never binds anything else.
  */
-export function listDemoEndpoints(table: RoutingTable): DemoEndpoint[] {
+export function listDemoEndpoints(table: RoutingTable, kubeProxyHealthPort: number | null): DemoEndpoint[] {
   const ports = new Set<number>();
   for (const backend of table.backends) {
     ports.add(backend.nodePort);
-    const check = healthCheckOf(backend);
+    const check = probedHealthCheck(backend, kubeProxyHealthPort);
     if (check.kind === "http" && check.port !== undefined) ports.add(check.port);
   }
   const endpoints: DemoEndpoint[] = [];

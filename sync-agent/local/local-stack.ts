@@ -18,9 +18,9 @@ import type { Logger } from "../observe/logger.ts";
 import { EdgePublisher } from "../push/edge-publisher.ts";
 import { createPushSigner } from "../push/sign-push-token.ts";
 import { type DemoNode, startDemoNode } from "./demo-node.ts";
-import { listDemoEndpoints } from "./demo-topology.ts";
+import { type DemoEndpoint, listDemoEndpoints } from "./demo-topology.ts";
 import { fanOutPublisher } from "./fan-out-publisher.ts";
-import { checkPortsFree } from "./local-ports.ts";
+import { checkPortsFree, findFreePort } from "./local-ports.ts";
 import { fetchLocal, requestLocal } from "./local-request.ts";
 import { LocalStackError, startWranglerDev, throwIfStopped, type WranglerDev } from "./start-wrangler-dev.ts";
 
@@ -109,7 +109,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     const nodes = new Map<string, DemoNode>();
-    const endpoints = options.demoNodes ? await plannedEndpoints(options.manifests, options.compile) : [];
+    // Without demo Nodes nothing here stands in for kube-proxy: unless told otherwise, probe the nodePorts.
+    const planned = options.demoNodes
+      ? await planDemoNodes(options.manifests, options.compile)
+      : { compile: options.compile.kubeProxyHealthPort === undefined ? { ...options.compile, kubeProxyHealthPort: null } : options.compile, endpoints: [] };
+    const { compile, endpoints } = planned;
     await checkPortsFree([
       { address: "127.0.0.1", port: options.httpPort, what: "edge (http)" },
       ...(options.httpsPort === null ? [] : [{ address: "127.0.0.1", port: options.httpsPort, what: "edge (https)" }]),
@@ -167,7 +171,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const agent = await startAgent(
       {
         source: { kind: "manifests", dir: options.manifests },
-        compile: options.compile,
+        compile,
         edgeUrl: httpEdge.url,
         privateJwk: keys.privateJwk,
         leaderElection: { ...defaultLeaderElection, enabled: false, namespace: "local", identity: "local" },
@@ -216,9 +220,16 @@ async function readEdgeStatus(edgeUrl: string, privateJwk: JWK): Promise<EdgeSta
   return JSON.parse(response.body) as EdgeStatusReport;
 }
 
-async function plannedEndpoints(manifests: string, compile: CompileOptions) {
+/**
+ * The demo Nodes stand in for kube-proxy too: unless the caller names kube-proxy's health port (or turns it off),
+ * they answer its `/healthz` on a port free on every demo address, so that runs side by side never collide.
+ */
+async function planDemoNodes(manifests: string, given: CompileOptions): Promise<{ compile: CompileOptions; endpoints: DemoEndpoint[] }> {
   const cluster = await loadManifests(manifests);
-  return listDemoEndpoints(await sealTable(compileTable(cluster, compile).content, 0));
+  const addresses = cluster.nodes.flatMap((node) => (node.status?.addresses ?? []).flatMap((entry) => (entry.address?.startsWith("127.") === true ? [entry.address] : [])));
+  const compile = given.kubeProxyHealthPort !== undefined ? given : { ...given, kubeProxyHealthPort: await findFreePort(addresses.length > 0 ? addresses : ["127.0.0.1"]) };
+  const result = compileTable(cluster, compile);
+  return { compile, endpoints: listDemoEndpoints(await sealTable(result.content, 0), result.kubeProxyHealthPort) };
 }
 
 async function writeCertificate(dir: string, pem: { certPem: string; keyPem: string }): Promise<{ keyPath: string; certPath: string }> {

@@ -175,7 +175,7 @@ export class SyncLoop {
     const verdicts = [...result.verdicts.values()];
     metrics?.ignoredAnnotations.set(verdicts.reduce((sum, verdict) => sum + verdict.ignored.length, 0));
     metrics?.refusedIngresses.set(verdicts.filter((verdict) => verdict.refusals.length > 0).length);
-    this.options.health.setChecks(listHealthChecks(result.content, result.probeAddresses));
+    this.options.health.setChecks(listHealthChecks(result.content, result.probeAddresses, result.kubeProxyHealthPort));
     if (version !== this.compiledVersion) {
       logger.log("info", "table-compiled", {
         version,

@@ -103,7 +103,7 @@ describe("stopping the local edge", () => {
       { address: "127.0.0.1", port: Number(new URL(demo.stack.httpsUrl ?? "").port) },
       ...[...demo.stack.nodes.values()].map((node) => ({ address: node.address, port: node.port })),
     ];
-    expect(ports.length).toBe(2 + 3 * 4); // two edges; three Nodes × the demo's four served nodePorts
+    expect(ports.length).toBe(2 + 3 * 5); // two edges; three Nodes × (the demo's four served nodePorts + kube-proxy's health port)
     for (const { address, port } of ports) expect(await canBind(address, port), `${address}:${port} in use while running`).toBe(false);
 
     await demo.stop();

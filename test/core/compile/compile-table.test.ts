@@ -4,6 +4,7 @@ import { compileTable, failedOpenReason } from "../../../core/compile/compile-ta
 import { type CompileOptions, defaultCompileOptions } from "../../../core/compile/compile-options.ts";
 import { healthCheckKey } from "../../../core/health/health-check-key.ts";
 import { listHealthChecks } from "../../../core/health/list-health-checks.ts";
+import { kubeProxyHealthCheck } from "../../../core/health/probed-health-check.ts";
 import { hashTableContent } from "../../../core/table/hash-table.ts";
 import { serializeTable, sealTable } from "../../../core/table/hash-table.ts";
 import { validateTable } from "../../../core/table/validate-table.ts";
@@ -20,6 +21,9 @@ function compile(parts: Partial<ClusterState>, options: Partial<CompileOptions> 
 function backendOf(content: TableContent, id = "default/web:80"): Backend | undefined {
   return content.backends.find((b) => b.id === id);
 }
+
+/** Keys of the shared per-Node check (kube-proxy's /healthz on 10256) failing at these addresses. */
+const kubeProxyDown = (...addresses: string[]): Set<string> => new Set(addresses.map((address) => healthCheckKey(kubeProxyHealthCheck(10256), address, 30080)));
 
 const served = (content: TableContent): string[] => content.hosts.flatMap((h) => h.rules.map((r) => r.ingress));
 const reasons = (content: TableContent): string[] => content.problems.map((p) => `${p.object}: ${p.reason}`);
@@ -243,18 +247,17 @@ describe("compileTable", () => {
       });
     });
     it("marks down the targets whose health check failed", () => {
-      const unhealthy = new Set([healthCheckKey({ kind: "tcp" }, "127.0.0.3", 30080)]);
+      const unhealthy = kubeProxyDown("127.0.0.3");
       const content = compile({ ingresses: [ingress("default/a", [{ service: "web", port: 80 }])] }, { unhealthy });
       expect(backendOf(content)?.down).toEqual(["node-b"]);
       expect(backendOf(content)?.failedOpen).toBeUndefined();
       expect(serializeTable({ ...content, version: "v", generation: 1 })).not.toContain("failedOpen");
     });
     describe("fails open when every target failed its health check", () => {
-      const tcp = (...addresses: string[]) => new Set(addresses.map((address) => healthCheckKey({ kind: "tcp" }, address, 30080)));
       const twoPaths = ingress("default/a", [{ path: "/", service: "web", port: 80 }, { path: "/b", service: "web", port: 80 }]);
       it("marks none down, flags the backend and reports it once on each Ingress that uses it", () => {
         const other = ingress("default/b", [{ host: "b.test", service: "web", port: 80 }]);
-        const content = compile({ ingresses: [twoPaths, other] }, { unhealthy: tcp("127.0.0.2", "127.0.0.3", "127.0.0.4") });
+        const content = compile({ ingresses: [twoPaths, other] }, { unhealthy: kubeProxyDown("127.0.0.2", "127.0.0.3", "127.0.0.4") });
         expect(backendOf(content)).toEqual({ id: "default/web:80", nodePort: 30080, targets: "all-nodes", failedOpen: true });
         expect(reasons(content)).toEqual([
           `default/a: ${failedOpenReason("default/web:80")}`,
@@ -269,15 +272,51 @@ describe("compileTable", () => {
         expect(backendOf(content)?.down).toBeUndefined();
       });
       it("does not fail open a Service without a ready endpoint: no targets, as before", () => {
-        const content = compile({ ingresses: [twoPaths], endpointSlices: [slice("default/web", [{ node: "node-a", ready: false }], ["http"])] }, { unhealthy: tcp("127.0.0.2", "127.0.0.3", "127.0.0.4") });
+        const content = compile({ ingresses: [twoPaths], endpointSlices: [slice("default/web", [{ node: "node-a", ready: false }], ["http"])] }, { unhealthy: kubeProxyDown("127.0.0.2", "127.0.0.3", "127.0.0.4") });
         expect(backendOf(content)).toEqual({ id: "default/web:80", nodePort: 30080, targets: [] });
         expect(reasons(content)).toEqual([]);
       });
       it("stops failing open once one target passes again", () => {
-        const content = compile({ ingresses: [twoPaths] }, { unhealthy: tcp("127.0.0.2", "127.0.0.4") });
+        const content = compile({ ingresses: [twoPaths] }, { unhealthy: kubeProxyDown("127.0.0.2", "127.0.0.4") });
         expect(backendOf(content)).toEqual({ id: "default/web:80", nodePort: 30080, targets: "all-nodes", down: ["node-a", "node-c"] });
         expect(reasons(content)).toEqual([]);
       });
+    });
+  });
+
+  describe("chooses how the agent checks a backend", () => {
+    const checkedBy = (options: Partial<CompileOptions>, annotations?: Record<string, string>) => {
+      const result = compileTable(cluster({ services: [web], endpointSlices: [webReady], ingresses: [ingress("default/a", [{ service: "web", port: 80 }], annotations === undefined ? {} : { annotations })] }), { ...defaultCompileOptions, ...options });
+      return { backend: result.content.backends[0], keys: listHealthChecks(result.content, result.probeAddresses, result.kubeProxyHealthPort).map((c) => c.key), problems: reasons(result.content) };
+    };
+
+    it("writes nothing new for a Cluster backend checked through kube-proxy: its table reads and hashes as before", () => {
+      const { backend, keys } = checkedBy({});
+      expect(backend).toEqual({ id: "default/web:80", nodePort: 30080, targets: "all-nodes" });
+      expect(keys).toEqual(["http://127.0.0.2:10256/healthz", "http://127.0.0.3:10256/healthz", "http://127.0.0.4:10256/healthz"]);
+      expect(checkedBy({ kubeProxyHealthPort: null }).backend).toEqual(backend);
+    });
+
+    it("probes the nodePort over TCP where health-check: nodeport asks, naming that backend after its Ingress", () => {
+      const { backend, keys, problems } = checkedBy({}, { "edge-ingress.dev/health-check": "nodeport" });
+      expect(backend).toEqual({ id: "default/web:80@default/a", nodePort: 30080, healthCheck: { kind: "tcp" }, targets: "all-nodes" });
+      expect(keys).toEqual(["tcp://127.0.0.2:30080", "tcp://127.0.0.3:30080", "tcp://127.0.0.4:30080"]);
+      expect(problems).toEqual([]);
+      const degraded = compile({ ingresses: [ingress("default/a", [{ service: "web", port: 80 }], { annotations: { "edge-ingress.dev/health-check": "nodeport" } })] }, { unhealthy: new Set(["tcp://127.0.0.3:30080", ...kubeProxyDown("127.0.0.2")]) });
+      expect(backendOf(degraded, "default/web:80@default/a")?.down).toEqual(["node-b"]);
+    });
+
+    it("probes the nodePort over HTTP where health-check-path asks, with or without health-check: nodeport", () => {
+      for (const annotations of [{ "edge-ingress.dev/health-check-path": "/ready" } as Record<string, string>, { "edge-ingress.dev/health-check-path": "/ready", "edge-ingress.dev/health-check": "nodeport" }]) {
+        expect(checkedBy({}, annotations).keys).toEqual(["http://127.0.0.2:30080/ready", "http://127.0.0.3:30080/ready", "http://127.0.0.4:30080/ready"]);
+      }
+    });
+
+    it("reports a health-check value it does not know and checks the backend the default way", () => {
+      const { backend, keys, problems } = checkedBy({}, { "edge-ingress.dev/health-check": "tcp" });
+      expect(backend).toEqual({ id: "default/web:80", nodePort: 30080, targets: "all-nodes" });
+      expect(keys[0]).toBe("http://127.0.0.2:10256/healthz");
+      expect(problems).toEqual(['default/a: annotation edge-ingress.dev/health-check: "tcp" is not "nodeport"; using the default']);
     });
   });
 

@@ -3,6 +3,7 @@ import type { ClusterState, Service } from "../../../core/compile/cluster-object
 import { compileTable, type CompileResult } from "../../../core/compile/compile-table.ts";
 import { defaultCompileOptions } from "../../../core/compile/compile-options.ts";
 import { healthCheckKey } from "../../../core/health/health-check-key.ts";
+import { kubeProxyHealthCheck } from "../../../core/health/probed-health-check.ts";
 import { hashTableContent, sealTable, serializeTable } from "../../../core/table/hash-table.ts";
 import { ruleSource, type TableContent } from "../../../core/table/schema.ts";
 import { validateTable } from "../../../core/table/validate-table.ts";
@@ -85,9 +86,9 @@ describe("LoadBalancer Services of class edge-ingress.dev/edge", () => {
     });
 
     it("with health checks: a failed target is marked down, all of them failing is failing open and reported on the Service", () => {
-      const tcp = (...addresses: string[]) => new Set(addresses.map((address) => healthCheckKey({ kind: "tcp" }, address, 30080)));
-      expect(compile({ services: [web] }, tcp("127.0.0.3")).content.backends[0]?.down).toEqual(["node-b"]);
-      const content = compile({ services: [web] }, tcp("127.0.0.2", "127.0.0.3", "127.0.0.4")).content;
+      const nodeDown = (...addresses: string[]) => new Set(addresses.map((address) => healthCheckKey(kubeProxyHealthCheck(10256), address, 30080)));
+      expect(compile({ services: [web] }, nodeDown("127.0.0.3")).content.backends[0]?.down).toEqual(["node-b"]);
+      const content = compile({ services: [web] }, nodeDown("127.0.0.2", "127.0.0.3", "127.0.0.4")).content;
       expect(content.backends[0]?.failedOpen).toBe(true);
       expect(reasons(content)).toEqual([expect.stringMatching(/^Service shop\/web: backend shop\/web:http: every target failed/)]);
     });

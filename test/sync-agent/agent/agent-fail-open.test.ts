@@ -13,7 +13,9 @@ import { waitFor } from "../support/wait-for.ts";
 /*
  * The agent with real health checks over loopback. Each Node has an InternalIP (127.0.0.x, what a Pod reaches)
  * and an ExternalIP (127.0.1.x, where nothing listens: the public address behind a firewall open only to the
- * edge). The shop Service's nodePort is a port a test opens on the InternalIPs when it wants a check to pass.
+ * edge). The shop Service's nodePort is a port a test opens on the InternalIPs when it wants a check to pass:
+ * kube-proxy's health port is off, so the nodePorts are what is probed (agent-node-health.test.ts covers the
+ * shared per-Node check).
  */
 describe("the agent's health checks against a firewalled cluster", () => {
   let api: FakeKubeApi;
@@ -51,7 +53,8 @@ describe("the agent's health checks against a firewalled cluster", () => {
   async function start(probeAddress?: ProbeAddress): Promise<{ agent: TestAgent; checker: HealthChecker }> {
     const active = createHealthChecker({ intervalMs: 100, timeoutMs: 100, rise: 1, fall: 1, concurrency: 4 });
     checker = active;
-    const compile = probeAddress === undefined ? defaultCompileOptions : { ...defaultCompileOptions, probeAddress };
+    const withoutKubeProxy = { ...defaultCompileOptions, kubeProxyHealthPort: null };
+    const compile = probeAddress === undefined ? withoutKubeProxy : { ...withoutKubeProxy, probeAddress };
     agent = await startTestAgent(api, edge, { overrides: { compile }, deps: { health: active } });
     active.start();
     return { agent, checker: active };

@@ -12,23 +12,23 @@ function read(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe("readHealthFlags", () => {
   it("gives the defaults when nothing is said", () => {
-    expect(read([])).toEqual({ config: { health: defaultHealthSettings, probeAddress: "internal", metricsPort: 9102 }, problems: [] });
+    expect(read([])).toEqual({ config: { health: defaultHealthSettings, probeAddress: "internal", kubeProxyHealthPort: 10256, metricsPort: 9102 }, problems: [] });
   });
 
   it("reads every flag", () => {
     const { config, problems } = read([
       "--health-interval", "1.5s", "--health-timeout", "500ms", "--health-rise", "3", "--health-fall", "1",
-      "--health-concurrency", "8", "--probe-address", "external", "--metrics-port", "8080",
+      "--health-concurrency", "8", "--probe-address", "external", "--kube-proxy-health-port", "20256", "--metrics-port", "8080",
     ]);
     expect(problems).toEqual([]);
-    expect(config).toEqual({ health: { intervalMs: 1_500, timeoutMs: 500, rise: 3, fall: 1, concurrency: 8 }, probeAddress: "external", metricsPort: 8080 });
+    expect(config).toEqual({ health: { intervalMs: 1_500, timeoutMs: 500, rise: 3, fall: 1, concurrency: 8 }, probeAddress: "external", kubeProxyHealthPort: 20256, metricsPort: 8080 });
   });
 
   it("takes the environment when a flag is absent, and the flag over the environment", () => {
-    const env = { EDGE_HEALTH_INTERVAL: "1m", EDGE_HEALTH_FALL: "4", EDGE_METRICS_PORT: "9000", EDGE_HEALTH_RISE: "", EDGE_PROBE_ADDRESS: "external" };
+    const env = { EDGE_HEALTH_INTERVAL: "1m", EDGE_HEALTH_FALL: "4", EDGE_METRICS_PORT: "9000", EDGE_HEALTH_RISE: "", EDGE_PROBE_ADDRESS: "external", EDGE_KUBE_PROXY_HEALTH_PORT: "off" };
     const { config, problems } = read(["--health-fall", "5"], env);
     expect(problems).toEqual([]);
-    expect(config).toEqual({ health: { ...defaultHealthSettings, intervalMs: 60_000, fall: 5 }, probeAddress: "external", metricsPort: 9000 });
+    expect(config).toEqual({ health: { ...defaultHealthSettings, intervalMs: 60_000, fall: 5 }, probeAddress: "external", kubeProxyHealthPort: null, metricsPort: 9000 });
     expect(read(["--probe-address", "internal"], env).config.probeAddress).toBe("internal");
   });
 
@@ -45,6 +45,17 @@ describe("readHealthFlags", () => {
       'EDGE_PROBE_ADDRESS "public" must be internal or external',
       "--health-rise must be a whole number from 1 to 100, not 0",
       "--metrics-port must be from 0 (any free port) to 65535, not 70000",
+    ]);
+  });
+
+  it("turns kube-proxy's health port off with 0 or off, and refuses anything but a port", () => {
+    for (const off of ["0", "off"]) expect(read(["--kube-proxy-health-port", off])).toMatchObject({ config: { kubeProxyHealthPort: null }, problems: [] });
+    expect(read([], { EDGE_KUBE_PROXY_HEALTH_PORT: "10249" }).config.kubeProxyHealthPort).toBe(10249);
+    expect(read(["--kube-proxy-health-port", "10256"], { EDGE_KUBE_PROXY_HEALTH_PORT: "off" }).config.kubeProxyHealthPort).toBe(10256);
+    expect([...read(["--kube-proxy-health-port", "65536"]).problems, ...read([], { EDGE_KUBE_PROXY_HEALTH_PORT: "kube-proxy" }).problems, ...read(["--kube-proxy-health-port=-1"]).problems]).toEqual([
+      '--kube-proxy-health-port "65536" must be a port from 1 to 65535, or 0 or off (no kube-proxy)',
+      'EDGE_KUBE_PROXY_HEALTH_PORT "kube-proxy" must be a port from 1 to 65535, or 0 or off (no kube-proxy)',
+      '--kube-proxy-health-port "-1" must be a port from 1 to 65535, or 0 or off (no kube-proxy)',
     ]);
   });
 

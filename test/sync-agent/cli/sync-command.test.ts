@@ -17,7 +17,7 @@ function capture(env: NodeJS.ProcessEnv = {}) {
 describe("edge-ingress sync: configuration", () => {
   test("lists every problem at once and exits 1", async () => {
     const { io, err } = capture();
-    const code = await runCli(["sync", "--edge-hostname", "not a name", "--debounce-ms", "900", "--log-level", "loud", "--probe-address", "public"], io);
+    const code = await runCli(["sync", "--edge-hostname", "not a name", "--debounce-ms", "900", "--log-level", "loud", "--probe-address", "public", "--kube-proxy-health-port", "healthz"], io);
     expect(code).toBe(1);
     const text = err.join("");
     expect(text).toContain("give --manifests DIR or --kubeconfig PATH, or run inside a cluster");
@@ -27,12 +27,14 @@ describe("edge-ingress sync: configuration", () => {
     expect(text).toContain("--debounce-ms");
     expect(text).toContain("--log-level");
     expect(text).toContain('--probe-address "public" must be internal or external');
+    expect(text).toContain('--kube-proxy-health-port "healthz" must be a port from 1 to 65535, or 0 or off (no kube-proxy)');
   });
 
-  test("help lists --probe-address with its variable", async () => {
+  test("help lists --probe-address and --kube-proxy-health-port with their variables", async () => {
     const { io, out } = capture();
     expect(await runCli(["help"], io)).toBe(0);
     expect(out.join("")).toMatch(/--probe-address internal +which Node address the checks probe \(EDGE_PROBE_ADDRESS\)/);
+    expect(out.join("")).toMatch(/--kube-proxy-health-port 10256\n +kube-proxy's health port \(EDGE_KUBE_PROXY_HEALTH_PORT\)/);
   });
 
   test("a public key where the private key belongs, an unreadable key file, a bad URL and a missing kubeconfig are reported", async () => {

@@ -11,6 +11,7 @@ import { type LoopbackServer, startTcpServer } from "./loopback-servers.ts";
 /*
  * The round the sync loop makes, by hand: compile with the checker's unhealthy keys, give the checker the
  * table's checks, recompile when it reports a change. Nodes are 127.0.0.2, .3 and .4 (the cluster builder's).
+ * kube-proxy's health port is off here, so each Node's nodePort is what is probed (a cluster without kube-proxy).
  */
 
 const servers: LoopbackServer[] = [];
@@ -30,7 +31,7 @@ function changed(of: HealthChecker): Promise<void> {
 }
 
 describe("health checks feeding the compiler", () => {
-  it("takes a dead Node out of the table's targets, and puts it back once it answers again", async () => {
+  it("without kube-proxy, takes a Node whose nodePort is dead out of the table's targets, and puts it back once it answers again", async () => {
     const a = await startTcpServer("127.0.0.2");
     const c = await startTcpServer("127.0.0.4", a.port);
     servers.push(a, c);
@@ -43,9 +44,9 @@ describe("health checks feeding the compiler", () => {
     const active = createHealthChecker({ intervalMs: 150, timeoutMs: 150, rise: 1, fall: 2, concurrency: 4 });
     checker = active;
     const compile = (): TableContent => {
-      const table = compileTable(state, { ...defaultCompileOptions, unhealthy: active.unhealthy() }).content;
-      active.setChecks(listHealthChecks(table));
-      return table;
+      const result = compileTable(state, { ...defaultCompileOptions, kubeProxyHealthPort: null, unhealthy: active.unhealthy() });
+      active.setChecks(listHealthChecks(result.content, result.probeAddresses, result.kubeProxyHealthPort));
+      return result.content;
     };
     const targetsOf = (table: TableContent): string[] => {
       const backend = table.backends[0];

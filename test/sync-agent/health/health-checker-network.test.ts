@@ -68,7 +68,7 @@ describe("createHealthChecker, against real servers", () => {
     const first = await started(startTcpServer("127.0.0.2"));
     const rest = await Promise.all(["127.0.0.3", "127.0.0.4"].map((a) => started(startTcpServer(a, first.port))));
     const backend: Backend = { id: "default/web:80", nodePort: first.port, targets: "all-nodes" };
-    const checker = startChecker(listHealthChecks({ nodes, backends: [backend] }));
+    const checker = startChecker(listHealthChecks({ nodes, backends: [backend] }, new Map(), null));
     await seen(() => servers.reduce((n, s) => n + s.connections(), 0), 6);
     await settlesTo(checker, []);
 
@@ -88,7 +88,7 @@ describe("createHealthChecker, against real servers", () => {
       healthCheck: { kind: "http", path: "/healthz", port: healthy.port },
       targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }],
     };
-    const checker = startChecker(listHealthChecks({ nodes, backends: [backend] }));
+    const checker = startChecker(listHealthChecks({ nodes, backends: [backend] }, new Map(), null));
     const emptyKey = healthCheckKey({ kind: "http", path: "/healthz" }, "127.0.0.3", healthy.port);
     await settlesTo(checker, [emptyKey]);
     expect(healthy.requests.every((path) => path === "/healthz")).toBe(true);
@@ -116,7 +116,7 @@ describe("createHealthChecker, against real servers", () => {
       healthCheck: { kind: "http", path: "/ready" },
       targets: [{ node: "node-a", weight: 1 }, { node: "node-b", weight: 1 }],
     };
-    const checker = startChecker(listHealthChecks({ nodes, backends: [backend] }));
+    const checker = startChecker(listHealthChecks({ nodes, backends: [backend] }, new Map(), null));
     expect(await nextChange(checker)).toEqual([healthCheckKey({ kind: "http", path: "/ready" }, "127.0.0.3", serving.port, "https")]);
     expect(serving.requests.every((path) => path === "/ready")).toBe(true);
     expect(failing.requests.length).toBeGreaterThanOrEqual(fast.fall);
@@ -138,7 +138,7 @@ describe("createHealthChecker, against real servers", () => {
     const good = await started(startHttpServer("127.0.0.2", () => 200));
     const missing = await started(startHttpServer("127.0.0.3", () => 404, good.port));
     const backend: Backend = { id: "default/web:80@default/site", nodePort: good.port, healthCheck: { kind: "http", path: "/ready" }, targets: "all-nodes" };
-    const checker = startChecker(listHealthChecks({ nodes: nodes.slice(0, 2), backends: [backend] }));
+    const checker = startChecker(listHealthChecks({ nodes: nodes.slice(0, 2), backends: [backend] }, new Map(), null));
     await settlesTo(checker, [`http://127.0.0.3:${good.port}/ready`]);
     expect(new Set([...good.requests, ...missing.requests])).toEqual(new Set(["/ready"]));
   });

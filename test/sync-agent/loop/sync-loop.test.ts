@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { defaultCompileOptions } from "../../../core/compile/compile-options.ts";
-import { healthCheckKey } from "../../../core/health/health-check-key.ts";
 import type { ActiveCheck } from "../../../core/health/list-health-checks.ts";
 import type { HealthSource } from "../../../sync-agent/loop/health-source.ts";
 import type { Leadership } from "../../../sync-agent/loop/leadership.ts";
@@ -196,24 +195,30 @@ describe("the sync loop", () => {
     await waitFor("the new leader's push", () => publisher.published.length === 1);
   });
 
-  test("marks the targets the health source reports as down, and recompiles when it changes", async () => {
-    let unhealthy = new Set<string>();
-    let notify = () => {};
-    let checks: readonly ActiveCheck[] = [];
-    const health: HealthSource = {
-      unhealthy: () => unhealthy,
-      onChange: (listener) => { notify = listener; return () => {}; },
-      setChecks: (c) => { checks = c; },
-    };
-    const { source, publisher } = startLoop({ health, minPublishIntervalMs: 0 });
-    source.set(cluster({ ...shop([{ node: "node-a" }]), nodes: [node("node-a", "127.0.0.2"), node("node-b", "127.0.0.3")] }));
-    await waitFor("the first push", () => publisher.published.length === 1);
-    expect(checks.map((c) => c.key)).toEqual(["tcp://127.0.0.2:30080", "tcp://127.0.0.3:30080"]);
-    unhealthy = new Set([healthCheckKey({ kind: "tcp" }, "127.0.0.3", 30080)]);
-    notify();
-    await waitFor("the push without node-b", () => publisher.published.length === 2);
-    expect(publisher.published[1]?.table.backends[0]?.down).toEqual(["node-b"]);
-  });
+  for (const [kubeProxyHealthPort, keys] of [
+    [undefined, ["http://127.0.0.2:10256/healthz", "http://127.0.0.3:10256/healthz"]],
+    [null, ["tcp://127.0.0.2:30080", "tcp://127.0.0.3:30080"]],
+  ] as const) {
+    test(`marks the targets the health source reports as down, and recompiles when it changes (kube-proxy's health port ${kubeProxyHealthPort === null ? "off" : "by default"})`, async () => {
+      let unhealthy = new Set<string>();
+      let notify = () => {};
+      let checks: readonly ActiveCheck[] = [];
+      const health: HealthSource = {
+        unhealthy: () => unhealthy,
+        onChange: (listener) => { notify = listener; return () => {}; },
+        setChecks: (c) => { checks = c; },
+      };
+      const compileOptions = kubeProxyHealthPort === null ? { ...defaultCompileOptions, kubeProxyHealthPort } : defaultCompileOptions;
+      const { source, publisher } = startLoop({ health, minPublishIntervalMs: 0, compileOptions });
+      source.set(cluster({ ...shop([{ node: "node-a" }]), nodes: [node("node-a", "127.0.0.2"), node("node-b", "127.0.0.3")] }));
+      await waitFor("the first push", () => publisher.published.length === 1);
+      expect(checks.map((c) => c.key)).toEqual(keys);
+      unhealthy = new Set([keys[1]]);
+      notify();
+      await waitFor("the push without node-b", () => publisher.published.length === 2);
+      expect(publisher.published[1]?.table.backends[0]?.down).toEqual(["node-b"]);
+    });
+  }
 
   test("the debounce is capped at 250 ms whatever is configured", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
