@@ -27,7 +27,8 @@ describe("a managed process", () => {
     const parent = startManagedProcess("parent", "sh", ["-c", "sleep 300 & echo started"]);
     await parent.exited;
     const group = await waitForMembers(parent.child.pid, 1);
-    expect((await listGroupMembers([group])).map((member) => member.command)).toEqual(["sleep"]);
+    // The background child is `sh` until it has exec'd sleep, which may come after its parent's exit.
+    await waitFor("the orphan running sleep", async () => (await listGroupMembers([group])).map((member) => member.command).join() === "sleep");
     await parent.stop();
     expect(await listGroupMembers([group])).toEqual([]);
   });
