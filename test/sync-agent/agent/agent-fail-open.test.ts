@@ -11,8 +11,8 @@ import { startTestAgent, type TestAgent } from "../support/test-agent.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /*
- * The agent with real health checks over loopback. Each Node has an InternalIP (127.0.0.x, what a Pod reaches)
- * and an ExternalIP (127.0.1.x, where nothing listens: the public address behind a firewall open only to the
+ * The agent with real health checks over loopback. Each Node has an InternalIP (127.0.42.x, what a Pod reaches)
+ * and an ExternalIP (127.0.43.x, where nothing listens: the public address behind a firewall open only to the
  * edge). The shop Service's nodePort is a port a test opens on the InternalIPs when it wants a check to pass:
  * kube-proxy's health port is off, so the nodePorts are what is probed (agent-node-health.test.ts covers the
  * shared per-Node check).
@@ -30,13 +30,15 @@ describe("the agent's health checks against a firewalled cluster", () => {
     await api.start();
     edge = new EdgeReceiver();
     await edge.start();
-    // A port free on 127.0.0.2 (and, as ephemeral ports go, on .3): nothing listens there until a test says so.
-    const probe = await startTcpServer("127.0.0.2");
+    // A port free on 127.0.42.2 (and, as ephemeral ports go, on .3): nothing listens there until a test says so.
+    // Addresses of this file's own: on 127.0.0.x another test file running beside it may be given the same
+    // ephemeral port, and a listener there would pass a check that must fail.
+    const probe = await startTcpServer("127.0.42.2");
     nodePort = probe.port;
     await probe.close();
     api.apply(kubeEdgeClass());
-    api.apply(kubeNode("node-a", "127.0.1.2", { internalAddress: "127.0.0.2" }));
-    api.apply(kubeNode("node-b", "127.0.1.3", { internalAddress: "127.0.0.3" }));
+    api.apply(kubeNode("node-a", "127.0.43.2", { internalAddress: "127.0.42.2" }));
+    api.apply(kubeNode("node-b", "127.0.43.3", { internalAddress: "127.0.42.3" }));
     api.apply(kubeService("shop/web", [{ name: "http", port: 80, nodePort }]));
     api.apply(kubeNamedSlice("web-1", "shop/web", [{ node: "node-a" }], ["http"]));
     api.apply(kubeIngress("shop/web", [{ host: "shop.test", service: "web", port: 80 }]));
@@ -81,7 +83,7 @@ describe("the agent's health checks against a firewalled cluster", () => {
     expect(events[0]).toMatchObject({ type: "Warning", reason: "EdgeIngressProblem", involvedObject: { kind: "Ingress", namespace: "shop", name: "web" } });
     expect(await failedOpenGauge(running)).toBe(1);
 
-    servers.push(await startTcpServer("127.0.0.3", nodePort));
+    servers.push(await startTcpServer("127.0.42.3", nodePort));
     const recovered = await pushed("node-b back, node-a still down", (b) => b.failedOpen === undefined);
     expect(recovered).toEqual({ id: "shop/web:80", nodePort, targets: "all-nodes", down: ["node-a"] });
     expect(edge.latest()?.problems).toEqual([]);
@@ -89,21 +91,21 @@ describe("the agent's health checks against a firewalled cluster", () => {
   });
 
   test("by default the checks probe the InternalIPs, so unreachable ExternalIPs take no target out; --probe-address external probes those", async () => {
-    servers.push(await startTcpServer("127.0.0.2", nodePort), await startTcpServer("127.0.0.3", nodePort));
+    servers.push(await startTcpServer("127.0.42.2", nodePort), await startTcpServer("127.0.42.3", nodePort));
     const internal = await start();
     // Two passing rounds over both Nodes: had any check failed (fall 1), the table would have changed.
     await waitFor("both InternalIPs checked twice", () => servers.every((server) => server.connections() >= 2));
     expect(internal.checker.unhealthy()).toEqual(new Set());
     await internal.agent.agent.loop.idle();
     expect(shop(edge.latest())).toEqual({ id: "shop/web:80", nodePort, targets: "all-nodes" });
-    expect(edge.latest()?.nodes.map((n) => n.address)).toEqual(["127.0.1.2", "127.0.1.3"]);
+    expect(edge.latest()?.nodes.map((n) => n.address)).toEqual(["127.0.43.2", "127.0.43.3"]);
     await internal.agent.agent.stop();
     await internal.checker.stop();
 
     // Fresh listeners on the InternalIPs, counting from zero: a last connection of the stopped checker that the
     // old ones accept late cannot be taken for a probe of the new agent.
     await Promise.all(servers.splice(0).map((server) => server.close()));
-    servers.push(await startTcpServer("127.0.0.2", nodePort), await startTcpServer("127.0.0.3", nodePort));
+    servers.push(await startTcpServer("127.0.42.2", nodePort), await startTcpServer("127.0.42.3", nodePort));
     await start("external");
     await pushed("the ExternalIPs failing: failed open", (b) => b.failedOpen === true);
     expect(servers.map((server) => server.connections())).toEqual([0, 0]);
