@@ -82,6 +82,9 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   return { url, process: child, stop: () => child.stop() };
 }
 
+/** What wrangler prints when its port is taken; it keeps running (and something else answers on that port). */
+const ADDRESS_IN_USE = /Address already in use/;
+
 async function waitUntilAnswering(url: string, child: ManagedProcess, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exit: number | string | undefined;
@@ -89,6 +92,8 @@ async function waitUntilAnswering(url: string, child: ManagedProcess, timeoutMs:
   while (Date.now() < deadline) {
     throwIfStopped(signal);
     if (exit !== undefined) throw new LocalStackError("EDGE_START_FAILED", `${child.name} exited (${String(exit)}) before serving ${url}:\n${child.output()}`);
+    // Taken after the ports were checked: whatever answers there now is not this edge, and must not pass for it.
+    if (ADDRESS_IN_USE.test(child.output())) throw new LocalStackError("PORT_IN_USE", `${child.name} could not listen on ${url}: address already in use`);
     if (await answers(`${url}/.well-known/edge-ingress/status`, signal)) return;
     // Aborting ends the pause early; the next turn then throws STOPPED.
     await delay(200, undefined, signal === undefined ? {} : { signal }).catch(() => {});
@@ -96,7 +101,10 @@ async function waitUntilAnswering(url: string, child: ManagedProcess, timeoutMs:
   throw new LocalStackError("EDGE_START_FAILED", `${child.name} did not serve ${url} within ${timeoutMs} ms:\n${child.output()}`);
 }
 
-/** Any HTTP answer will do (the status endpoint says 401 without a token). */
+/**
+ * An answer of this worker (the status endpoint says 401 without a token, with the edge's request id): another
+ * server that took the port after it was checked must not pass for the edge.
+ */
 function answers(url: string, signal: AbortSignal | undefined): Promise<boolean> {
-  return requestLocal(url, { timeoutMs: 2_000, ...(signal === undefined ? {} : { signal }) }).then(() => true, () => false);
+  return requestLocal(url, { timeoutMs: 2_000, ...(signal === undefined ? {} : { signal }) }).then((answer) => answer.headers["x-edge-request-id"] !== undefined, () => false);
 }
