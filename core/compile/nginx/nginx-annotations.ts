@@ -1,3 +1,5 @@
+import { NGINX_MAPPED_KEYS } from "../parse-policy.ts";
+
 /**
  * Every `nginx.ingress.kubernetes.io/*` annotation ingress-nginx knows, and what the edge does with it. Read from
  * ingress-nginx's own sources (docs/user-guide/nginx-configuration/annotations.md and the parsers under
@@ -25,14 +27,8 @@ export interface AnnotationEntry {
 const FALSE = ["false"] as const;
 
 const SUPPORTED = [
-  "ssl-redirect",
-  "backend-protocol",
-  "affinity",
-  "session-cookie-name",
-  "session-cookie-path",
-  "session-cookie-max-age",
-  "session-cookie-expires",
-  "session-cookie-samesite",
+  // Read by the edge's own policy parser under their nginx names.
+  ...NGINX_MAPPED_KEYS,
   "app-root",
   "proxy-body-size",
   "cors-allow-credentials", "cors-allow-headers", "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age",
