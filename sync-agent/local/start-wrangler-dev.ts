@@ -91,9 +91,10 @@ async function waitUntilAnswering(url: string, child: ManagedProcess, timeoutMs:
   void child.exited.then((code) => { exit = code; });
   while (Date.now() < deadline) {
     throwIfStopped(signal);
-    if (exit !== undefined) throw new LocalStackError("EDGE_START_FAILED", `${child.name} exited (${String(exit)}) before serving ${url}:\n${child.output()}`);
-    // Taken after the ports were checked: whatever answers there now is not this edge, and must not pass for it.
+    // Taken after the ports were checked: whatever answers there now is not this edge, and must not pass for it
+    // (wrangler may go on running after saying so, or exit).
     if (ADDRESS_IN_USE.test(child.output())) throw new LocalStackError("PORT_IN_USE", `${child.name} could not listen on ${url}: address already in use`);
+    if (exit !== undefined) throw new LocalStackError("EDGE_START_FAILED", `${child.name} exited (${String(exit)}) before serving ${url}:\n${child.output()}`);
     if (await answers(`${url}/.well-known/edge-ingress/status`, signal)) return;
     // Aborting ends the pause early; the next turn then throws STOPPED.
     await delay(200, undefined, signal === undefined ? {} : { signal }).catch(() => {});

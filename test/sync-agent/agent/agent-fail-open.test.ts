@@ -24,18 +24,19 @@ describe("the agent's health checks against a firewalled cluster", () => {
   let checker: HealthChecker | null = null;
   let nodePort: number;
   const servers: LoopbackServer[] = [];
+  let guard: LoopbackServer | undefined;
 
   beforeEach(async () => {
     api = new FakeKubeApi();
     await api.start();
     edge = new EdgeReceiver();
     await edge.start();
-    // A port free on 127.0.42.2 (and, as ephemeral ports go, on .3): nothing listens there until a test says so.
-    // Addresses of this file's own: on 127.0.0.x another test file running beside it may be given the same
-    // ephemeral port, and a listener there would pass a check that must fail.
-    const probe = await startTcpServer("127.0.42.2");
-    nodePort = probe.port;
-    await probe.close();
+    // The nodePort: nothing listens on it at the Nodes' addresses until a test says so. The addresses are this
+    // file's own, and the port stays held by a listener on yet another address for the whole test: a listener of
+    // another test bound to every address (a metrics port 0, say) could otherwise be given this port and pass a
+    // check that must fail — Linux refuses a bind to every address on a port something listens on.
+    guard = await startTcpServer("127.0.44.1");
+    nodePort = guard.port;
     api.apply(kubeEdgeClass());
     api.apply(kubeNode("node-a", "127.0.43.2", { internalAddress: "127.0.42.2" }));
     api.apply(kubeNode("node-b", "127.0.43.3", { internalAddress: "127.0.42.3" }));
@@ -48,6 +49,7 @@ describe("the agent's health checks against a firewalled cluster", () => {
     await agent?.agent.stop();
     await checker?.stop();
     await Promise.all(servers.splice(0).map((server) => server.close()));
+    await guard?.close();
     await edge.stop();
     await api.stop();
   });
