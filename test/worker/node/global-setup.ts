@@ -92,9 +92,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const tlsWeb = await onEveryNode((node) => createEchoServer("tls-web", node.name, recordClose, keyPair("backend")));
   const untrustedTls = await onEveryNode((node) => createEchoServer("untrusted", node.name, recordClose, keyPair("untrusted")));
   const canaryControl = await listen(control, 0, "127.0.0.1");
-  const spare = createServer();
-  const dead = await listen(spare, 0, "127.0.0.2");
-  await new Promise((resolve) => spare.close(resolve));
+  // A port nothing answers on at the Nodes' addresses. It stays held by a listener on an address no test uses:
+  // Linux then refuses any listener bound to every address on it (another test's metrics port 0, say), which
+  // would otherwise answer for the "dead" Nodes.
+  const dead = await listen(track(createServer()), 0, "127.0.44.2");
 
   const backends: TestBackends = { nodes: NODES, ports: { web, api, hang, mixed, dead, canary, tlsWeb, untrustedTls }, canaryControl };
   project.provide("backends", backends);
