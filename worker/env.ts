@@ -5,7 +5,7 @@ export interface EdgeEnv {
   readonly TABLE_KV: KVNamespace;
   /** The version pointer (SQLite-backed Durable Object). Absent: the edge polls a head in KV instead (reported in status). */
   readonly TABLE_POINTER?: DurableObjectNamespace<TablePointer>;
-  /** With TABLE_POINTER: how often an isolate asks it for the current version, in ms (default 2000). */
+  /** With TABLE_POINTER: how often an isolate asks it for the current version, in ms (default 4000). */
   readonly EDGE_POINTER_CHECK_MS?: string;
   /** Secret: HMAC key for affinity cookies (≥ 32 characters). Absent: cookie affinity is off (reported). */
   readonly EDGE_COOKIE_KEY?: string;
