@@ -16,7 +16,7 @@ export type TableValidation =
 const port = z.number().int().min(1).max(65535);
 const name = z.string().min(1).max(253);
 
-const nodeSchema = z.strictObject({
+export const nodeSchema = z.strictObject({
   name,
   address: z.string().min(1).max(64),
   hostname: z.string().min(1).max(253).optional(),
@@ -38,7 +38,7 @@ const healthCheckSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("http"), path: z.string().startsWith("/"), port: port.optional() }),
 ]);
 
-const backendSchema = z.strictObject({
+export const backendSchema = z.strictObject({
   id: z.string().refine((id) => backendService(id) !== null, "must be namespace/service:port[@namespace/ingress]"),
   nodePort: port,
   protocol: z.literal("https").optional(),
@@ -56,7 +56,7 @@ const backendSchema = z.strictObject({
 
 const token = z.string().min(1).max(256).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a token");
 
-const ruleSchema = z.strictObject({
+export const ruleSchema = z.strictObject({
   path: z.string().startsWith("/"),
   pathType: z.enum(["Exact", "Prefix", "ImplementationSpecific"]),
   backend: z.string().min(1),
@@ -72,6 +72,12 @@ const ruleSchema = z.strictObject({
   }).optional(),
 });
 
+export const hostRedirectSchema = z.strictObject({
+  from: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
+  to: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
+  ingress: z.string().min(1),
+});
+
 const tableSchema = z.strictObject({
   schema: z.literal(TABLE_SCHEMA),
   version: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 hex digits>"),
@@ -83,11 +89,7 @@ const tableSchema = z.strictObject({
   tls: z.array(z.strictObject({ host: z.string().min(1), redirect: z.boolean() })),
   problems: z.array(z.strictObject({ kind: z.string(), object: z.string(), reason: z.string() })),
   policies: z.array(routePolicySchema).optional(),
-  hostRedirects: z.array(z.strictObject({
-    from: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
-    to: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
-    ingress: z.string().min(1),
-  })).optional(),
+  hostRedirects: z.array(hostRedirectSchema).optional(),
 });
 
 /**
@@ -164,7 +166,7 @@ function findBrokenReferences(table: RoutingTable): TableIssue[] {
   return issues;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
   return out === "" ? "(root)" : out;
