@@ -18,8 +18,11 @@ export interface CompiledPolicy {
   /** `proxy-body-size` in bytes, for a body whose length is not declared (the edge counts it); null when none. */
   readonly maxBodyBytes: number | null;
   readonly after: readonly PolicyStep[];
-  /** Headers set on the request to the backend (`X-Forwarded-Prefix`); null when none. */
-  readonly upstreamHeaders: readonly (readonly [string, string])[] | null;
+  /**
+   * `rewrite-target` and the `x-forwarded-prefix` sent with it, null when none: made into a rule's step
+   * (rewrite-path.ts) for each RegularExpression rule whose pattern it rewrites, since the captures are the rule's.
+   */
+  readonly rewrite: { readonly target: string; readonly forwardedPrefix: string | null } | null;
   /** Headers added to the backend's response (CORS); null when the policy adds none. */
   readonly responseHeaders: ((request: PolicyRequest) => readonly (readonly [string, string])[] | null) | null;
 }
@@ -40,7 +43,7 @@ export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
     responseTimeoutMs: policy.responseTimeoutMs ?? null,
     upstreamHost: policy.upstreamHost ?? null,
     after,
-    upstreamHeaders: policy.forwardedPrefix === undefined ? null : [["x-forwarded-prefix", policy.forwardedPrefix]],
+    rewrite: policy.rewriteTarget === undefined ? null : { target: policy.rewriteTarget, forwardedPrefix: policy.forwardedPrefix ?? null },
     responseHeaders: cors === null ? null : cors.headers,
   };
 }

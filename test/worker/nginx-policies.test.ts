@@ -26,7 +26,8 @@ function nginxCluster() {
       at("small.example", { [`${P}proxy-body-size`]: "1k" }),
       at("cors.example", { [`${P}enable-cors`]: "true", [`${P}cors-allow-origin`]: "https://a.example, https://*.b.example", [`${P}cors-allow-credentials`]: "false" }),
       at("force.example", { [`${P}force-ssl-redirect`]: "true" }),
-      at("prefixed.example", { [`${P}x-forwarded-prefix`]: "/shop" }),
+      at("prefixed.example", { [`${P}rewrite-target`]: "/$2", [`${P}x-forwarded-prefix`]: "/$1" }, { path: "/(shop)/(.*)" }),
+      at("rewrite.example", { [`${P}use-regex`]: "true", [`${P}rewrite-target`]: "/$2" }, { path: "/something(/|$)(.*)" }),
       at("vhost.example", { [`${P}upstream-vhost`]: "internal.svc:8080" }),
       ingress("default/slow", [{ host: "slow.example", service: "hang", port: 80 }], { annotations: { [`${P}proxy-read-timeout`]: "1" } }),
       ingress("default/www", [{ host: "www.site.example", service: "web", port: 80 }], { annotations: { [`${P}from-to-www-redirect`]: "true" } }),
@@ -163,10 +164,18 @@ describe("ingress-nginx annotations at the edge", () => {
     expect(fetched.headers.host).not.toBe("internal.svc:8080");
   });
 
-  it("x-forwarded-prefix reaches the backend as X-Forwarded-Prefix, over what the client sent", async () => {
-    const echo = await echoOf(await startEdge().send("http://prefixed.example/cart", from("198.51.100.1", { "x-forwarded-prefix": "/client" })));
-    expect(echo.headers["x-forwarded-prefix"]).toBe("/shop");
-    expect(echo.url).toBe("/cart");
+  describe("rewrite-target on regex paths", () => {
+    it("sends the backend the rewritten path, query kept, as ingress-nginx's documented example", async () => {
+      const edge = startEdge();
+      expect((await echoOf(await edge.send("http://rewrite.example/something/new?x=1", from("198.51.100.1")))).url).toBe("/new?x=1");
+      expect((await echoOf(await edge.send("http://rewrite.example/SOMETHING", from("198.51.100.1")))).url).toBe("/");
+      expect((await edge.send("http://rewrite.example/other", from("198.51.100.1"))).status).toBe(404);
+    });
+    it("sends x-forwarded-prefix with the rewrite's captures, over what the client sent", async () => {
+      const echo = await echoOf(await startEdge().send("http://prefixed.example/shop/cart", from("198.51.100.1", { "x-forwarded-prefix": "/client" })));
+      expect(echo.headers["x-forwarded-prefix"]).toBe("/shop");
+      expect(echo.url).toBe("/cart");
+    });
   });
 
   describe("canary", () => {

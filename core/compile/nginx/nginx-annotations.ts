@@ -36,6 +36,7 @@ const SUPPORTED = [
   "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
   "x-forwarded-prefix",
   "proxy-read-timeout",
+  "rewrite-target", "use-regex",
   "upstream-vhost",
 ] as const;
 
@@ -65,7 +66,7 @@ const IGNORED = [
   "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
   "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers", "proxy-ssl-name",
   "proxy-ssl-protocols", "proxy-ssl-secret", "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth",
-  "relative-redirects", "rewrite-target", "server-alias", "session-cookie-change-on-failure",
+  "relative-redirects", "server-alias", "session-cookie-change-on-failure",
   "session-cookie-conditional-samesite-none", "session-cookie-domain", "session-cookie-secure", "ssl-ciphers",
   "ssl-prefer-server-ciphers", "upstream-hash-by",
   "upstream-hash-by-subset", "upstream-hash-by-subset-size", "use-port-in-redirects",
@@ -83,7 +84,7 @@ const ALREADY = [
 ] as const;
 
 /** Switches whose `false` is ingress-nginx's default: present but off, they change nothing. */
-const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "ssl-passthrough", "use-regex"] as const;
+const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "ssl-passthrough"] as const;
 
 export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<string, AnnotationEntry>([
   ...SUPPORTED.map((name) => [name, { support: "supported" }] as const),
