@@ -85,6 +85,23 @@ export function compileRegexPath(pattern: string, options: RegexPathOptions): Co
   };
 }
 
+/** A pattern searched for anywhere in a text, with case: ngx.re.match without options. */
+export interface RegexSearch {
+  readonly pattern: string;
+  test(text: string): boolean;
+}
+
+/**
+ * Compiles a pattern to search for anywhere in a header value (ingress-nginx's `canary-by-header-pattern`, which
+ * its balancer runs as `ngx.re.match(value, pattern)`), or says why not: the same engine and limits as paths.
+ */
+export function compileRegexSearch(pattern: string): { readonly ok: true; readonly regex: RegexSearch } | { readonly ok: false; readonly problem: string } {
+  const compiled = compileRegexPath(pattern, { ignoreCase: false });
+  if (!compiled.ok) return compiled;
+  const engine = RE2JS.compile(pattern).re2();
+  return { ok: true, regex: { pattern, test: (text) => engine.matchWithGroup(text, 0, text.length, UNANCHORED, 0)[0] === true } };
+}
+
 const META = new Set([..."\\.+*?()|[]{}^$"]);
 
 /** True when the pattern has a `|` outside every group and class: an alternative to all that precedes it. */

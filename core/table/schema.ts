@@ -143,9 +143,11 @@ export interface Rule {
 export interface RuleCanary {
   readonly backend: string;
   readonly ingress: string;
-  /** Request header: `always` → canary, `never` → mainline (or equal to `headerValue` → canary); else go on. */
+  /** Request header: `always` → canary, `never` → mainline (or equal to `headerValue`, or matching `headerPattern` → canary); else go on. */
   readonly header?: string;
   readonly headerValue?: string;
+  /** Without `headerValue`: a header value this RE2 pattern is found in → canary, else go on (`canary-by-header-pattern`). */
+  readonly headerPattern?: string;
   /** Cookie: `always` → canary, `never` → mainline; else go on. */
   readonly cookie?: string;
   /** Out of `weightTotal` (default 100): the share of the remaining requests sent to the canary. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { compileRegexPath } from "../match/regex-path.ts";
+import { compileRegexPath, compileRegexSearch } from "../match/regex-path.ts";
 import { hashTableContent } from "./hash-table.ts";
 import { backendService, TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
 import { routePolicySchema } from "./validate-route-policy.ts";
@@ -69,6 +69,7 @@ const ruleSchema = z.strictObject({
     ingress: z.string().min(1),
     header: token.optional(),
     headerValue: z.string().min(1).max(1024).regex(/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/, "must be visible ASCII").optional(),
+    headerPattern: z.string().refine((pattern) => compileRegexSearch(pattern).ok, "must be a pattern the edge's engine (RE2) takes").optional(),
     cookie: token.optional(),
     weight: z.number().int().min(0).max(1_000_000).optional(),
     weightTotal: z.number().int().min(1).max(1_000_000).optional(),

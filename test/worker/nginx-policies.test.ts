@@ -35,6 +35,10 @@ function nginxCluster() {
       ingress("default/split-canary", [{ host: "split.example", path: "/", service: "api", port: 80 }], {
         annotations: { [`${P}canary`]: "true", [`${P}canary-weight`]: "30", [`${P}canary-by-header`]: "X-Canary", [`${P}canary-by-cookie`]: "canary" },
       }),
+      at("pattern.example", {}),
+      ingress("default/pattern-canary", [{ host: "pattern.example", path: "/", service: "api", port: 80 }], {
+        annotations: { [`${P}canary`]: "true", [`${P}canary-by-header`]: "X-Release", [`${P}canary-by-header-pattern`]: "^(beta|rc)-[0-9]+$" },
+      }),
       at("order.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8", [`${P}enable-cors`]: "true", [`${P}app-root`]: "/app" }, { tls: true }),
     ],
   });
@@ -194,6 +198,12 @@ describe("ingress-nginx annotations at the edge", () => {
       expect((await echoOf(await startEdge({}, { random: () => 0.29 }).send("http://split.example/", inside()))).service).toBe("api");
       expect((await echoOf(await startEdge({}, { random: () => 0.3 }).send("http://split.example/", inside()))).service).toBe("web");
       expect((await echoOf(await startEdge({}, { random: () => 0.3 }).send("http://split.example/", inside({ "x-canary": "maybe" })))).service).toBe("web");
+    });
+    it("sends a header value its pattern matches (canary-by-header-pattern) to the canary, and any other to the mainline", async () => {
+      const edge = startEdge({}, { random: () => 0 });
+      expect((await echoOf(await edge.send("http://pattern.example/", from("198.51.100.1", { "x-release": "rc-2" })))).service).toBe("api");
+      expect((await echoOf(await edge.send("http://pattern.example/", from("198.51.100.1", { "x-release": "rc-2x" })))).service).toBe("web");
+      expect((await echoOf(await edge.send("http://pattern.example/", from("198.51.100.1", { "x-release": "always" })))).service).toBe("web");
     });
     it("applies the mainline's allow-list to the canary's traffic too", async () => {
       expect((await startEdge().send("http://split.example/", from("203.0.113.5", { "x-canary": "always" }))).status).toBe(403);

@@ -52,7 +52,7 @@ const ACCESS = [
 
 const SNIPPETS = ["configuration-snippet", "server-snippet", "auth-snippet", "stream-snippet", "modsecurity-snippet"] as const;
 
-const CANARY = ["canary-by-cookie", "canary-by-header", "canary-by-header-value", "canary-weight", "canary-weight-total"] as const;
+const CANARY = ["canary-by-cookie", "canary-by-header", "canary-by-header-pattern", "canary-by-header-value", "canary-weight", "canary-weight-total"] as const;
 
 const IGNORED = [
   "affinity-canary-behavior", "client-body-buffer-size", "connection-proxy-header", "custom-headers", "custom-http-errors", "default-backend", "disable-proxy-intercept-errors",
@@ -95,8 +95,6 @@ export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<s
   ...SNIPPETS.map((name) => [name, { support: "snippet" }] as const),
   ["canary", { support: "supported" }],
   ...CANARY.map((name) => [name, { support: "canary" }] as const),
-  // A PCRE pattern: the edge runs no regex engine over tenant input, so the canary is served without it.
-  ["canary-by-header-pattern", { support: "canary" }],
   ...IGNORED.map((name) => [name, { support: "ignored" }] as const),
   ...SWITCHES_OFF.map((name) => [name, { support: "ignored", inert: FALSE }] as const),
   ...ALREADY.map(([name, inert]) => [name, { support: "ignored", inert }] as const),

@@ -41,8 +41,8 @@ describe("classifyNginxAnnotations", () => {
       expect(classifyNginxAnnotations({ [`${P}${name}`]: "more_set_headers 'x: y';" }).refusals[0]).toMatch(/is raw nginx configuration, refused as ingress-nginx refuses it by default/);
     },
   );
-  it("honours a canary's settings but the header pattern, and ignores canary settings on a mainline, as ingress-nginx does", () => {
-    expect(classifyNginxAnnotations({ [`${P}canary`]: "true", [`${P}canary-weight`]: "10", [`${P}canary-by-header-pattern`]: "^a.*" })).toEqual({ ignored: [`${P}canary-by-header-pattern`], refusals: [] });
+  it("honours a canary's settings, header pattern included, and ignores canary settings on a mainline, as ingress-nginx does", () => {
+    expect(classifyNginxAnnotations({ [`${P}canary`]: "true", [`${P}canary-weight`]: "10", [`${P}canary-by-header-pattern`]: "^a.*" })).toEqual({ ignored: [], refusals: [] });
     expect(classifyNginxAnnotations({ [`${P}canary`]: "false", [`${P}canary-weight`]: "10", [`${P}canary-by-header-pattern`]: "^a.*" })).toEqual({ ignored: [], refusals: [] });
   });
   it("lets a switch that is off pass without a report", () => {
