@@ -15,6 +15,8 @@ export interface CompiledPolicy {
   readonly upstreamHost: string | null;
   /** The backend's time to answer in ms (`proxy-read-timeout`); null: the edge's default. */
   readonly responseTimeoutMs: number | null;
+  /** The time to open a connection to a target in ms (`proxy-connect-timeout`, socket transport); null: the edge's. */
+  readonly connectTimeoutMs: number | null;
   /** `proxy-body-size` in bytes, for a body whose length is not declared (the edge counts it); null when none. */
   readonly maxBodyBytes: number | null;
   readonly after: readonly PolicyStep[];
@@ -41,6 +43,7 @@ export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
     forceSslRedirect: policy.forceSslRedirect === true,
     maxBodyBytes: policy.maxBodyBytes ?? null,
     responseTimeoutMs: policy.responseTimeoutMs ?? null,
+    connectTimeoutMs: policy.connectTimeoutMs ?? null,
     upstreamHost: policy.upstreamHost ?? null,
     after,
     rewrite: policy.rewriteTarget === undefined ? null : { target: policy.rewriteTarget, forwardedPrefix: policy.forwardedPrefix ?? null },

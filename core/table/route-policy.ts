@@ -37,6 +37,12 @@ export interface RoutePolicy {
    */
   readonly responseTimeoutMs?: number;
   /**
+   * How long opening a connection to a target may take, in milliseconds, in place of the edge's
+   * `EDGE_CONNECT_TIMEOUT_MS` (`proxy-connect-timeout`). The socket transport sees the connection open; the fetch
+   * transport cannot (the compiler says so for the Ingress).
+   */
+  readonly connectTimeoutMs?: number;
+  /**
    * The Host the backend sees (`upstream-vhost`), `name` or `name:port`. Sent by the socket transport; the fetch
    * transport sets Host from the target's URL and cannot (the compiler says so for the Ingress).
    */

@@ -35,7 +35,7 @@ const SUPPORTED = [
   "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code",
   "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
   "x-forwarded-prefix",
-  "proxy-read-timeout",
+  "proxy-read-timeout", "proxy-connect-timeout",
   "rewrite-target", "use-regex",
   "upstream-vhost",
 ] as const;
@@ -61,7 +61,7 @@ const IGNORED = [
   "limit-rps", "limit-whitelist", "load-balance", "mirror-host", "mirror-request-body", "mirror-target",
   "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
   "preserve-trailing-slash", "proxy-buffer-size",
-  "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-connect-timeout",
+  "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size",
   "proxy-cookie-domain", "proxy-cookie-path", "proxy-max-temp-file-size", "proxy-next-upstream",
   "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
   "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers", "proxy-ssl-name",

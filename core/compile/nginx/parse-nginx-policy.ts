@@ -86,6 +86,16 @@ export function parseNginxPolicy(annotations: Readonly<Record<string, string>> |
     else invalid("proxy-read-timeout", readTimeout, "a whole number of seconds");
   }
 
+  const connectTimeout = read("proxy-connect-timeout");
+  if (connectTimeout !== undefined) {
+    if (/^\d{1,6}$/.test(connectTimeout) && Number(connectTimeout) >= 1) {
+      policy.connectTimeoutMs = Math.min(Number(connectTimeout), 600) * 1000;
+      problems.push(`annotation ${NGINX_PREFIX}proxy-connect-timeout: the edge bounds opening a connection only where it uses the socket transport (EDGE_TRANSPORT=socket); the fetch transport cannot tell connecting from waiting, and keeps proxy-read-timeout (or EDGE_UPSTREAM_TIMEOUT_MS) for both`);
+    } else {
+      invalid("proxy-connect-timeout", connectTimeout, "a whole number of seconds");
+    }
+  }
+
   const vhost = read("upstream-vhost")?.toLowerCase();
   if (vhost !== undefined && vhost !== "") {
     if (POLICY_SYNTAX.upstreamHost.test(vhost)) {

@@ -68,6 +68,14 @@ describe("parseNginxPolicy", () => {
     expect(policyOf({ "app-root": "http://x/" }).problems).toHaveLength(1);
   });
 
+  it("takes proxy-connect-timeout in whole seconds, at most 600, and says only the socket transport applies it", () => {
+    const parsed = policyOf({ "proxy-connect-timeout": "3" });
+    expect(parsed.policy).toEqual({ connectTimeoutMs: 3000 });
+    expect(parsed.problems).toEqual([expect.stringContaining("only where it uses the socket transport (EDGE_TRANSPORT=socket)")]);
+    expect(policyOf({ "proxy-connect-timeout": "9000" }).policy).toEqual({ connectTimeoutMs: 600_000 });
+    expect(policyOf({ "proxy-connect-timeout": "5s" }).policy).toBeNull();
+  });
+
   describe("use-regex and rewrite-target", () => {
     it("reads use-regex as Go's ParseBool does", () => {
       expect(policyOf({ "use-regex": "True" }).regex.useRegex).toBe(true);
