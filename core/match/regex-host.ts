@@ -32,7 +32,8 @@ interface Candidate {
  * else the first matching RegularExpression rule in {@link compareRegexRules} order, else the longest matching
  * Prefix — nginx's own order (`=`, then regex locations in order, then the longest prefix). Null when the host has
  * no RegularExpression rule. Patterns are indexed by the literal text they start with, so a request runs only
- * those it can match: a host of 1,000 patterns costs a few map lookups and one or two runs of the engine.
+ * those it can match: a host of 1,000 patterns costs a few map lookups and one or two runs of the engine. (A path
+ * with characters beyond ASCII — never one parsed from a URL, which escapes them — is run against every pattern.)
  */
 export function buildRegexHost(rules: readonly Rule[], first: number): ((path: string) => number) | null {
   const ranked: { rule: Rule; index: number }[] = [];
@@ -70,7 +71,11 @@ export function buildRegexHost(rules: readonly Rule[], first: number): ((path: s
       if (hit !== undefined) return hit;
     }
     found.length = 0;
-    const lower = withoutCase.size > 0 ? lowerAscii(path) : path;
+    const lower = lowerAscii(path);
+    if (lower === null) {
+      for (const candidate of candidates) if (candidate.regex.test(path)) return candidate.number;
+      return trie === null ? NO_RULE : findInPathTrie(trie, path, false);
+    }
     for (const length of sortedLengths) {
       if (length > path.length) break;
       if (withCase.size > 0) {
@@ -92,11 +97,13 @@ export function buildRegexHost(rules: readonly Rule[], first: number): ((path: s
   };
 }
 
-/** ASCII letters lower-cased, nothing else touched (so lengths and positions stay those of the path). */
-function lowerAscii(text: string): string {
+/** The path with ASCII letters lower-cased (lengths and positions unchanged); null when it is not all ASCII. */
+function lowerAscii(text: string): string | null {
+  let upper = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 0x41 && code <= 0x5a) return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+    if (code > 0x7f) return null;
+    if (code >= 0x41 && code <= 0x5a) upper = true;
   }
-  return text;
+  return upper ? text.toLowerCase() : text;
 }

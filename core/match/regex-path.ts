@@ -30,15 +30,15 @@ export interface RegexPath {
    */
   captures(path: string): readonly string[] | null;
   /**
-   * Text every match starts with, lower-cased when matched without case (ASCII only; "" when none can be told):
-   * lets an index skip patterns a path cannot match without running them.
+   * Text every match of an ASCII path starts with, lower-cased when matched without case ("" when none can be
+   * told): lets an index skip patterns a path cannot match without running them. Only for ASCII paths: without
+   * case, RE2 also matches `k` with the Kelvin sign and `s` with the long s.
    */
   readonly literalPrefix: string;
 }
 
 export type CompiledRegexPath = { readonly ok: true; readonly regex: RegexPath } | { readonly ok: false; readonly problem: string };
 
-const ANCHOR_START = RE2Set.ANCHOR_START;
 const UNANCHORED = RE2Set.UNANCHORED;
 
 /** Compiles a path pattern, or says why not (syntax RE2 does not take, too long, too large). Never throws. */
@@ -47,10 +47,8 @@ export function compileRegexPath(pattern: string, options: RegexPathOptions): Co
   if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, problem: `the pattern is longer than ${MAX_PATTERN_LENGTH} characters` };
   const flags = options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0;
   let anchored: RE2JS;
-  let plain: RE2JS;
   try {
     anchored = RE2JS.compile(`^${pattern}`, flags);
-    plain = RE2JS.compile(pattern, flags);
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     return { ok: false, problem: `the pattern is not one the edge's engine (RE2) takes: ${error.message.replace(/^error parsing regexp: /, "")} (RE2 has no backreferences or lookaround)` };
@@ -58,18 +56,20 @@ export function compileRegexPath(pattern: string, options: RegexPathOptions): Co
   if (anchored.programSize() > MAX_PROGRAM_SIZE) {
     return { ok: false, problem: `the pattern is too large for the edge (${anchored.programSize()} RE2 instructions, at most ${MAX_PROGRAM_SIZE})` };
   }
-  const engine = anchored.re2();
-  const groups = plain.groupCount() + 1;
-  const plainEngine = plain.re2();
-  // `^a|b` is `(^a)|b`: with an alternative outside any group a match may start later, so it is searched for,
-  // as nginx does; without one it can only start at 0, and an anchored run stops at the first character that fails.
-  const anchor = hasTopLevelBar(pattern) ? UNANCHORED : ANCHOR_START;
+  const groups = anchored.groupCount() + 1;
+  // Compiled on first use: only a rule with a rewrite asks for captures, and each program costs memory.
+  let plainEngine: ReturnType<RE2JS["re2"]> | null = null;
+  // `^pattern` is searched for, as nginx does: `^a|b` is `(^a)|b`, which may match later in the path. (An anchored
+  // run would stop sooner on a miss, but re2js steps an anchored run without its DFA's fast path: slower on paths.)
+  const literal = hasTopLevelBar(pattern) ? "" : literalPrefixOf(pattern, options.ignoreCase);
   return {
     ok: true,
     regex: {
       pattern,
-      test: (path) => engine.matchWithGroup(path, 0, path.length, anchor, 0)[0] === true,
+      test: (path) => anchored.test(path),
       captures: (path) => {
+        // `^pattern` compiled, so `pattern` does: `^` adds no syntax and no group.
+        plainEngine ??= RE2JS.compile(pattern, flags).re2();
         const [found, positions] = plainEngine.matchWithGroup(path, 0, path.length, UNANCHORED, groups);
         if (found !== true || !Array.isArray(positions)) return null;
         const out: string[] = [];
@@ -80,7 +80,7 @@ export function compileRegexPath(pattern: string, options: RegexPathOptions): Co
         }
         return out;
       },
-      literalPrefix: anchor === ANCHOR_START ? literalPrefixOf(pattern, options.ignoreCase) : "",
+      literalPrefix: literal,
     },
   };
 }
@@ -125,9 +125,8 @@ function hasTopLevelBar(pattern: string): boolean {
 }
 
 /**
- * The literal characters the pattern starts with, up to the first operator; the last is dropped when a quantifier
- * follows it (`/ab?` may match `/a`). Letters are kept only in ASCII, lower-cased when matched without case, and
- * `k` and `s` not at all then: RE2 folds them with the Kelvin sign and the long s.
+ * The literal ASCII characters the pattern starts with, up to the first operator; the last is dropped when a
+ * quantifier follows it (`/ab?` may match `/a`). Lower-cased when matched without case.
  */
 function literalPrefixOf(pattern: string, ignoreCase: boolean): string {
   let prefix = "";
@@ -137,9 +136,7 @@ function literalPrefixOf(pattern: string, ignoreCase: boolean): string {
       if (ch === "?" || ch === "*" || ch === "{") prefix = prefix.slice(0, -1);
       return prefix;
     }
-    const lower = ch.toLowerCase();
-    if (ignoreCase && (lower === "k" || lower === "s")) return prefix;
-    prefix += ignoreCase ? lower : ch;
+    prefix += ignoreCase ? ch.toLowerCase() : ch;
   }
   return prefix;
 }

@@ -122,6 +122,10 @@ describe.each(Object.entries(finders))("%s", (_name, createFinder) => {
       expect(winner(finder, "foo.com", "/kb/12")).toBe("foo.com|/KB/[0-9]+|RegularExpression");
       expect(winner(finder, "foo.com", "/svc999/v2/items")).toBeNull();
     });
+    it("match a path beyond ASCII as RE2 folds case: the Kelvin sign is a k", () => {
+      const finder = on([["/kb/[0-9]+", "RegularExpression", true], ["/other", "RegularExpression", true]]);
+      expect(winner(finder, "foo.com", "/\u212Ab/1")).toBe("foo.com|/kb/[0-9]+|RegularExpression");
+    });
   });
 
   describe("hosts", () => {
