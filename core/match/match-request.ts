@@ -1,11 +1,13 @@
 import { type CompiledPolicy, compilePolicy } from "../policy/compile-policy.ts";
 import { chooseCanary, type CompiledCanary, compileCanary } from "../policy/choose-canary.ts";
 import type { PolicyRequest } from "../policy/policy-step.ts";
+import { compileRewrite, type RewriteStep } from "../policy/rewrite-path.ts";
 import type { Backend, RoutingTable, Rule } from "../table/schema.ts";
 import { normalizeHost } from "./normalize-host.ts";
 import { normalizePath } from "./normalize-path.ts";
 import { parentDomain } from "./prefix-path.ts";
 import { createPackedFinder } from "./packed-finder.ts";
+import { compileRuleRegex } from "./regex-host.ts";
 import { NO_RULE, numberRules, type RouteFinder } from "./route-finder.ts";
 
 export interface RouteRequest {
@@ -35,6 +37,8 @@ export interface RouteHit {
   readonly policy: CompiledPolicy | null;
   /** The rule's canary: its hit (the canary's backend under the mainline's policy) and when to take it; null when none. */
   readonly canary: { readonly hit: RouteHit; readonly choice: CompiledCanary } | null;
+  /** The path the backend gets instead (`rewrite-target` on a RegularExpression rule); null when forwarded as is. */
+  readonly rewrite: RewriteStep | null;
 }
 
 export type RouteDecision =
@@ -46,6 +50,8 @@ export type RouteDecision =
     readonly responseHeaders?: readonly (readonly [string, string])[];
     /** Set on the request to the backend (`X-Forwarded-Prefix`); absent when none. */
     readonly upstreamHeaders?: readonly (readonly [string, string])[];
+    /** The normalised path the rule matched, when `path` is its rewrite (`rewrite-target`); absent otherwise. */
+    readonly rewrittenFrom?: string;
     /** The most a body may hold (`proxy-body-size`): a declared length was checked, a streamed one must be counted. */
     readonly maxBodyBytes?: number;
   }
@@ -96,6 +102,7 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
     const policy = policies.get(ingress) ?? null;
     const canary = rule?.canary;
     const canaryBackend = canary === undefined ? undefined : backends.get(canary.backend);
+    const rewrite = rule === null ? null : rewriteOf(rule, policy);
     return {
       host,
       rule,
@@ -104,7 +111,8 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
       policy,
       canary: canary === undefined || canaryBackend === undefined
         ? null
-        : { hit: { host, rule, ingress: canary.ingress, backend: canaryBackend, policy, canary: null }, choice: compileCanary(canary) },
+        : { hit: { host, rule, ingress: canary.ingress, backend: canaryBackend, policy, canary: null, rewrite }, choice: compileCanary(canary) },
+      rewrite,
     };
   };
   const fallback = table.defaultBackend;
@@ -164,14 +172,28 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
     if (answer !== null) return { kind: "answer", ...answer, hit, ingress: hit.ingress };
   }
   const headers = policy.responseHeaders?.(facts) ?? null;
+  // Last, as nginx's rewrite … break runs after the location's redirects and before proxy_pass.
+  const rewritten = hit.rewrite === null ? null : hit.rewrite(path);
   return {
     kind: "route",
-    path,
+    path: rewritten === null ? path : rewritten.path,
     hit: hit.canary === null ? hit : pickCanary(hit, hit.canary, request),
     ...(headers === null ? {} : { responseHeaders: headers }),
-    ...(policy.upstreamHeaders === null ? {} : { upstreamHeaders: policy.upstreamHeaders }),
+    ...(rewritten === null || rewritten.upstreamHeaders === null ? {} : { upstreamHeaders: rewritten.upstreamHeaders }),
+    ...(rewritten === null ? {} : { rewrittenFrom: path }),
     ...(policy.maxBodyBytes === null ? {} : { maxBodyBytes: policy.maxBodyBytes }),
   };
+}
+
+/**
+ * A rule's rewrite: its Ingress's rewrite-target, on a pattern that is not the target itself (ingress-nginx's
+ * needsRewrite), with the pattern's captures. Only RegularExpression rules have captures to give.
+ */
+function rewriteOf(rule: Rule, policy: CompiledPolicy | null): RewriteStep | null {
+  const ask = policy?.rewrite ?? null;
+  if (ask === null || rule.pathType !== "RegularExpression" || rule.path === ask.target) return null;
+  const regex = compileRuleRegex(rule);
+  return regex === null ? null : compileRewrite(regex, ask.target, ask.forwardedPrefix);
 }
 
 /** ingress-nginx picks the canary in its balancer, after every other step: so does the edge. */

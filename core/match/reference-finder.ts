@@ -1,5 +1,6 @@
 import type { RoutingTable, Rule } from "../table/schema.ts";
 import { parentDomain, splitPrefixPath } from "./prefix-path.ts";
+import { compareRegexRules, compileRuleRegex } from "./regex-host.ts";
 import { NO_RULE, numberRules, type RouteFinder } from "./route-finder.ts";
 
 /**
@@ -28,11 +29,15 @@ export function createReferenceFinder(table: RoutingTable): RouteFinder {
 function pickRule(rules: readonly Rule[], path: string): Rule | null {
   const exact = rules.find((rule) => rule.pathType === "Exact" && rule.path === path);
   if (exact !== undefined) return exact;
+  // Then the first pattern that matches, in nginx's order of regex locations.
+  const patterns = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.pathType === "RegularExpression").sort(compareRegexRules);
+  const matched = patterns.find(({ rule }) => compileRuleRegex(rule)?.test(path) === true);
+  if (matched !== undefined) return matched.rule;
   // Longest first: in path elements, then in characters as written (so Prefix /foo/ beats /foo). For valid
   // Prefix paths the two agree; elements first keeps odd ImplementationSpecific paths like `//` sensible.
   let best: Rule | null = null;
   for (const rule of rules) {
-    if (rule.pathType === "Exact" || !prefixMatches(rule.path, path)) continue;
+    if (rule.pathType === "Exact" || rule.pathType === "RegularExpression" || !prefixMatches(rule.path, path)) continue;
     if (best === null || longer(rule.path, best.path)) best = rule;
   }
   return best;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compileRegexPath, compileRegexSearch } from "../match/regex-path.ts";
 import { hashTableContent } from "./hash-table.ts";
 import { backendService, TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
 import { routePolicySchema } from "./validate-route-policy.ts";
@@ -57,8 +58,10 @@ export const backendSchema = z.strictObject({
 const token = z.string().min(1).max(256).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a token");
 
 export const ruleSchema = z.strictObject({
-  path: z.string().startsWith("/"),
-  pathType: z.enum(["Exact", "Prefix", "ImplementationSpecific"]),
+  // A pattern (RegularExpression) need not start with "/": see checkRulePath.
+  path: z.string().min(1),
+  pathType: z.enum(["Exact", "Prefix", "ImplementationSpecific", "RegularExpression"]),
+  ignoreCase: z.literal(true).optional(),
   backend: z.string().min(1),
   ingress: z.string().min(1),
   canary: z.strictObject({
@@ -66,10 +69,17 @@ export const ruleSchema = z.strictObject({
     ingress: z.string().min(1),
     header: token.optional(),
     headerValue: z.string().min(1).max(1024).regex(/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/, "must be visible ASCII").optional(),
+    headerPattern: z.string().refine((pattern) => compileRegexSearch(pattern).ok, "must be a pattern the edge's engine (RE2) takes").optional(),
     cookie: token.optional(),
     weight: z.number().int().min(0).max(1_000_000).optional(),
     weightTotal: z.number().int().min(1).max(1_000_000).optional(),
   }).optional(),
+}).superRefine(checkRulePath, {
+  // Also beside other issues of the rule (so that every problem is reported), once path and type are strings.
+  when: (payload) => {
+    const value: unknown = payload.value;
+    return typeof value === "object" && value !== null && "path" in value && typeof value.path === "string" && "pathType" in value && typeof value.pathType === "string";
+  },
 });
 
 export const hostRedirectSchema = z.strictObject({
@@ -91,6 +101,17 @@ const tableSchema = z.strictObject({
   policies: z.array(routePolicySchema).optional(),
   hostRedirects: z.array(hostRedirectSchema).optional(),
 });
+
+/** A RegularExpression rule's pattern must compile (so the edge never holds one it cannot run); any other path is absolute. */
+function checkRulePath(rule: { readonly path: string; readonly pathType: string; readonly ignoreCase?: true | undefined }, ctx: z.RefinementCtx): void {
+  if (rule.pathType === "RegularExpression") {
+    const compiled = compileRegexPath(rule.path, { ignoreCase: rule.ignoreCase === true });
+    if (!compiled.ok) ctx.addIssue({ code: "custom", path: ["path"], message: compiled.problem });
+    return;
+  }
+  if (!rule.path.startsWith("/")) ctx.addIssue({ code: "custom", path: ["path"], message: 'Invalid string: must start with "/"' });
+  if (rule.ignoreCase !== undefined) ctx.addIssue({ code: "custom", path: ["ignoreCase"], message: "only a RegularExpression path is matched without case" });
+}
 
 /**
  * Checks shape and internal references (every rule names a known backend, every target a known Node, hosts

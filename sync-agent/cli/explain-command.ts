@@ -27,6 +27,8 @@ export interface Explanation {
   readonly reason?: string;
   /** The rule's canary (ingress-nginx `canary`) when the mainline was picked: who gets a share, and how. */
   readonly canary?: { readonly ingress: string; readonly backend: { readonly service: string; readonly port: number | string } | null; readonly weight: number; readonly weightTotal: number; readonly header?: string; readonly cookie?: string };
+  /** The path the backend is sent (with the query) when the rule rewrites it (`rewrite-target`); absent otherwise. */
+  readonly upstreamPath?: string;
   /** The ingress-nginx annotations of the picked rule's Ingress that the edge serves it without; absent when none. */
   readonly ignoredAnnotations?: readonly string[];
 }
@@ -96,6 +98,7 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
     backend: backendService(hit.backend.id),
     ...(hit.backend.protocol === undefined ? {} : { protocol: hit.backend.protocol }),
     targets,
+    ...(decision.kind === "route" && decision.rewrittenFrom !== undefined ? { upstreamPath: decision.path } : {}),
   };
   if (decision.kind === "redirect") return { ...explanation, location: decision.location };
   const canary = hit.canary;

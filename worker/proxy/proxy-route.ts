@@ -65,6 +65,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   let websocket = false;
   const extra = ctx.upstreamHeaders;
   const upstreamHost = hit.policy?.upstreamHost ?? null;
+  const connectTimeoutMs = hit.policy?.connectTimeoutMs ?? null;
   const prepareHeaders = (headers: Headers): void => {
     websocket = forwardHeaders(headers, ctx.forward);
     if (extra !== undefined) for (const [name, value] of extra) headers.set(name, value);
@@ -91,6 +92,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
         ...(upstreamHost === null ? {} : { upstreamHost }),
         originalScheme: ctx.forward.scheme,
         timeoutMs: hit.policy?.responseTimeoutMs ?? config.upstreamTimeoutMs,
+        ...(connectTimeoutMs === null ? {} : { connectTimeoutMs }),
       });
       health.recordSuccess(target);
       if (websocket && upstream.status === 101) return upstream;
