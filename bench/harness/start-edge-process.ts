@@ -1,6 +1,7 @@
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { TableHead } from "../../core/table/table-head.ts";
 import { readWranglerConfig } from "./read-wrangler-config.ts";
@@ -31,6 +32,8 @@ export interface EdgeProcessOptions {
   readonly pointer?: boolean;
   /** Absent: KV and pointer live in this process's memory. */
   readonly shared?: SharedEdgeState;
+  /** Drop the worker's stdout (its info logs); stderr is kept. */
+  readonly quiet?: boolean;
 }
 
 /** The real edge worker in a workerd process of its own (through Miniflare): its own isolate, its own caches. */
@@ -92,6 +95,7 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
     bindings: { ...vars, EDGE_ALLOW_IP_TARGETS: "true", EDGE_TABLE_REFRESH_MS: "0", EDGE_PUSH_PUBLIC_JWK: JSON.stringify(options.pushPublicJwk), ...options.vars },
     host: "127.0.0.1",
     port: 0,
+    ...(options.quiet === true ? { handleRuntimeStdio: (stdout: Readable, stderr: Readable) => { stdout.resume(); stderr.pipe(process.stderr); } } : {}),
   });
   const url = await edge.ready.catch(async (error: unknown) => {
     await edge.dispose().catch(() => {});

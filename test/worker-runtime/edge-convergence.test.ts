@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EdgeProcess, startEdgeProcess } from "../../bench/harness/start-edge-process.ts";
+import { type EdgeFleet, startEdgeFleet } from "../../bench/harness/start-edge-fleet.ts";
+import type { EdgeProcess } from "../../bench/harness/start-edge-process.ts";
 import { signPushToken } from "../../core/push/push-token.ts";
 import { toCanonicalJson } from "../../core/table/canonical-json.ts";
 import { sealTable } from "../../core/table/hash-table.ts";
@@ -29,7 +27,7 @@ const HOST = "shop.test";
 const ADDRESSES = ["127.0.0.2", "127.0.0.3", "127.0.0.4"] as const;
 
 describe("two edge processes sharing one KV namespace and one version pointer", () => {
-  let dir: string;
+  let fleet: EdgeFleet;
   let a: EdgeProcess;
   let b: EdgeProcess;
   let publish: (table: RoutingTable) => Promise<void>;
@@ -39,7 +37,6 @@ describe("two edge processes sharing one KV namespace and one version pointer", 
   let generation = Date.now();
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "edge-convergence-"));
     for (let n = 0; n < ADDRESSES.length; n++) {
       let port: number;
       do port = await findFreePort([...ADDRESSES]);
@@ -55,10 +52,8 @@ describe("two edge processes sharing one KV namespace and one version pointer", 
       }
     }
     const keys = await generatePushKeys();
-    const shared = { dir, pointerHost: "edge-a" };
-    const vars = { EDGE_POINTER_CHECK_MS: String(CHECK_MS) };
-    a = await startEdgeProcess({ name: "edge-a", pushPublicJwk: keys.publicJwk, pointer: true, shared, vars });
-    b = await startEdgeProcess({ name: "edge-b", pushPublicJwk: keys.publicJwk, pointer: true, shared, vars });
+    fleet = await startEdgeFleet({ count: 2, pushPublicJwk: keys.publicJwk, pointer: true, vars: { EDGE_POINTER_CHECK_MS: String(CHECK_MS) } });
+    [a, b] = fleet.edges as [EdgeProcess, EdgeProcess];
     const publisher = new EdgePublisher({ edgeUrl: a.url, sign: await createPushSigner(keys.privateJwk) });
     publish = async (table) => {
       await publisher.publish(table, toCanonicalJson(table));
@@ -73,12 +68,11 @@ describe("two edge processes sharing one KV namespace and one version pointer", 
   });
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await fleet?.stop();
     for (const server of servers) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
-    await rm(dir, { recursive: true, force: true });
   });
 
   async function tableVersion(n: number): Promise<RoutingTable> {
