@@ -42,16 +42,8 @@ export const convergenceBenchmark: Benchmark = {
       console.log(`convergence: ${samples.length} manifest edits (an Ingress host renamed), each after ${options.quietMs} ms of quiet; agent in manifests mode, edges under wrangler dev`);
       console.log(formatTable(["edit →", "samples", "median ms", "p90 ms", "max ms", "min ms"], [row("both edges accepted the push", pushed), row("first request served by the new route", served)]));
       console.log(`median ${fixed(served.median)} ms (goal ≤ ${GOAL_SERVED_MEDIAN_MS} ms)`);
-      const busy = warnIfBusy(loadBefore, machine);
-      if (busy !== null) console.log(busy);
-      console.log("");
-      await writeResults("convergence", {
-        measuredAt: new Date().toISOString(),
-        machine: { ...machine, loadAverageBefore: loadBefore },
+      await reportResults(options, loadBefore, machine, {
         settings: {
-          changes: options.changes,
-          quietMs: options.quietMs,
-          probeEveryMs: options.probeEveryMs,
           edges: options.https ? ["http", "https"] : ["http"],
           path: "file written → fs watch (100 ms debounce) → sync loop (50 ms debounce) → compile → push to every edge (the isolate that takes the push serves it at once; others re-read KV every 250 ms) → request",
         },
@@ -98,16 +90,8 @@ async function runFleet(options: ConvergenceOptions): Promise<void> {
       row("every edge served it", served),
     ]));
     console.log(`every edge: median ${fixed(served.median)} ms, max ${fixed(served.max)} ms (goal ≤ ${GOAL_EVERY_EDGE_MAX_MS} ms)`);
-    const busy = warnIfBusy(loadBefore, machine);
-    if (busy !== null) console.log(busy);
-    console.log("");
-    await writeResults("convergence", {
-      measuredAt: new Date().toISOString(),
-      machine: { ...machine, loadAverageBefore: loadBefore },
+    await reportResults(options, loadBefore, machine, {
       settings: {
-        changes: options.changes,
-        quietMs: options.quietMs,
-        probeEveryMs: options.probeEveryMs,
         edges: fleet.edges.map((edge) => edge.name),
         pointer: options.pointer,
         checkMs: options.checkMs,
@@ -125,6 +109,19 @@ async function runFleet(options: ConvergenceOptions): Promise<void> {
     backend.closeAllConnections();
     await new Promise((resolve) => backend.close(resolve));
   }
+}
+
+/** Warns when other work ran alongside, then writes the results: the run's settings first, then `figures`. */
+async function reportResults(options: ConvergenceOptions, loadBefore: number, machine: ReturnType<typeof describeMachine>, figures: { readonly settings: Record<string, unknown> } & Record<string, unknown>): Promise<void> {
+  const busy = warnIfBusy(loadBefore, machine);
+  if (busy !== null) console.log(busy);
+  console.log("");
+  await writeResults("convergence", {
+    measuredAt: new Date().toISOString(),
+    machine: { ...machine, loadAverageBefore: loadBefore },
+    ...figures,
+    settings: { changes: options.changes, quietMs: options.quietMs, probeEveryMs: options.probeEveryMs, ...figures.settings },
+  });
 }
 
 function fixed(value: number): string {
