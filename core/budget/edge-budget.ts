@@ -1,7 +1,12 @@
 /**
  * What the edge spends of Cloudflare's quotas, from a stated cluster and traffic: one pure function, read by
- * `npm run check:deploy` and quoted by the README. Sources: developers.cloudflare.com workers/platform/limits and
- * pricing, kv/platform/limits and pricing, durable-objects/platform/pricing (as summarised in the project's notes).
+ * `npm run check:deploy` and quoted by the README. Figures checked on 2026-12-02 against developers.cloudflare.com:
+ * workers/platform/limits (Free: 100,000 requests a day, 10 ms CPU), workers/platform/pricing (Paid: 10 M requests a
+ * month, then $0.30 per million), kv/platform/limits and kv/platform/pricing (Free: 100,000 reads, 1,000 writes, 1,000
+ * deletes a day; Paid: 10 M reads, then $0.50 per million; 1 M writes, 1 M deletes, each then $5.00 per million),
+ * durable-objects/platform/pricing (Free: 100,000 requests and 13,000 GB-s a day; Paid: 1 M requests, then $0.15 per
+ * million, 400,000 GB-s, then $12.50 per million; every RPC method call on a stub is one request; duration is billed
+ * at 128 MB while the object runs, or idles unable to hibernate — an idle object that may hibernate is not billed).
  */
 import { bucketCount } from "../table/table-shards.ts";
 
@@ -11,13 +16,21 @@ export const DAY_MS = 86_400_000;
 export const FREE = { requests: 100_000, cpuMsPerRequest: 10, kvReads: 100_000, kvWrites: 1_000, kvDeletes: 1_000, doRequests: 100_000, doGbSeconds: 13_000 } as const;
 /** Workers Paid: included per month, then the price per million. */
 export const PAID = {
+  requestsIncluded: 10_000_000, requestPerMillion: 0.3,
   kvReadsIncluded: 10_000_000, kvReadPerMillion: 0.5,
   kvWritesIncluded: 1_000_000, kvWritePerMillion: 5,
+  kvDeletesIncluded: 1_000_000, kvDeletePerMillion: 5,
   doRequestsIncluded: 1_000_000, doRequestPerMillion: 0.15,
   doGbSecondsIncluded: 400_000, doGbSecondPerMillion: 12.5,
 } as const;
 /** A Durable Object is billed 128 MB of duration while it is active. */
 const DO_GB = 0.125;
+/**
+ * Wall-clock seconds one pointer request keeps the object active: an upper bound for `read()`, which answers from
+ * memory (a KV read of the head at most every 30 s). The object holds no timer or WebSocket, so between requests it
+ * may hibernate and is not billed.
+ */
+export const DO_ACTIVE_SECONDS_PER_REQUEST = 0.05;
 
 export interface BudgetInput {
   readonly ingresses: number;
@@ -38,7 +51,7 @@ export interface Budget {
   /** A check happens only inside a request, so an isolate checks at most once per request. */
   readonly checksPerDay: number;
   readonly doRequestsPerDay: number;
-  /** Active all day once checks come more often than every few seconds: at most 86,400 s × 128 MB. */
+  /** Requests × {@link DO_ACTIVE_SECONDS_PER_REQUEST} × 128 MB, at most 86,400 s × 128 MB (active all day). */
   readonly doGbSecondsPerDay: number;
   readonly kvReadsPerDay: number;
   readonly kvWritesPerChange: number;
@@ -49,7 +62,7 @@ export interface Budget {
   readonly fitsFree: boolean;
   /** What is over on Free, said. */
   readonly overFree: readonly string[];
-  /** Paid plan: $5 a month base, plus what exceeds its inclusions. */
+  /** Paid plan: $5 a month base, plus what exceeds its inclusions (Worker requests, KV, the object; CPU time not counted). */
   readonly paidUsdPerMonth: number;
 }
 
@@ -57,7 +70,7 @@ export function planBudget(input: BudgetInput): Budget {
   const buckets = bucketCount(input.ingresses);
   const checksPerDay = Math.min(input.requestsPerDay, input.isolates * Math.ceil(DAY_MS / Math.max(1, input.checkMs)));
   const doRequestsPerDay = input.pointer ? checksPerDay : 0;
-  const doGbSecondsPerDay = input.pointer ? Math.min(DAY_MS / 1000, checksPerDay * Math.min(10, input.checkMs / 1000)) * DO_GB : 0;
+  const doGbSecondsPerDay = Math.min(DAY_MS / 1000, doRequestsPerDay * DO_ACTIVE_SECONDS_PER_REQUEST) * DO_GB;
   const changed = input.bucketsPerChange ?? 1;
   // Per change and isolate: the manifest, the index, the changed buckets it serves (at most those changed).
   const readsPerChange = input.isolates * (2 + changed);
@@ -77,8 +90,10 @@ export function planBudget(input: BudgetInput): Budget {
   const month = 30;
   const over = (used: number, included: number, perMillion: number) => (Math.max(0, used * month - included) / 1_000_000) * perMillion;
   const paidUsdPerMonth = 5
+    + over(input.requestsPerDay, PAID.requestsIncluded, PAID.requestPerMillion)
     + over(kvReadsPerDay, PAID.kvReadsIncluded, PAID.kvReadPerMillion)
-    + over(kvWritesPerDay + kvDeletesPerDay, PAID.kvWritesIncluded, PAID.kvWritePerMillion)
+    + over(kvWritesPerDay, PAID.kvWritesIncluded, PAID.kvWritePerMillion)
+    + over(kvDeletesPerDay, PAID.kvDeletesIncluded, PAID.kvDeletePerMillion)
     + over(doRequestsPerDay, PAID.doRequestsIncluded, PAID.doRequestPerMillion)
     + over(doGbSecondsPerDay, PAID.doGbSecondsIncluded, PAID.doGbSecondPerMillion);
   return {

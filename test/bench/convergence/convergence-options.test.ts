@@ -4,11 +4,15 @@ import { probeHost, probeIngress } from "../../../bench/convergence/probe-ingres
 
 describe("parseConvergenceOptions", () => {
   it("defaults to 10 changes, each after 1.2 s of quiet, on both edges", () => {
-    expect(parseConvergenceOptions([])).toEqual({ changes: 10, quietMs: 1200, probeEveryMs: 5, https: true });
+    expect(parseConvergenceOptions([])).toEqual({ changes: 10, quietMs: 1200, probeEveryMs: 5, https: true, edges: 1, checkMs: 4000, pointer: "durable-object" });
+  });
+
+  it("takes several edge processes, their check interval and where they read the pointer", () => {
+    expect(parseConvergenceOptions(["--edges", "3", "--check-ms", "500", "--pointer", "kv"])).toMatchObject({ edges: 3, checkMs: 500, pointer: "kv" });
   });
 
   it("lists every bad option at once", () => {
-    expect(() => parseConvergenceOptions(["--changes", "0", "--quiet-ms", "x"])).toThrow(/--changes must be[\s\S]*--quiet-ms must be/);
+    expect(() => parseConvergenceOptions(["--changes", "0", "--quiet-ms", "x", "--pointer", "redis"])).toThrow(/--changes must be[\s\S]*--quiet-ms must be[\s\S]*--pointer must be do or kv/);
   });
 });
 

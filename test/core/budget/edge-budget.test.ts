@@ -21,10 +21,18 @@ describe("the edge's budget", () => {
     const busy = planBudget({ ingresses: 10_000, isolates: 50, requestsPerDay: 50_000_000, changesPerDay: 2_000, pointer: true, checkMs: 4000 });
     expect(busy.fitsFree).toBe(false);
     expect(busy.overFree.join("; ")).toMatch(/requests a day.*KV writes a day.*Durable Object requests a day/);
-    // 50 × 21,600 = 1.08 M DO requests a day: 32.4 M a month, 31.4 M over the included million at $0.15.
+    // 50 × 21,600 = 1.08 M DO requests a day: 32.4 M a month, 31.4 M over the included million at $0.15 = $4.71;
+    // 1.5 G Worker requests a month, 1.49 G over the included 10 M at $0.30 = $447; $5 base.
     expect(busy.doRequestsPerDay).toBe(1_080_000);
-    expect(busy.paidUsdPerMonth).toBe(9.71);
+    expect(busy.paidUsdPerMonth).toBe(456.71);
     expect(busy.kvWritesFirstPublication).toBe(514);
+  });
+
+  it("bills the object's duration only while a request keeps it active, never more than all day", () => {
+    // 50,000 requests × 0.05 s × 128 MB.
+    expect(planBudget({ ...SMALL_CLUSTER, pointer: true, checkMs: 4000 }).doGbSecondsPerDay).toBe(312.5);
+    expect(planBudget({ ingresses: 50, isolates: 1000, requestsPerDay: 1e9, changesPerDay: 0, pointer: true, checkMs: 1000 }).doGbSecondsPerDay).toBe(86_400 * 0.125);
+    expect(planBudget({ ...SMALL_CLUSTER, pointer: false, checkMs: 4000 }).doGbSecondsPerDay).toBe(0);
   });
 
   it("without the object, polls the head in KV: one read per check, one write more per change", () => {
