@@ -1,4 +1,5 @@
-import { TABLE_SCHEMA, type Backend, type HostRoutes, type Rule, type RoutingTable } from "../../core/table/schema.ts";
+import type { Backend, HostRoutes, Rule, RoutingTable } from "../../core/table/schema.ts";
+import { benchTable } from "./generate-routing-table.ts";
 
 const WORDS = ["api", "users", "orders", "static", "assets", "search", "cart", "docs", "blog", "feed"];
 
@@ -32,20 +33,6 @@ export interface RegexCase {
   readonly requests: readonly { readonly host: string; readonly path: string }[];
 }
 
-function tableOf(hosts: HostRoutes[], backends: Backend[]): RoutingTable {
-  return {
-    schema: TABLE_SCHEMA,
-    version: `sha256:${"0".repeat(64)}`,
-    generation: 1,
-    nodes: [{ name: "node-a", address: "127.0.0.2" }],
-    hosts,
-    defaultBackend: null,
-    backends,
-    tls: [],
-    problems: [],
-  };
-}
-
 function regexRule(path: string, backend: string, ingress: string): Rule {
   return { path, pathType: "RegularExpression", ignoreCase: true, backend, ingress };
 }
@@ -66,7 +53,7 @@ export function generateOneRegexHost(patterns: number, requests: number, random:
     const i = Math.floor(random() * patterns);
     return { host: "regex.example.com", path: pathFor(`svc${i}`, i, random, random() >= 0.8) };
   });
-  return { table: tableOf([{ host: "regex.example.com", rules }], backends), requests: JSON.parse(JSON.stringify(list)) as typeof list };
+  return { table: benchTable([{ host: "regex.example.com", rules }], backends), requests: JSON.parse(JSON.stringify(list)) as typeof list };
 }
 
 /**
@@ -90,5 +77,5 @@ export function generateRegexHosts(hosts: number, perHost: number, requests: num
     const r = Math.floor(random() * perHost);
     return { host: `app${h}.regex.example.com`, path: pathFor(WORDS[r % WORDS.length] ?? "api", r, random, random() >= 0.8) };
   });
-  return { table: tableOf(entries, backends), requests: JSON.parse(JSON.stringify(list)) as typeof list };
+  return { table: benchTable(entries, backends), requests: JSON.parse(JSON.stringify(list)) as typeof list };
 }

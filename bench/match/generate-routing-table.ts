@@ -29,6 +29,11 @@ export function generateRoutingTable(rules: number, random: () => number): Routi
     }
     hosts.push({ host, rules: hostRules });
   }
+  return benchTable(hosts, backends);
+}
+
+/** A table of these hosts and backends on one loopback Node; its version is a placeholder, never checked here. */
+export function benchTable(hosts: readonly HostRoutes[], backends: readonly Backend[]): RoutingTable {
   return {
     schema: TABLE_SCHEMA,
     version: `sha256:${"0".repeat(64)}`,

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { compileTable } from "../../core/compile/compile-table.ts";
 import { defaultCompileOptions } from "../../core/compile/compile-options.ts";
-import { compileRoutes, matchRequest } from "../../core/match/match-request.ts";
+import { compileRoutes } from "../../core/match/match-request.ts";
 import { createPackedFinder } from "../../core/match/packed-finder.ts";
 import { createTrieFinder } from "../../core/match/trie-finder.ts";
 import { sealTable, serializeTable } from "../../core/table/hash-table.ts";
@@ -15,6 +15,7 @@ import { generateCluster } from "./generate-cluster.ts";
 import { createSeededRandom } from "../harness/seeded-random.ts";
 import { generateRequests, generateRoutingTable, type HostSpread } from "./generate-routing-table.ts";
 import { measureHostilePatterns, prepareRegexCases, type TimedCase } from "./regex-cases.ts";
+import { timeRequests } from "./time-requests.ts";
 
 const RULE_COUNTS = [1_000, 10_000, 100_000];
 const INGRESS_COUNTS = [1_000, 10_000];
@@ -46,25 +47,7 @@ function prepareCase(rules: number, spread: HostSpread, finder: FinderName): Mat
   const routes = compileRoutes(table, FINDERS[finder]);
   const buildMs = performance.now() - started;
   const requests = generateRequests(table, REQUESTS, random, spread);
-  const run = (): number => {
-    let routed = 0;
-    for (const request of requests) {
-      const decision = matchRequest(routes, { scheme: "https", host: request.host, path: request.path });
-      if (decision.kind === "route") routed++;
-    }
-    return routed;
-  };
-  const timeEach = (into: number[]): number => {
-    let routed = 0;
-    for (const request of requests) {
-      const start = process.hrtime.bigint();
-      const decision = matchRequest(routes, { scheme: "https", host: request.host, path: request.path });
-      into.push(Number(process.hrtime.bigint() - start));
-      if (decision.kind === "route") routed++;
-    }
-    return routed;
-  };
-  return { label: `${rules} ${spread} ${finder}`, rules, spread, finder, buildMs, run, timeEach };
+  return { label: `${rules} ${spread} ${finder}`, rules, spread, finder, buildMs, ...timeRequests(routes, requests) };
 }
 
 /**

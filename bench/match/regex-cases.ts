@@ -1,15 +1,12 @@
-import { compileRoutes, matchRequest } from "../../core/match/match-request.ts";
+import { compileRoutes } from "../../core/match/match-request.ts";
 import { compileRegexPath, type RegexPath } from "../../core/match/regex-path.ts";
 import { createSeededRandom } from "../harness/seeded-random.ts";
+import { timeRequests, type RequestTiming } from "./time-requests.ts";
 import { generateOneRegexHost, generateRegexHosts, type RegexCase } from "./generate-regex-table.ts";
 
-export interface TimedCase {
+export interface TimedCase extends RequestTiming {
   readonly label: string;
   readonly buildMs: number;
-  /** One pass over the case's requests; returns how many were routed, so that the work cannot be optimised away. */
-  readonly run: () => number;
-  /** One pass timing each request on its own (timer cost included), into `into`. */
-  readonly timeEach: (into: number[]) => number;
 }
 
 /** A case's requests through `matchRequest` exactly as the worker calls it, on the edge's (packed) finder. */
@@ -17,26 +14,7 @@ export function timedCase(label: string, generated: RegexCase): TimedCase {
   const started = performance.now();
   const routes = compileRoutes(generated.table);
   const buildMs = performance.now() - started;
-  const { requests } = generated;
-  return {
-    label,
-    buildMs,
-    run: () => {
-      let routed = 0;
-      for (const request of requests) if (matchRequest(routes, { scheme: "https", host: request.host, path: request.path }).kind === "route") routed++;
-      return routed;
-    },
-    timeEach: (into) => {
-      let routed = 0;
-      for (const request of requests) {
-        const start = process.hrtime.bigint();
-        const decision = matchRequest(routes, { scheme: "https", host: request.host, path: request.path });
-        into.push(Number(process.hrtime.bigint() - start));
-        if (decision.kind === "route") routed++;
-      }
-      return routed;
-    },
-  };
+  return { label, buildMs, ...timeRequests(routes, generated.requests) };
 }
 
 /** 1,000 patterns on one host; 1,000 hosts of three patterns each: ingress-nginx regex mode at scale. */
