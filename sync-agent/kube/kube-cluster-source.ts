@@ -44,7 +44,7 @@ export class KubeClusterSource implements ClusterSource {
   }
 
   snapshot(): ClusterState {
-    const state: Record<keyof ClusterState, readonly KubernetesObject[]> = { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], nodes: [] };
+    const state: Partial<Record<keyof ClusterState, readonly KubernetesObject[]>> = { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], nodes: [] };
     for (const { field, informer } of this.informers) state[field] = informer.list();
     // The client's objects are structurally what the compiler reads (timestamps as Date are allowed there).
     return state as unknown as ClusterState;

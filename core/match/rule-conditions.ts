@@ -1,0 +1,86 @@
+import type { Rule, RuleMatch } from "../table/schema.ts";
+import { splitPrefixPath } from "./prefix-path.ts";
+
+/** What a rule's conditions read of a request, beyond host and path. A RouteRequest is one. */
+export interface MatchFacts {
+  readonly scheme: "http" | "https";
+  /** Absent: GET. */
+  readonly method?: string;
+  /** A request header by lower-case name; null when absent. Absent: no headers. */
+  readonly header?: (name: string) => string | null;
+  /** The query with its `?`, or "". */
+  readonly query?: string;
+}
+
+/** A request's query parameters, parsed once per match and only when a rule asks for one. */
+export class QueryReader {
+  #params: URLSearchParams | null = null;
+  constructor(private readonly query: string) {}
+
+  /** The first value of `name` (Gateway API leaves repeated names to the implementation: the first counts). */
+  get(name: string): string | null {
+    this.#params ??= new URLSearchParams(this.query);
+    return this.#params.get(name);
+  }
+}
+
+/** True when every condition of `match` holds for the request. */
+export function conditionsHold(match: RuleMatch, facts: MatchFacts, query: QueryReader): boolean {
+  if (match.scheme !== undefined && match.scheme !== facts.scheme) return false;
+  if (match.method !== undefined && match.method !== (facts.method ?? "GET")) return false;
+  if (match.headers !== undefined) {
+    const header = facts.header;
+    for (const { name, value } of match.headers) if ((header === undefined ? null : header(name)) !== value) return false;
+  }
+  if (match.query !== undefined) {
+    for (const { name, value } of match.query) if (query.get(name) !== value) return false;
+  }
+  return true;
+}
+
+/** True when the rule's path matches the normalised request path (Prefix: element-wise, trailing `/` ignored). */
+export function pathMatches(rule: Rule, path: string): boolean {
+  if (rule.pathType === "Exact") return rule.path === path;
+  const want = splitPrefixPath(rule.path);
+  const have = path.slice(1).split("/");
+  return want.every((segment, i) => have[i] === segment);
+}
+
+/**
+ * Which of two rules of one host bucket, both matching a request, wins — negative when `a` does. Gateway API's
+ * order (apis/v1/httproute_types.go), which for rules without conditions is the Ingress order: an Exact path;
+ * the longer Prefix (in path elements, then in characters as written, so `/foo/` beats `/foo`); a method; more
+ * headers; more query parameters; then table order (the compiler writes an Ingress's rule before a route's of
+ * the same path, and routes oldest first, then by namespace/name, then rule and match order).
+ */
+export function comparePrecedence(a: Rule, aNumber: number, b: Rule, bNumber: number): number {
+  const exact = Number(b.pathType === "Exact") - Number(a.pathType === "Exact");
+  if (exact !== 0) return exact;
+  if (a.pathType !== "Exact") {
+    const depth = splitPrefixPath(b.path).length - splitPrefixPath(a.path).length;
+    if (depth !== 0) return depth;
+    if (a.path.length !== b.path.length) return b.path.length - a.path.length;
+  }
+  const method = Number(b.match?.method !== undefined) - Number(a.match?.method !== undefined);
+  if (method !== 0) return method;
+  const headers = (b.match?.headers?.length ?? 0) - (a.match?.headers?.length ?? 0);
+  if (headers !== 0) return headers;
+  const query = (b.match?.query?.length ?? 0) - (a.match?.query?.length ?? 0);
+  if (query !== 0) return query;
+  return aNumber - bNumber;
+}
+
+/**
+ * The host buckets a request host can match, most precise first: the host itself; `*.parent` (one label, as an
+ * Ingress wildcard); then `**.suffix` (any depth, as a Gateway API wildcard) from the longest suffix; `""` last.
+ */
+export function hostBuckets(host: string, deep: boolean): string[] {
+  const buckets = [host];
+  let dot = host.indexOf(".");
+  if (dot >= 0) buckets.push(`*.${host.slice(dot + 1)}`);
+  if (deep) {
+    for (; dot >= 0; dot = host.indexOf(".", dot + 1)) buckets.push(`**.${host.slice(dot + 1)}`);
+  }
+  buckets.push("");
+  return buckets;
+}
