@@ -59,10 +59,11 @@ export function compileGatewayRoutes(cluster: GatewayObjects, context: BackendCo
     .filter((g) => classNames.has(g.spec?.gatewayClassName ?? ""))
     .sort((a, b) => compareKeys(namespacedKey(a.metadata), namespacedKey(b.metadata)));
   const listenerVerdicts = new Map<string, ListenerVerdict[]>();
+  const certificates = new Map<string, Set<string>>();
   for (const gateway of gateways) {
     const key = namespacedKey(gateway.metadata);
     const served: ServedListener[] = [];
-    const verdicts = evaluateListeners(gateway, key, labelsOf, grants, served, sink);
+    const verdicts = evaluateListeners(gateway, key, labelsOf, grants, served, sink, certificates);
     listeners.set(key, served);
     listenerVerdicts.set(key, verdicts.listeners);
     gatewayVerdicts.push({ key, generation: gateway.metadata?.generation ?? 0, conditions: verdicts.conditions, listeners: verdicts.listeners });
@@ -112,6 +113,7 @@ export function compileGatewayRoutes(cluster: GatewayObjects, context: BackendCo
     })),
     gateways: gatewayVerdicts.map((g) => ({ ...g, listeners: listenerVerdicts.get(g.key) ?? g.listeners })),
     routes: routeVerdicts,
+    certificates: [...certificates].sort(([a], [b]) => compareKeys(a, b)).map(([secret, hosts]) => ({ secret, hosts: [...hosts].sort() })),
   };
 }
 
@@ -122,6 +124,7 @@ function evaluateListeners(
   grants: readonly ReferenceGrant[],
   served: ServedListener[],
   sink: GatewaySink,
+  certificates: Map<string, Set<string>>,
 ): { conditions: Condition[]; listeners: ListenerVerdict[] } {
   const namespace = namespaceOf(gateway.metadata);
   const report = (reason: string): void => { sink.problems.push({ kind: "Gateway", object: key, reason }); };
@@ -154,8 +157,14 @@ function evaluateListeners(
     // (rather than NoMatchingParent); one for other route kinds only takes no HTTPRoute either.
     const allows = serving && side !== undefined && kinds.ok !== null ? allowsNamespace(listener, namespace, labelsOf) : () => false;
     served.push({ gateway: key, gatewayNamespace: namespace, name, port: listener.port ?? 0, hostname: listener.hostname, side: side ?? "http", allows, verdict: attachedRoutes });
-    if (serving && side === "https" && listener.hostname !== undefined && !sink.tls.has(listener.hostname)) {
-      sink.tls.set(listener.hostname, { host: listener.hostname, redirect: false });
+    if (serving && side === "https") {
+      if (listener.hostname !== undefined && !sink.tls.has(listener.hostname)) sink.tls.set(listener.hostname, { host: listener.hostname, redirect: false });
+      for (const ref of listener.tls?.certificateRefs ?? []) {
+        const id = `${ref.namespace ?? namespace}/${ref.name ?? ""}`;
+        const hosts = certificates.get(id) ?? new Set<string>();
+        if (listener.hostname !== undefined) hosts.add(listener.hostname);
+        certificates.set(id, hosts);
+      }
     }
     const first = problems[0];
     verdicts.push({

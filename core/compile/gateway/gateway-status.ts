@@ -43,6 +43,11 @@ export interface GatewayVerdicts {
   readonly classes: readonly GatewayClassVerdict[];
   readonly gateways: readonly GatewayVerdict[];
   readonly routes: readonly RouteVerdict[];
+  /**
+   * The kubernetes.io/tls Secrets (`namespace/name`) the served HTTPS listeners name, with the listener hostnames
+   * each covers (none for a listener without one): the edge's certificates, as an Ingress's spec.tls names them.
+   */
+  readonly certificates: readonly { readonly secret: string; readonly hosts: readonly string[] }[];
 }
 
 export function condition(type: string, ok: boolean, reason: string, message: string): Condition {

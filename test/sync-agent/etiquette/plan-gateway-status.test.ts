@@ -7,6 +7,7 @@ const verdicts = (accepted: boolean): GatewayVerdicts => ({
   classes: [],
   gateways: [],
   routes: [{ key: "shop/api", generation: 2, parents: [{ parentRef, conditions: [condition("Accepted", accepted, accepted ? "Accepted" : "NotAllowedByListeners", "m")] }] }],
+  certificates: [],
 });
 const t1 = new Date("2026-12-01T00:00:00Z");
 const t2 = new Date("2026-12-02T00:00:00Z");
@@ -39,7 +40,7 @@ describe("planning Gateway API status", () => {
 
   it("takes our parents off a route no Gateway of ours decides about any more", () => {
     const [first] = planGatewayStatus({ httpRoutes: [route({ parents: [other] })] }, verdicts(true), undefined, t1);
-    const none: GatewayVerdicts = { classes: [], gateways: [], routes: [] };
+    const none: GatewayVerdicts = { classes: [], gateways: [], routes: [], certificates: [] };
     expect(planGatewayStatus({ httpRoutes: [route(first?.status)] }, none, undefined, t2).map((c) => c.status)).toEqual([{ parents: [other] }]);
   });
 });

@@ -83,6 +83,25 @@ spec:
     expect(result.content.problems.filter((p) => p.kind === "Gateway").map((p) => p.reason)).toHaveLength(4);
   });
 
+  it("lists the certificates of served HTTPS listeners for the edge, with their hostnames, and their hosts as TLS hosts", async () => {
+    const { result } = await compile(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: secure, namespace: gateway-conformance-infra }
+spec:
+  gatewayClassName: edge
+  listeners:
+  - { name: a, port: 443, protocol: HTTPS, hostname: a.example, tls: { certificateRefs: [{ name: shared }] } }
+  - { name: b, port: 443, protocol: HTTPS, hostname: "*.b.example", tls: { certificateRefs: [{ name: shared }] } }
+  - { name: c, port: 443, protocol: HTTPS, tls: { certificateRefs: [{ name: own }] } }
+  - { name: d, port: 443, protocol: HTTPS, hostname: d.example, tls: { certificateRefs: [{ name: foreign, namespace: elsewhere }] } }`);
+    expect(result.gateway.certificates).toEqual([
+      { secret: "gateway-conformance-infra/own", hosts: [] },
+      { secret: "gateway-conformance-infra/shared", hosts: ["*.b.example", "a.example"] },
+    ]);
+    expect(result.content.tls).toEqual([{ host: "*.b.example", redirect: false }, { host: "a.example", redirect: false }]);
+  });
+
   describe("the conformance suite's routes", () => {
     it("HTTPRouteSimpleSameNamespace: attached, served on any host", async () => {
       const { send, condition, result } = await compile(suite.simpleSameNamespace);
