@@ -155,7 +155,7 @@ export class ClusterWriter {
 
   private async reportProblems(result: CompileResult, cluster: ClusterState): Promise<void> {
     const problems = [...result.content.problems, ...(this.options.moreProblems?.() ?? [])];
-    const { toReport, current } = planProblemEvents(problems, cluster.ingresses, this.reported, cluster.services);
+    const { toReport, current } = planProblemEvents(problems, cluster.ingresses, this.reported, cluster.services, cluster);
     const reported = new Set([...this.reported].filter((key) => current.has(key)));
     for (const event of toReport) {
       if (await this.emit(event)) reported.add(event.key);
@@ -185,7 +185,7 @@ export class ClusterWriter {
       lastTimestamp: now,
       count: 1,
     };
-    const object = { [event.involved.kind === "Ingress" ? "ingress" : "service"]: `${event.namespace}/${event.involved.name}` };
+    const object = { [event.involved.kind.toLowerCase()]: `${event.namespace}/${event.involved.name}` };
     try {
       try {
         await this.options.core.createNamespacedEvent({ namespace: event.namespace, body });
@@ -195,7 +195,7 @@ export class ClusterWriter {
         await this.options.core.patchNamespacedEvent({ name: event.eventName, namespace: event.namespace, body: { lastTimestamp: now.toISOString(), message: event.message } }, mergePatch);
       }
       this.count("event", "ok");
-      this.options.logger.log("warn", event.involved.kind === "Ingress" ? "ingress-problem" : "service-problem", { ...object, reason: event.message });
+      this.options.logger.log("warn", `${event.involved.kind.toLowerCase()}-problem`, { ...object, reason: event.message });
       return true;
     } catch (error) {
       this.count("event", "error");

@@ -73,5 +73,11 @@ describe("the agent and the Gateway API", () => {
     // A backend that does not resolve: ResolvedRefs False, BackendNotFound.
     api.apply(kubeHttpRoute("shop/api", "edge", { host: "api.test", path: "/v1", service: "missing", port: 80 }, 4));
     await waitFor("ResolvedRefs False", () => conditions((api.get("HTTPRoute", "shop", "api").status as { parents?: Conditioned[] } | undefined)?.parents?.[0]).ResolvedRefs === "False/BackendNotFound");
+    // And a Warning Event on the route, as an Ingress's problem has.
+    await waitFor("an Event on the HTTPRoute", () => api.list("Event").some((e) => (e.involvedObject as { kind?: string; name?: string }).kind === "HTTPRoute"));
+    const event = api.list("Event").find((e) => (e.involvedObject as { kind?: string }).kind === "HTTPRoute");
+    expect([event?.type, event?.message, (event?.involvedObject as { apiVersion?: string }).apiVersion]).toEqual([
+      "Warning", "rule 0: backendRef Service shop/missing: Service shop/missing not found; its share of requests is answered 500", "gateway.networking.k8s.io/v1",
+    ]);
   });
 });
