@@ -2,7 +2,7 @@ import { type CompiledPolicy, compilePolicy } from "../policy/compile-policy.ts"
 import { chooseCanary, type CompiledCanary, compileCanary } from "../policy/choose-canary.ts";
 import type { CompiledHeaderEdits } from "../policy/header-edits.ts";
 import type { PolicyRequest } from "../policy/policy-step.ts";
-import type { Backend, RoutingTable, Rule } from "../table/schema.ts";
+import type { Backend, RoutingTable, Rule, RuleSplit } from "../table/schema.ts";
 import { normalizeHost } from "./normalize-host.ts";
 import { normalizePath } from "./normalize-path.ts";
 import { parentDomain } from "./prefix-path.ts";
@@ -109,20 +109,24 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
     const policy = policies.get(ingress) ?? null;
     const canary = rule?.canary;
     const canaryBackend = canary === undefined ? undefined : backends.get(canary.backend);
-    const base = { host, rule, ingress, policy, canary: null, split: null };
     let split: RouteHit["split"] = null;
     if (rule?.split !== undefined) {
       const upTo: number[] = [];
       let total = 0;
       for (const share of rule.split) upTo.push((total += share.weight));
-      split = { hits: rule.split.map((share) => ({ ...base, backend: share.backend === undefined ? null : backends.get(share.backend) ?? null })), upTo, total };
+      const shareHit = (share: RuleSplit): RouteHit => ({ host, rule, ingress, backend: share.backend === undefined ? null : backends.get(share.backend) ?? null, policy, canary: null, split: null });
+      split = { hits: rule.split.map(shareHit), upTo, total };
     }
+    // One literal, fields in one order: every hit shares a shape (hundreds of thousands of them at 100k rules).
     return {
-      ...base,
+      host,
+      rule,
+      ingress,
       backend,
+      policy,
       canary: canary === undefined || canaryBackend === undefined
         ? null
-        : { hit: { ...base, ingress: canary.ingress, backend: canaryBackend }, choice: compileCanary(canary) },
+        : { hit: { host, rule, ingress: canary.ingress, backend: canaryBackend, policy, canary: null, split: null }, choice: compileCanary(canary) },
       split,
     };
   };
