@@ -148,6 +148,21 @@ describe("Gateway API HTTPRoute conformance, through the edge", () => {
     });
   });
 
+  describe("HTTPRouteHTTPSListener", () => {
+    beforeAll(() => serve(suite.httpsListener));
+    it("serves a route attached to HTTPS listeners over https only, each on the hostnames it shares with them", async () => {
+      const via = async (url: string) => {
+        const response = await startEdge().send(url);
+        if (response.status !== 200) return response.status;
+        return SERVICE_OF[(await echoOf(response)).service] ?? "?";
+      };
+      expect(await via("https://example.org/")).toBe(V1);
+      expect(await via("https://second-example.org/")).toBe(V2);
+      expect(await via("http://example.org/")).toBe(404);
+      expect(await via("http://second-example.org/")).toBe(404);
+    });
+  });
+
   describe("invalid references (HTTPRouteInvalidNonExistentBackendRef, -UnknownKind, -CrossNamespaceBackendRef, HTTPRoutePartiallyInvalidViaInvalidReferenceGrant)", () => {
     it("answers 500 for a backend that does not exist", async () => {
       await serve(suite.invalidNonexistentBackendref);

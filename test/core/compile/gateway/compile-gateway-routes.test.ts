@@ -47,7 +47,9 @@ kind: Gateway
 metadata: { name: theirs, namespace: gateway-conformance-infra }
 spec: { gatewayClassName: other, listeners: [{ name: http, port: 80, protocol: HTTP }] }`);
     expect(result.gateway.classes.map((c) => [c.name, c.conditions.map((x) => `${x.type}=${x.status}`)])).toEqual([["edge", ["Accepted=True", "SupportedVersion=True"]]]);
-    expect(result.gateway.gateways.map((g) => g.key)).toEqual(["gateway-conformance-infra/all-namespaces", "gateway-conformance-infra/backend-namespaces", "gateway-conformance-infra/same-namespace"]);
+    expect(result.gateway.gateways.map((g) => g.key)).toEqual([
+      "gateway-conformance-infra/all-namespaces", "gateway-conformance-infra/backend-namespaces", "gateway-conformance-infra/same-namespace", "gateway-conformance-infra/same-namespace-with-https-listener",
+    ]);
   });
 
   it("keeps an Ingress-only cluster's table byte for byte (no Gateway API kinds installed)", async () => {
@@ -95,11 +97,14 @@ spec:
   - { name: b, port: 443, protocol: HTTPS, hostname: "*.b.example", tls: { certificateRefs: [{ name: shared }] } }
   - { name: c, port: 443, protocol: HTTPS, tls: { certificateRefs: [{ name: own }] } }
   - { name: d, port: 443, protocol: HTTPS, hostname: d.example, tls: { certificateRefs: [{ name: foreign, namespace: elsewhere }] } }`);
+    // The base's own HTTPS Gateway (same-namespace-with-https-listener) is served too.
     expect(result.gateway.certificates).toEqual([
       { secret: "gateway-conformance-infra/own", hosts: [] },
       { secret: "gateway-conformance-infra/shared", hosts: ["*.b.example", "a.example"] },
+      { secret: "gateway-conformance-infra/tls-validity-checks-certificate", hosts: ["*.wildcard.org", "fourth-example.wildcard.org", "second-example.org"] },
     ]);
-    expect(result.content.tls).toEqual([{ host: "*.b.example", redirect: false }, { host: "a.example", redirect: false }]);
+    expect(result.content.tls.map((t) => t.host)).toEqual(["*.b.example", "*.wildcard.org", "a.example", "fourth-example.wildcard.org", "second-example.org"]);
+    expect(result.content.tls.every((t) => !t.redirect)).toBe(true);
   });
 
   describe("the conformance suite's routes", () => {
