@@ -88,6 +88,14 @@ export class ClusterWriter {
         this.options.logger.log(isConflict(error) ? "debug" : "warn", "gateway-status-failed", { object: key, error: describeKubeError(error) });
       }
     }
+    const keyOf = (kind: string, o: { metadata?: { namespace?: string; name?: string } }, namespaced: boolean) =>
+      `${kind} ${namespaced ? `${o.metadata?.namespace ?? "default"}/` : ""}${o.metadata?.name ?? ""}`;
+    const live = new Set([
+      ...(objects.gatewayClasses ?? []).map((o) => keyOf("GatewayClass", o, false)),
+      ...(objects.gateways ?? []).map((o) => keyOf("Gateway", o, true)),
+      ...(objects.httpRoutes ?? []).map((o) => keyOf("HTTPRoute", o, true)),
+    ]);
+    for (const key of this.writtenGateway.keys()) if (!live.has(key)) this.writtenGateway.delete(key);
   }
 
   private async writeStatus(result: CompileResult, ingresses: readonly IngressWithStatus[]): Promise<void> {
