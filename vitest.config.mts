@@ -34,6 +34,7 @@ export default defineConfig({
               bindings: {
                 EDGE_ALLOW_IP_TARGETS: "true",
                 EDGE_TABLE_REFRESH_MS: "0",
+                EDGE_POINTER_CHECK_MS: "0",
                 EDGE_UPSTREAM_TIMEOUT_MS: "1000",
                 EDGE_COOKIE_KEY: "test-cookie-key-0123456789abcdef0123456789",
                 EDGE_PUSH_PUBLIC_JWK: JSON.stringify(await exportJWK(pushKeys.publicKey)),

@@ -3,6 +3,7 @@
  * table and, last, one JSON line with its figures, and writes bench/results/<name>.json.
  */
 import type { Benchmark } from "./harness/benchmark.ts";
+import { coldBenchmark } from "./cold/cold-benchmark.ts";
 import { convergenceBenchmark } from "./convergence/convergence-benchmark.ts";
 import { failoverBenchmark } from "./failover/failover-benchmark.ts";
 import { wasInterrupted } from "./harness/child-processes.ts";
@@ -11,7 +12,7 @@ import { matchBenchmark } from "./match/match-benchmark.ts";
 import { proxyBenchmark } from "./proxy/proxy-benchmark.ts";
 import { stickinessBenchmark } from "./stickiness/stickiness-benchmark.ts";
 
-const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark, convergenceBenchmark, failoverBenchmark, stickinessBenchmark, healthBenchmark];
+const benchmarks: readonly Benchmark[] = [matchBenchmark, proxyBenchmark, convergenceBenchmark, failoverBenchmark, stickinessBenchmark, healthBenchmark, coldBenchmark];
 
 const [name, ...rest] = process.argv.slice(2);
 

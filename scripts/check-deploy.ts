@@ -101,5 +101,7 @@ function environmentOf(environment: string, read: ReturnType<typeof unstable_rea
     kvNamespaces: read.kv_namespaces.map((namespace: { binding: string; id?: string }) => ({ binding: namespace.binding, id: namespace.id })),
     routes: [...(read.routes ?? []), ...(read.route === undefined ? [] : [read.route])],
     vars: read.vars,
+    durableObjects: read.durable_objects.bindings.map((binding: { name: string; class_name: string }) => ({ name: binding.name, className: binding.class_name })),
+    sqliteClasses: read.migrations.flatMap((migration: { new_sqlite_classes?: string[] }) => migration.new_sqlite_classes ?? []),
   };
 }

@@ -4,7 +4,10 @@ import { readOriginTokenConfig, type OriginTokenConfig } from "./transport/origi
 export interface EdgeConfig {
   readonly transport: string;
   readonly allowIpTargets: boolean;
+  /** Without the Durable Object: how often an isolate re-reads the head from KV. */
   readonly tableRefreshMs: number;
+  /** With the Durable Object: how often an isolate asks it for the current version. */
+  readonly pointerCheckMs: number;
   readonly upstreamTimeoutMs: number;
   readonly maxTries: number;
   readonly coolDownMs: number;
@@ -68,6 +71,7 @@ export function readConfig(env: EdgeEnv, transports: readonly string[]): ConfigR
     transport,
     allowIpTargets: flag("EDGE_ALLOW_IP_TARGETS"),
     tableRefreshMs: integer("EDGE_TABLE_REFRESH_MS", 5_000, 0, 300_000),
+    pointerCheckMs: integer("EDGE_POINTER_CHECK_MS", 4_000, 0, 300_000),
     upstreamTimeoutMs: integer("EDGE_UPSTREAM_TIMEOUT_MS", 30_000, 1, 600_000),
     maxTries: integer("EDGE_MAX_TRIES", 3, 1, 10),
     coolDownMs,

@@ -18,7 +18,8 @@ import { JtiLedger } from "./sync/jti-ledger.ts";
 import { publicKeyOf, pushTable } from "./sync/push-table.ts";
 import { readStatus } from "./sync/read-status.ts";
 import type { LoadedTable } from "./table/loaded-table.ts";
-import { TableStore } from "./table/table-store.ts";
+import { pointerClientOf } from "./pointer/pointer-client.ts";
+import { TableStore, type TableSource } from "./table/table-store.ts";
 import { selectTransport, TRANSPORTS } from "./transport/select-transport.ts";
 import type { Transport } from "./transport/transport.ts";
 
@@ -63,6 +64,15 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
   const pushKeys = new PushKeyCache();
   const logOnce = createOnceLogger();
   const preparedByEnv = new WeakMap<object, Prepared>();
+  const sources = new WeakMap<object, TableSource>();
+  const sourceOf = (env: EdgeEnv): TableSource => {
+    let source = sources.get(env);
+    if (source === undefined) {
+      source = { kv: env.TABLE_KV, pointer: pointerClientOf(env) };
+      sources.set(env, source);
+    }
+    return source;
+  };
   let cookieKey: { readonly secret: string; readonly key: CryptoKey } | null = null;
 
   const prepare = (env: EdgeEnv): Prepared => {
@@ -143,8 +153,9 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     if (!ledger.claim(auth.claims.jti, auth.claims.exp, nowSeconds)) {
       return jsonResponse(403, { error: "token-replayed", message: "this token was already used", requestId }, requestId);
     }
-    await tables.get(c.env.TABLE_KV, now(), ready.config.tableRefreshMs);
-    return readStatus({ config: ready.config, tables, health, transport: ready.transport, now, requestId });
+    const source = sourceOf(c.env);
+    await tables.refresh(source, now(), checkMsOf(ready.config, source));
+    return readStatus({ config: ready.config, tables, health, transport: ready.transport, pointer: source.pointer.kind, now, requestId });
   });
 
   app.all("*", (c) => {
@@ -163,8 +174,9 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     const config = prepared.reading.config;
     const transport = prepared.transport;
     const at = now();
-    const fresh = tables.fresh(at, config.tableRefreshMs);
-    if (fresh === null) return tables.get(env.TABLE_KV, at, config.tableRefreshMs).then((loaded) => routeOn(loaded, request, target, config, transport, client));
+    const checkMs = env.TABLE_POINTER === undefined ? config.tableRefreshMs : config.pointerCheckMs;
+    const fresh = tables.fresh(target.host, at, checkMs);
+    if (fresh === null) return tables.forHost(sourceOf(env), target.host, at, checkMs).then((loaded) => routeOn(loaded, request, target, config, transport, client));
     return routeOn(fresh, request, target, config, transport, client);
   };
 
@@ -263,6 +275,10 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
       return target !== null && isControlPath(target.path) ? Promise.resolve(app.fetch(request, env, ctx)) : serveProxied(request, env, target);
     },
   };
+}
+
+function checkMsOf(config: EdgeConfig, source: TableSource): number {
+  return source.pointer.kind === "durable-object" ? config.pointerCheckMs : config.tableRefreshMs;
 }
 
 /** A policy's answer: a redirect or preflight as it is; a refusal (403, 413) as the edge's plain-text error. */

@@ -1,6 +1,12 @@
+import type { TablePointer } from "./pointer/table-pointer.ts";
+
 /** The Worker's bindings: KV, secrets and vars (all vars are strings; {@link readConfig} checks them). */
 export interface EdgeEnv {
   readonly TABLE_KV: KVNamespace;
+  /** The version pointer (SQLite-backed Durable Object). Absent: the edge polls a head in KV instead (reported in status). */
+  readonly TABLE_POINTER?: DurableObjectNamespace<TablePointer>;
+  /** With TABLE_POINTER: how often an isolate asks it for the current version, in ms (default 4000). */
+  readonly EDGE_POINTER_CHECK_MS?: string;
   /** Secret: HMAC key for affinity cookies (≥ 32 characters). Absent: cookie affinity is off (reported). */
   readonly EDGE_COOKIE_KEY?: string;
   /** Secret: the sync agent's public ES256 JWK, as JSON. Absent: the sync endpoints answer 503. */

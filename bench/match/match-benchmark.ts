@@ -14,6 +14,7 @@ import { writeResults } from "../harness/write-results.ts";
 import { generateCluster } from "./generate-cluster.ts";
 import { createSeededRandom } from "../harness/seeded-random.ts";
 import { generateRequests, generateRoutingTable, type HostSpread } from "./generate-routing-table.ts";
+import { measureHostilePatterns, prepareRegexCases, type TimedCase } from "./regex-cases.ts";
 
 const RULE_COUNTS = [1_000, 10_000, 100_000];
 const INGRESS_COUNTS = [1_000, 10_000];
@@ -32,15 +33,10 @@ interface MatchFigures {
   readonly buildMs: number;
 }
 
-interface MatchCase {
+interface MatchCase extends TimedCase {
   readonly rules: number;
   readonly spread: HostSpread;
   readonly finder: FinderName;
-  readonly buildMs: number;
-  /** One pass over the case's requests; returns how many were routed, so that the work cannot be optimised away. */
-  readonly run: () => number;
-  /** One pass timing each request on its own (timer cost included), into `into`. */
-  readonly timeEach: (into: number[]) => number;
 }
 
 function prepareCase(rules: number, spread: HostSpread, finder: FinderName): MatchCase {
@@ -68,7 +64,7 @@ function prepareCase(rules: number, spread: HostSpread, finder: FinderName): Mat
     }
     return routed;
   };
-  return { rules, spread, finder, buildMs, run, timeEach };
+  return { label: `${rules} ${spread} ${finder}`, rules, spread, finder, buildMs, run, timeEach };
 }
 
 /**
@@ -78,7 +74,7 @@ function prepareCase(rules: number, spread: HostSpread, finder: FinderName): Mat
  * deciding the ratio; the first pass of each block, which refills the caches the previous case emptied, is
  * left out.
  */
-function measureMatches(cases: readonly MatchCase[]): MatchFigures[] {
+function measureMatches(cases: readonly TimedCase[]): { readonly medianNs: number; readonly p99Ns: number }[] {
   let sink = 0;
   for (const c of cases) for (let i = 0; i < 5; i++) sink += c.run() + c.timeEach([]); // warm up the JIT
   const timerNs = measureTimerCost();
@@ -95,17 +91,10 @@ function measureMatches(cases: readonly MatchCase[]): MatchFigures[] {
     });
   }
   if (sink < 0) console.log(sink);
-  return cases.map((c, k) => {
+  return cases.map((_c, k) => {
     const passes = (samples[k] ?? []).sort((a, b) => a - b);
     const each = (single[k] ?? []).sort((a, b) => a - b);
-    return {
-      rules: c.rules,
-      spread: c.spread,
-      finder: c.finder,
-      medianNs: round(quantile(passes, 0.5)),
-      p99Ns: round(Math.max(0, quantile(each, 0.99) - timerNs)),
-      buildMs: round(c.buildMs),
-    };
+    return { medianNs: round(quantile(passes, 0.5)), p99Ns: round(Math.max(0, quantile(each, 0.99) - timerNs)) };
   });
 }
 
@@ -161,17 +150,36 @@ function round(value: number): number {
 
 export const matchBenchmark: Benchmark = {
   name: "match",
-  summary: "route match time at 1k/10k/100k rules; compile time, table bytes, peak RSS at 10k Ingresses",
+  summary: "route match time at 1k/10k/100k rules and with 1,000 regex paths; hostile patterns; compile time, table bytes, peak RSS at 10k Ingresses",
   async run() {
     const cases = [
       ...(["uniform", "zipf"] as const).flatMap((spread) => RULE_COUNTS.map((rules) => prepareCase(rules, spread, "packed"))),
       ...RULE_COUNTS.map((rules) => prepareCase(rules, "uniform", "trie")),
     ];
-    const matches = measureMatches(cases);
+    const matches: MatchFigures[] = measureMatches(cases).map((timed, k) => {
+      const c = cases[k];
+      return { rules: c?.rules ?? 0, spread: c?.spread ?? "uniform", finder: c?.finder ?? "packed", ...timed, buildMs: round(c?.buildMs ?? Number.NaN) };
+    });
     console.log(formatTable(
       ["rules", "hosts hit", "finder", "median ns/match", "p99 ns (one at a time)", "index build ms"],
       matches.map((m) => [m.rules, m.spread, m.finder === "packed" ? "packed (edge)" : "trie (for comparison)", m.medianNs, m.p99Ns, m.buildMs]),
     ));
+    // Regex paths (ingress-nginx regex mode), timed apart from the plain tables so that their figures stay comparable.
+    const regexCases = prepareRegexCases(REQUESTS);
+    const regex = measureMatches(regexCases).map((timed, k) => ({ label: regexCases[k]?.label ?? "", ...timed, buildMs: round(regexCases[k]?.buildMs ?? Number.NaN) }));
+    console.log();
+    console.log(formatTable(
+      ["regex table (packed finder)", "median ns/match", "p99 ns (one at a time)", "index build ms"],
+      regex.map((r) => [r.label, r.medianNs, r.p99Ns, r.buildMs]),
+    ));
+    console.log("goal: median ≤ 2000 ns per match");
+    const hostile = measureHostilePatterns();
+    console.log();
+    console.log(formatTable(
+      ["hostile pattern", "µs", "plain pattern of similar size", "µs", "hostile/plain"],
+      hostile.map((h) => [h.pattern, h.hostileUs, h.plainPattern, h.plainUs, round2(h.hostileUs / h.plainUs)]),
+    ));
+    console.log(`(each against one ${hostile[0]?.pathBytes ?? 0}-byte path of a's ending in !, median of 31; goal: hostile no dearer than plain)`);
     const compiles: CompileFigures[] = [];
     for (const count of INGRESS_COUNTS) compiles.push(await measureCompile(count));
     console.log();
@@ -190,6 +198,6 @@ export const matchBenchmark: Benchmark = {
       trieUniform: round2(at(100_000, "uniform", "trie") / at(1_000, "uniform", "trie")),
     };
     console.log(`100k/1k median ratio: uniform ${ratios.uniform}, zipf ${ratios.zipf} (goal ≤ 2; trie finder: ${ratios.trieUniform}); median at 10k: uniform ${at(10_000, "uniform")} ns, zipf ${at(10_000, "zipf")} ns (goal ≤ 1000)`);
-    await writeResults("match", { machine: describeMachine(), matches, compiles, peakRss: rss, ratio100kTo1k: ratios });
+    await writeResults("match", { machine: describeMachine(), matches, regex, hostile, compiles, peakRss: rss, ratio100kTo1k: ratios });
   },
 };

@@ -11,7 +11,8 @@ import { type AnnotationVerdict, classifyNginxAnnotations, ignoredReason } from 
 import { attachCanary, ruleSlot } from "./nginx/attach-canary.ts";
 import { collectHostRedirects } from "./nginx/collect-host-redirects.ts";
 import { isCanary, parseCanary } from "./nginx/parse-canary.ts";
-import { parseNginxPolicy } from "./nginx/parse-nginx-policy.ts";
+import { parseNginxPolicy, type RegexAsk } from "./nginx/parse-nginx-policy.ts";
+import { applyRegexMode, originKey, type RuleOrigin } from "./nginx/regex-mode.ts";
 import { type IngressPolicy, parsePolicy } from "./parse-policy.ts";
 import { type BackendContext, resolveBackend } from "./resolve-backend.ts";
 import { selectIngresses } from "./select-ingresses.ts";
@@ -70,6 +71,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
   // Canaries attach to mainlines, whatever their age: after every mainline is in.
   const canaries: (() => void)[] = [];
   const wwwAskers: { ingress: string; hosts: string[] }[] = [];
+  const origins = new Map<string, RuleOrigin>();
 
   for (const ingress of selection.ingresses) {
     const key = namespacedKey(ingress.metadata);
@@ -129,13 +131,15 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
       report("has neither rules nor a defaultBackend");
     }
     collectTls(ingress, parsed.policy, tls, report);
-    collectRules(ingress, key, hosts, addBackend, report);
+    collectRules(ingress, key, nginx.regex, { hosts, origins }, addBackend, report);
     if (nginx.wwwRedirect) {
       const named = (spec.rules ?? []).map((rule) => (rule.host === undefined || rule.host === null ? null : checkHost(rule.host)));
       wwwAskers.push({ ingress: key, hosts: named.flatMap((host) => (host?.ok === true ? [host.value] : [])) });
     }
   }
   for (const attach of canaries) attach();
+  // Host-wide, over every Ingress of the host: after all are in, canaries attached to their mainline paths.
+  applyRegexMode(hosts, origins, (ingress, reason) => problems.push({ kind: "Ingress", object: ingress, reason }));
   // After every Ingress, so that an Ingress keeps a host whatever the ages.
   const servedServices = collectLoadBalancerServices(cluster.services, context, { hosts, tls, backends, problems });
   const hostRedirects = collectHostRedirects(wwwAskers, hosts, (ingress, reason) => problems.push({ kind: "Ingress", object: ingress, reason }));
@@ -176,7 +180,8 @@ export function failedOpenReason(backendId: string): string {
 function collectRules(
   ingress: Ingress,
   key: string,
-  hosts: Map<string, Map<string, Rule>>,
+  regex: RegexAsk,
+  { hosts, origins }: { hosts: Map<string, Map<string, Rule>>; origins: Map<string, RuleOrigin> },
   addBackend: (ref: IngressBackend, where: string) => string | null,
   report: (reason: string) => void,
 ): void {
@@ -207,9 +212,13 @@ function collectRules(
         report(`${shown}: ${path.reason}; left out`);
         continue;
       }
+      // A regex location keeps its pattern as written (normalising `/a/./b` would change what `.` means).
+      const raw = entry.path === undefined || entry.path === "" ? "/" : entry.path;
+      const regexLocation = regex.useRegex || (regex.rewriteTarget !== null && regex.rewriteTarget !== raw);
+      const served = regexLocation ? raw : path.value;
       const rules = hosts.get(host) ?? new Map<string, Rule>();
       // ImplementationSpecific is served as Prefix, so it conflicts with a Prefix of the same path.
-      const slot = ruleSlot(pathType.value, path.value);
+      const slot = ruleSlot(pathType.value, served);
       const holder = rules.get(slot);
       if (holder !== undefined) {
         report(
@@ -225,7 +234,8 @@ function collectRules(
       }
       const backend = addBackend(entry.backend, `${shown} ${path.value}`);
       if (backend === null) continue;
-      rules.set(slot, { path: path.value, pathType: pathType.value, backend, ingress: key });
+      rules.set(slot, { path: served, pathType: pathType.value, backend, ingress: key });
+      origins.set(originKey(host, slot), { rawPath: served, regexLocation });
       hosts.set(host, rules);
     }
   }

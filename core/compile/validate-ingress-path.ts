@@ -1,5 +1,5 @@
 import { normalizePath } from "../match/normalize-path.ts";
-import type { PathType } from "../table/schema.ts";
+import type { IngressPathType } from "../table/schema.ts";
 
 const LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 const SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
@@ -16,7 +16,7 @@ export function checkHost(host: string): Checked<string> {
   return { ok: true, value: host };
 }
 
-export function checkPathType(value: string | undefined): Checked<PathType> {
+export function checkPathType(value: string | undefined): Checked<IngressPathType> {
   if (value === "Exact" || value === "Prefix" || value === "ImplementationSpecific") return { ok: true, value };
   if (value === undefined || value === "") return { ok: false, reason: "pathType is required (Exact, Prefix or ImplementationSpecific)" };
   return { ok: false, reason: `pathType "${value}" is not Exact, Prefix or ImplementationSpecific` };
@@ -26,7 +26,7 @@ export function checkPathType(value: string | undefined): Checked<PathType> {
  * A rule path as the matcher will compare it: validated as the API server does for Exact and Prefix, then put
  * in the same normal form as request paths (so `/%7Euser` in a rule matches `/~user` in a request).
  */
-export function checkPath(path: string | undefined, pathType: PathType): Checked<string> {
+export function checkPath(path: string | undefined, pathType: IngressPathType): Checked<string> {
   if (path === undefined || path === "") {
     return pathType === "ImplementationSpecific" ? { ok: true, value: "/" } : { ok: false, reason: `${pathType} path is required` };
   }

@@ -1,4 +1,6 @@
 import type { RoutingTable, Rule } from "../table/schema.ts";
+import { compileRuleRegex } from "./regex-host.ts";
+import type { RegexPath } from "./regex-path.ts";
 import { comparePrecedence, conditionsHold, hostBuckets, type MatchFacts, QueryReader } from "./rule-conditions.ts";
 import { NO_RULE, numberRules, type RouteFinder } from "./route-finder.ts";
 
@@ -8,6 +10,8 @@ interface Candidate {
   readonly exact: boolean;
   /** Exact: the path; Prefix: without trailing slashes ("" for `/`). */
   readonly path: string;
+  /** A RegularExpression rule's compiled pattern (null for other kinds, and for a pattern the engine refuses). */
+  readonly regex: RegexPath | null;
 }
 
 const PLAIN: MatchFacts = { scheme: "http" };
@@ -33,7 +37,10 @@ export function createConditionFinder(table: RoutingTable, createPathFinder: (ta
     for (const rule of entry.rules) {
       if (conditional(entry.host, rule)) {
         const list = buckets.get(entry.host) ?? [];
-        list.push({ number, rule, exact: rule.pathType === "Exact", path: rule.pathType === "Exact" ? rule.path : rule.path.replace(/\/+$/, "") });
+        const regex = rule.pathType === "RegularExpression" ? compileRuleRegex(rule) : null;
+        if (rule.pathType !== "RegularExpression" || regex !== null) {
+          list.push({ number, rule, exact: rule.pathType === "Exact", path: rule.pathType === "Exact" ? rule.path : rule.path.replace(/\/+$/, ""), regex });
+        }
         buckets.set(entry.host, list);
       } else {
         rules.push(rule);
@@ -76,7 +83,8 @@ export function createConditionFinder(table: RoutingTable, createPathFinder: (ta
 
 function scan(list: readonly Candidate[], path: string, facts: MatchFacts, query: QueryReader): number {
   for (const candidate of list) {
-    if (!(candidate.exact ? candidate.path === path : prefixMatches(candidate.path, path))) continue;
+    const regex = candidate.regex;
+    if (!(regex !== null ? regex.test(path) : candidate.exact ? candidate.path === path : prefixMatches(candidate.path, path))) continue;
     if (candidate.rule.match === undefined || conditionsHold(candidate.rule.match, facts, query)) return candidate.number;
   }
   return NO_RULE;

@@ -2,12 +2,14 @@ import { type CompiledPolicy, compilePolicy } from "../policy/compile-policy.ts"
 import { chooseCanary, type CompiledCanary, compileCanary } from "../policy/choose-canary.ts";
 import type { CompiledHeaderEdits } from "../policy/header-edits.ts";
 import type { PolicyRequest } from "../policy/policy-step.ts";
+import { compileRewrite, type RewriteStep } from "../policy/rewrite-path.ts";
 import type { Backend, RoutingTable, Rule, RuleSplit } from "../table/schema.ts";
 import { normalizeHost } from "./normalize-host.ts";
 import { normalizePath } from "./normalize-path.ts";
 import { parentDomain } from "./prefix-path.ts";
 import { createConditionFinder } from "./condition-finder.ts";
 import { createPackedFinder } from "./packed-finder.ts";
+import { compileRuleRegex } from "./regex-host.ts";
 import { NO_RULE, numberRules, type RouteFinder } from "./route-finder.ts";
 
 export interface RouteRequest {
@@ -40,6 +42,8 @@ export interface RouteHit {
   readonly canary: { readonly hit: RouteHit; readonly choice: CompiledCanary } | null;
   /** An HTTPRoute rule's weighted backends: each share's hit (same rule and policy), and the running weights. */
   readonly split: { readonly hits: readonly RouteHit[]; readonly upTo: readonly number[]; readonly total: number } | null;
+  /** The path the backend gets instead (`rewrite-target` on a RegularExpression rule); null when forwarded as is. */
+  readonly rewrite: RewriteStep | null;
 }
 
 /** A hit with a backend to proxy to: what a `route` decision carries. */
@@ -58,6 +62,8 @@ export type RouteDecision =
     readonly responseHeaders?: readonly (readonly [string, string])[];
     /** Set on the request to the backend (`X-Forwarded-Prefix`); absent when none. */
     readonly upstreamHeaders?: readonly (readonly [string, string])[];
+    /** The normalised path the rule matched, when `path` is its rewrite (`rewrite-target`); absent otherwise. */
+    readonly rewrittenFrom?: string;
     /** The most a body may hold (`proxy-body-size`): a declared length was checked, a streamed one must be counted. */
     readonly maxBodyBytes?: number;
   }
@@ -109,12 +115,13 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
     const policy = policies.get(ingress) ?? null;
     const canary = rule?.canary;
     const canaryBackend = canary === undefined ? undefined : backends.get(canary.backend);
+    const rewrite = rule === null ? null : rewriteOf(rule, policy);
     let split: RouteHit["split"] = null;
     if (rule?.split !== undefined) {
       const upTo: number[] = [];
       let total = 0;
       for (const share of rule.split) upTo.push((total += share.weight));
-      const shareHit = (share: RuleSplit): RouteHit => ({ host, rule, ingress, backend: share.backend === undefined ? null : backends.get(share.backend) ?? null, policy, canary: null, split: null });
+      const shareHit = (share: RuleSplit): RouteHit => ({ host, rule, ingress, backend: share.backend === undefined ? null : backends.get(share.backend) ?? null, policy, canary: null, split: null, rewrite });
       split = { hits: rule.split.map(shareHit), upTo, total };
     }
     // One literal, fields in one order: every hit shares a shape (hundreds of thousands of them at 100k rules).
@@ -126,8 +133,9 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
       policy,
       canary: canary === undefined || canaryBackend === undefined
         ? null
-        : { hit: { host, rule, ingress: canary.ingress, backend: canaryBackend, policy, canary: null, split: null }, choice: compileCanary(canary) },
+        : { hit: { host, rule, ingress: canary.ingress, backend: canaryBackend, policy, canary: null, split: null, rewrite }, choice: compileCanary(canary) },
       split,
+      rewrite,
     };
   };
   const fallback = table.defaultBackend;
@@ -188,9 +196,14 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
     if (answer !== null) return { kind: "answer", ...answer, hit, ingress: hit.ingress };
   }
   const headers = policy.responseHeaders?.(facts) ?? null;
-  return served(chooseBackend(hit, request), policy.rewritePath === null ? path : policy.rewritePath(facts), {
+  // Last, as nginx's rewrite … break runs after the location's redirects and before proxy_pass; an HTTPRoute's
+  // URLRewrite likewise.
+  const rewritten = hit.rewrite === null ? null : hit.rewrite(path);
+  const forwarded = rewritten !== null ? rewritten.path : policy.rewritePath === null ? path : policy.rewritePath(facts);
+  return served(chooseBackend(hit, request), forwarded, {
     ...(headers === null ? {} : { responseHeaders: headers }),
-    ...(policy.upstreamHeaders === null ? {} : { upstreamHeaders: policy.upstreamHeaders }),
+    ...(rewritten === null || rewritten.upstreamHeaders === null ? {} : { upstreamHeaders: rewritten.upstreamHeaders }),
+    ...(rewritten === null ? {} : { rewrittenFrom: path }),
     ...(policy.maxBodyBytes === null ? {} : { maxBodyBytes: policy.maxBodyBytes }),
     ...(policy.requestEdits === null ? {} : { requestEdits: policy.requestEdits }),
     ...(policy.responseEdits === null ? {} : { responseEdits: policy.responseEdits }),
@@ -222,6 +235,17 @@ function chooseBackend(hit: RouteHit, request: RouteRequest): RouteHit {
   const draw = (request.random?.() ?? 0) * split.total;
   for (let i = 0; i < split.upTo.length; i++) if (draw < (split.upTo[i] ?? 0)) return split.hits[i] ?? hit;
   return split.hits[split.hits.length - 1] ?? hit;
+}
+
+/**
+ * A rule's rewrite: its Ingress's rewrite-target, on a pattern that is not the target itself (ingress-nginx's
+ * needsRewrite), with the pattern's captures. Only RegularExpression rules have captures to give.
+ */
+function rewriteOf(rule: Rule, policy: CompiledPolicy | null): RewriteStep | null {
+  const ask = policy?.rewrite ?? null;
+  if (ask === null || rule.pathType !== "RegularExpression" || rule.path === ask.target) return null;
+  const regex = compileRuleRegex(rule);
+  return regex === null ? null : compileRewrite(regex, ask.target, ask.forwardedPrefix);
 }
 
 /** ingress-nginx picks the canary in its balancer, after every other step: so does the edge. */

@@ -1,5 +1,6 @@
 import type { HostRoutes, RoutingTable } from "../table/schema.ts";
 import { buildPathTrie, findInPathTrie, type PathNode } from "./path-trie.ts";
+import { buildRegexHost } from "./regex-host.ts";
 import { NO_RULE, type RouteFinder } from "./route-finder.ts";
 
 export interface PackedFinderOptions {
@@ -20,7 +21,7 @@ const MAX_PATTERN = 0x7fff;
  * in a typed array plus one region of bytes — its name, then per rule (Exact first, then Prefix longest first)
  * a length and a number, then the paths' characters — so a match touches two or three cache lines, and the
  * whole index is a few bytes more than the paths themselves. Hosts with many rules, or with characters beyond
- * Latin-1, keep a path trie.
+ * Latin-1, keep a path trie; hosts with RegularExpression rules a matcher of their own (regex-host.ts).
  */
 export function createPackedFinder(table: RoutingTable, options: PackedFinderOptions = {}): RouteFinder {
   const maxScannedRules = Math.min(options.maxScannedRules ?? 32, 0xffff);
@@ -31,11 +32,14 @@ export function createPackedFinder(table: RoutingTable, options: PackedFinderOpt
   let first = 0;
   for (const entry of table.hosts) {
     const key = entry.host.startsWith("*.") ? entry.host.slice(2) : entry.host;
-    const at = entry.rules.length <= maxScannedRules ? packRegion(bytes, key, entry) : null;
     const number = first;
     first += entry.rules.length;
+    // A host with patterns has a matcher of its own; the others a packed region, or a trie when they cannot.
+    const regexHost = buildRegexHost(entry.rules, number);
+    const at = regexHost === null && entry.rules.length <= maxScannedRules ? packRegion(bytes, key, entry) : null;
     if (entry.host === "") {
-      if (at !== null) anyHost = (path) => scanRegion(packed, at, number, entry.rules.length, path);
+      if (regexHost !== null) anyHost = regexHost;
+      else if (at !== null) anyHost = (path) => scanRegion(packed, at, number, entry.rules.length, path);
       else {
         const trie = buildPathTrie(entry.rules, number);
         anyHost = (path) => findInPathTrie(trie, path);
@@ -44,7 +48,7 @@ export function createPackedFinder(table: RoutingTable, options: PackedFinderOpt
     }
     const bucket = entry.host.startsWith("*.") ? wildcard : precise;
     if (at !== null) bucket.entries.push({ hash: hashRange(key, 0, key.length), at, first: number, count: entry.rules.length });
-    else bucket.tries.set(key, buildPathTrie(entry.rules, number));
+    else bucket.tries.set(key, regexHost ?? buildPathTrie(entry.rules, number));
   }
   const packed = bytes.finish();
   const preciseIndex = sealBucket(precise);
@@ -64,7 +68,8 @@ export function createPackedFinder(table: RoutingTable, options: PackedFinderOpt
     }
     if (index.tries.size === 0) return NO_RULE;
     const trie = index.tries.get(from === 0 ? host : host.slice(from));
-    return trie === undefined ? NO_RULE : findInPathTrie(trie, path);
+    if (trie === undefined) return NO_RULE;
+    return typeof trie === "function" ? trie(path) : findInPathTrie(trie, path);
   };
 
   return {
@@ -90,15 +95,18 @@ interface BucketEntry {
   readonly count: number;
 }
 
+/** A host kept out of the packed bytes: a path trie, or the matcher of a host with RegularExpression rules. */
+type HostMatcher = PathNode | ((path: string) => number);
+
 interface Bucket {
   readonly entries: BucketEntry[];
-  readonly tries: Map<string, PathNode>;
+  readonly tries: Map<string, HostMatcher>;
 }
 
 interface SealedBucket {
   readonly slots: Int32Array;
   readonly mask: number;
-  readonly tries: ReadonlyMap<string, PathNode>;
+  readonly tries: ReadonlyMap<string, HostMatcher>;
 }
 
 function createBucket(): Bucket {

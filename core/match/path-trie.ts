@@ -19,6 +19,8 @@ export interface PathNode {
 export function buildPathTrie(rules: readonly Rule[], first: number): PathNode {
   const root = createNode();
   rules.forEach((rule, i) => {
+    // RegularExpression rules are matched by the engine (regex-host.ts), never element by element.
+    if (rule.pathType === "RegularExpression") return;
     if (rule.pathType === "Exact") {
       const node = descend(root, rule.path.slice(1).split("/"));
       if (node.exact < 0) node.exact = first + i;
@@ -35,8 +37,8 @@ export function buildPathTrie(rules: readonly Rule[], first: number): PathNode {
   return root;
 }
 
-/** The number of the rule that wins `path` in this trie, or -1. */
-export function findInPathTrie(root: PathNode, path: string): number {
+/** The number of the rule that wins `path` in this trie, or -1; `exact: false` asks for the longest Prefix only. */
+export function findInPathTrie(root: PathNode, path: string, exact = true): number {
   let node = root;
   let best = node.prefix;
   let start = 1;
@@ -47,7 +49,7 @@ export function findInPathTrie(root: PathNode, path: string): number {
     node = child;
     if (slash < 0) {
       // The whole path was consumed: an Exact rule here beats every Prefix.
-      if (node.exact >= 0) return node.exact;
+      if (exact && node.exact >= 0) return node.exact;
       if (node.prefix >= 0) best = node.prefix;
       break;
     }

@@ -7,8 +7,9 @@ export const NO_RULE = -1;
 /**
  * The one small interface behind route matching. Given a normalised host and path, return the winning rule as
  * its number in table order (see `numberRules`), or `NO_RULE`: precise host before wildcard before host-less
- * rules; within a bucket a matching Exact path, else the longest matching Prefix (ImplementationSpecific is
- * treated as Prefix). Implementations differ only in speed. A number rather than an object keeps a match free of
+ * rules; within a bucket a matching Exact path, else the first matching RegularExpression pattern (longer
+ * patterns first: see regex-host.ts), else the longest matching Prefix (ImplementationSpecific is treated as
+ * Prefix). Implementations differ only in speed. A number rather than an object keeps a match free of
  * allocation and lets the caller keep whatever it needs per rule (backend, ingress) in one flat array.
  *
  * Rules with conditions (Gateway API HTTPRoute matches: `Rule.match`) and any-depth wildcard hosts (`**.`) are

@@ -1,5 +1,6 @@
 import type { Rule, RuleMatch } from "../table/schema.ts";
 import { splitPrefixPath } from "./prefix-path.ts";
+import { compareRegexRules } from "./regex-host.ts";
 
 /** What a rule's conditions read of a request, beyond host and path. A RouteRequest is one. */
 export interface MatchFacts {
@@ -38,7 +39,10 @@ export function conditionsHold(match: RuleMatch, facts: MatchFacts, query: Query
   return true;
 }
 
-/** True when the rule's path matches the normalised request path (Prefix: element-wise, trailing `/` ignored). */
+/**
+ * True when an Exact or Prefix rule's path matches the normalised request path (Prefix: element-wise, trailing `/`
+ * ignored). RegularExpression rules are run by their compiled pattern (regex-host.ts), not here.
+ */
 export function pathMatches(rule: Rule, path: string): boolean {
   if (rule.pathType === "Exact") return rule.path === path;
   const want = splitPrefixPath(rule.path);
@@ -49,13 +53,16 @@ export function pathMatches(rule: Rule, path: string): boolean {
 /**
  * Which of two rules of one host bucket, both matching a request, wins — negative when `a` does. Gateway API's
  * order (apis/v1/httproute_types.go), which for rules without conditions is the Ingress order: an Exact path;
- * the longer Prefix (in path elements, then in characters as written, so `/foo/` beats `/foo`); a method; more
- * headers; more query parameters; then table order (the compiler writes an Ingress's rule before a route's of
- * the same path, and routes oldest first, then by namespace/name, then rule and match order).
+ * a RegularExpression (whose place Gateway API leaves to implementations: here nginx's, after Exact and before
+ * every prefix, longer patterns first, conditions not counted); the longer Prefix (in path elements, then in
+ * characters as written, so `/foo/` beats `/foo`); a method; more headers; more query parameters; then table
+ * order (the compiler writes an Ingress's rule before a route's of the same path, and routes oldest first, then
+ * by namespace/name, then rule and match order).
  */
 export function comparePrecedence(a: Rule, aNumber: number, b: Rule, bNumber: number): number {
-  const exact = Number(b.pathType === "Exact") - Number(a.pathType === "Exact");
-  if (exact !== 0) return exact;
+  const rank = kindRank(a) - kindRank(b);
+  if (rank !== 0) return rank;
+  if (a.pathType === "RegularExpression") return compareRegexRules({ rule: a, index: aNumber }, { rule: b, index: bNumber });
   if (a.pathType !== "Exact") {
     const depth = splitPrefixPath(b.path).length - splitPrefixPath(a.path).length;
     if (depth !== 0) return depth;
@@ -68,6 +75,10 @@ export function comparePrecedence(a: Rule, aNumber: number, b: Rule, bNumber: nu
   const query = (b.match?.query?.length ?? 0) - (a.match?.query?.length ?? 0);
   if (query !== 0) return query;
   return aNumber - bNumber;
+}
+
+function kindRank(rule: Rule): number {
+  return rule.pathType === "Exact" ? 0 : rule.pathType === "RegularExpression" ? 1 : 2;
 }
 
 /**

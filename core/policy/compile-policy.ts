@@ -17,11 +17,16 @@ export interface CompiledPolicy {
   readonly upstreamHost: string | null;
   /** The backend's time to answer in ms (`proxy-read-timeout`); null: the edge's default. */
   readonly responseTimeoutMs: number | null;
+  /** The time to open a connection to a target in ms (`proxy-connect-timeout`, socket transport); null: the edge's. */
+  readonly connectTimeoutMs: number | null;
   /** `proxy-body-size` in bytes, for a body whose length is not declared (the edge counts it); null when none. */
   readonly maxBodyBytes: number | null;
   readonly after: readonly PolicyStep[];
-  /** Headers set on the request to the backend (`X-Forwarded-Prefix`); null when none. */
-  readonly upstreamHeaders: readonly (readonly [string, string])[] | null;
+  /**
+   * `rewrite-target` and the `x-forwarded-prefix` sent with it, null when none: made into a rule's step
+   * (rewrite-path.ts) for each RegularExpression rule whose pattern it rewrites, since the captures are the rule's.
+   */
+  readonly rewrite: { readonly target: string; readonly forwardedPrefix: string | null } | null;
   /** Headers added to the backend's response (CORS); null when the policy adds none. */
   readonly responseHeaders: ((request: PolicyRequest) => readonly (readonly [string, string])[] | null) | null;
   /** HTTPRoute RequestHeaderModifier (and a URLRewrite hostname's X-Forwarded-Host); null when none. */
@@ -52,9 +57,10 @@ export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
     forceSslRedirect: policy.forceSslRedirect === true,
     maxBodyBytes: policy.maxBodyBytes ?? null,
     responseTimeoutMs: policy.responseTimeoutMs ?? null,
+    connectTimeoutMs: policy.connectTimeoutMs ?? null,
     upstreamHost: policy.rewriteHost ?? policy.upstreamHost ?? null,
     after,
-    upstreamHeaders: policy.forwardedPrefix === undefined ? null : [["x-forwarded-prefix", policy.forwardedPrefix]],
+    rewrite: policy.rewriteTarget === undefined ? null : { target: policy.rewriteTarget, forwardedPrefix: policy.forwardedPrefix ?? null },
     responseHeaders: cors === null ? null : cors.headers,
     requestEdits: requestEdits === undefined ? null : compileHeaderEdits(requestEdits),
     responseEdits: policy.responseHeaders === undefined ? null : compileHeaderEdits(policy.responseHeaders),

@@ -21,13 +21,27 @@ export interface RoutePolicy {
   readonly deny?: readonly string[];
   /** Client address ranges (canonical CIDRs) allowed; any other client gets a 403 (`allowlist-source-range`). */
   readonly allow?: readonly string[];
-  /** Sent to the backend as `X-Forwarded-Prefix` (`x-forwarded-prefix`). */
+  /**
+   * The path the backend sees on a RegularExpression rule whose pattern is not this very text (`rewrite-target`):
+   * `$1`…`$9` are the pattern's captures; the query is kept. Other rules are forwarded as they came.
+   */
+  readonly rewriteTarget?: string;
+  /**
+   * Sent to the backend as `X-Forwarded-Prefix` where the path is rewritten (`x-forwarded-prefix`, only beside
+   * `rewriteTarget`, as ingress-nginx sends it); `$1`…`$9` are the same captures.
+   */
   readonly forwardedPrefix?: string;
   /**
    * How long the backend has to answer, in milliseconds, in place of the edge's `EDGE_UPSTREAM_TIMEOUT_MS`
    * (`proxy-read-timeout`: nginx's wait for the next read, which for an answer's head is this).
    */
   readonly responseTimeoutMs?: number;
+  /**
+   * How long opening a connection to a target may take, in milliseconds, in place of the edge's
+   * `EDGE_CONNECT_TIMEOUT_MS` (`proxy-connect-timeout`). The socket transport sees the connection open; the fetch
+   * transport cannot (the compiler says so for the Ingress).
+   */
+  readonly connectTimeoutMs?: number;
   /**
    * The Host the backend sees (`upstream-vhost`), `name` or `name:port`. Sent by the socket transport; the fetch
    * transport sets Host from the target's URL and cannot (the compiler says so for the Ingress).
@@ -111,8 +125,10 @@ export const POLICY_SYNTAX = {
   corsExpose: /^(([A-Za-z0-9\-_]+|\*),?\s?)+$/,
   /** Printable ASCII without spaces, quotes or angle brackets: safe as a Location header. `$` only before a known variable. */
   redirectLocation: /^https?:\/\/[\x21\x23-\x3b\x3d\x3f-\x7e]+$/,
-  /** ingress-nginx's path syntax, less `$`: capture groups need a regex location, which the edge does not serve. */
-  forwardedPrefix: /^\/?[-._~a-zA-Z0-9/:]*$/,
+  /** ingress-nginx's path syntax, `$` only before a capture's digit. */
+  forwardedPrefix: /^\/?([-._~a-zA-Z0-9/:]|\$[1-9])*$/,
+  /** ingress-nginx's path syntax, starting with `/`, `$` only before a capture's digit. */
+  rewriteTarget: /^\/([-._~a-zA-Z0-9/:]|\$[1-9])*$/,
   upstreamHost: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(:\d{1,5})?$/,
   /** A Gateway API HTTPHeaderName. */
   headerName: /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/,

@@ -11,7 +11,17 @@ import type { HostRedirect, RoutePolicy } from "./route-policy.ts";
 /** Bumped on any change that an older reader would misread. */
 export const TABLE_SCHEMA = 1;
 
-export type PathType = "Exact" | "Prefix" | "ImplementationSpecific";
+/** The path types an Ingress can state. */
+export type IngressPathType = "Exact" | "Prefix" | "ImplementationSpecific";
+
+/**
+ * `RegularExpression`: the path is an RE2 pattern (core/match/regex-path.ts) that must match from the request
+ * path's first character (nginx's `^`), ending anywhere unless it says `$`. Within a host an equal Exact path wins,
+ * then the first matching pattern, longer patterns first (see `compareRegexRules`), then the longest Prefix. Added
+ * within schema 1 (ingress-nginx regex paths; HTTPRoute RegularExpression matches): a table without such rules
+ * keeps its bytes and hash; an older worker refuses one that has them — deploy the worker first.
+ */
+export type PathType = IngressPathType | "RegularExpression";
 
 export interface TableNode {
   /** Node name: the stable identity of a target (cookies are bound to it, not to the address). */
@@ -112,6 +122,8 @@ export function isFailedOpen(backend: Backend): boolean {
 export interface Rule {
   readonly path: string;
   readonly pathType: PathType;
+  /** RegularExpression only: the pattern matches without regard to case (nginx's `~*`). Absent: with case. */
+  readonly ignoreCase?: true;
   /** Backend id. */
   readonly backend: string;
   /**
@@ -167,9 +179,11 @@ export interface RuleSplit {
 export interface RuleCanary {
   readonly backend: string;
   readonly ingress: string;
-  /** Request header: `always` → canary, `never` → mainline (or equal to `headerValue` → canary); else go on. */
+  /** Request header: `always` → canary, `never` → mainline (or equal to `headerValue`, or matching `headerPattern` → canary); else go on. */
   readonly header?: string;
   readonly headerValue?: string;
+  /** Without `headerValue`: a header value this RE2 pattern is found in → canary, else go on (`canary-by-header-pattern`). */
+  readonly headerPattern?: string;
   /** Cookie: `always` → canary, `never` → mainline; else go on. */
   readonly cookie?: string;
   /** Out of `weightTotal` (default 100): the share of the remaining requests sent to the canary. */

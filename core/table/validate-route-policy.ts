@@ -38,6 +38,8 @@ export const routePolicySchema = z.strictObject({
   allow: z.array(cidr).min(1).optional(),
   upstreamHost: z.string().max(259).regex(POLICY_SYNTAX.upstreamHost, "must be a host name, maybe with a port").optional(),
   responseTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
+  connectTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
+  rewriteTarget: z.string().min(1).max(1024).regex(POLICY_SYNTAX.rewriteTarget, "must be a path whose only variables are $1 to $9").optional(),
   forwardedPrefix: z.string().min(1).max(1024).regex(POLICY_SYNTAX.forwardedPrefix, "must be a path").optional(),
   requestHeaders: headerEdits.optional(),
   responseHeaders: headerEdits.optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compileRegexPath, compileRegexSearch } from "../match/regex-path.ts";
 import { hashTableContent } from "./hash-table.ts";
 import { backendService, ruleSource, TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
 import { routePolicySchema } from "./validate-route-policy.ts";
@@ -16,7 +17,7 @@ export type TableValidation =
 const port = z.number().int().min(1).max(65535);
 const name = z.string().min(1).max(253);
 
-const nodeSchema = z.strictObject({
+export const nodeSchema = z.strictObject({
   name,
   address: z.string().min(1).max(64),
   hostname: z.string().min(1).max(253).optional(),
@@ -38,7 +39,7 @@ const healthCheckSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("http"), path: z.string().startsWith("/"), port: port.optional() }),
 ]);
 
-const backendSchema = z.strictObject({
+export const backendSchema = z.strictObject({
   id: z.string().refine((id) => backendService(id) !== null, "must be namespace/service:port[@namespace/ingress]"),
   nodePort: port,
   protocol: z.literal("https").optional(),
@@ -65,10 +66,12 @@ const ruleMatchSchema = z.strictObject({
   query: z.array(nameValue(z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, "must be visible ASCII"))).min(1).max(16).optional(),
 });
 
-const ruleSchema = z.strictObject({
-  path: z.string().startsWith("/"),
-  pathType: z.enum(["Exact", "Prefix", "ImplementationSpecific"]),
-  // "" only beside `split`, or for an HTTPRoute rule whose backends all failed to resolve (it answers 500).
+export const ruleSchema = z.strictObject({
+  // A pattern (RegularExpression) need not start with "/": see checkRulePath.
+  path: z.string().min(1),
+  pathType: z.enum(["Exact", "Prefix", "ImplementationSpecific", "RegularExpression"]),
+  ignoreCase: z.literal(true).optional(),
+  // "" only for an HTTPRoute rule whose backends all failed to resolve (it answers 500): see findBrokenReferences.
   backend: z.string(),
   ingress: z.string().min(1),
   canary: z.strictObject({
@@ -76,12 +79,25 @@ const ruleSchema = z.strictObject({
     ingress: z.string().min(1),
     header: token.optional(),
     headerValue: z.string().min(1).max(1024).regex(/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/, "must be visible ASCII").optional(),
+    headerPattern: z.string().refine((pattern) => compileRegexSearch(pattern).ok, "must be a pattern the edge's engine (RE2) takes").optional(),
     cookie: token.optional(),
     weight: z.number().int().min(0).max(1_000_000).optional(),
     weightTotal: z.number().int().min(1).max(1_000_000).optional(),
   }).optional(),
   match: ruleMatchSchema.optional(),
   split: z.array(z.strictObject({ backend: z.string().min(1).optional(), weight: z.number().int().min(1).max(1_000_000) })).min(1).max(16).optional(),
+}).superRefine(checkRulePath, {
+  // Also beside other issues of the rule (so that every problem is reported), once path and type are strings.
+  when: (payload) => {
+    const value: unknown = payload.value;
+    return typeof value === "object" && value !== null && "path" in value && typeof value.path === "string" && "pathType" in value && typeof value.pathType === "string";
+  },
+});
+
+export const hostRedirectSchema = z.strictObject({
+  from: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
+  to: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
+  ingress: z.string().min(1),
 });
 
 const tableSchema = z.strictObject({
@@ -95,12 +111,19 @@ const tableSchema = z.strictObject({
   tls: z.array(z.strictObject({ host: z.string().min(1), redirect: z.boolean() })),
   problems: z.array(z.strictObject({ kind: z.string(), object: z.string(), reason: z.string() })),
   policies: z.array(routePolicySchema).optional(),
-  hostRedirects: z.array(z.strictObject({
-    from: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
-    to: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case DNS name"),
-    ingress: z.string().min(1),
-  })).optional(),
+  hostRedirects: z.array(hostRedirectSchema).optional(),
 });
+
+/** A RegularExpression rule's pattern must compile (so the edge never holds one it cannot run); any other path is absolute. */
+function checkRulePath(rule: { readonly path: string; readonly pathType: string; readonly ignoreCase?: true | undefined }, ctx: z.RefinementCtx): void {
+  if (rule.pathType === "RegularExpression") {
+    const compiled = compileRegexPath(rule.path, { ignoreCase: rule.ignoreCase === true });
+    if (!compiled.ok) ctx.addIssue({ code: "custom", path: ["path"], message: compiled.problem });
+    return;
+  }
+  if (!rule.path.startsWith("/")) ctx.addIssue({ code: "custom", path: ["path"], message: 'Invalid string: must start with "/"' });
+  if (rule.ignoreCase !== undefined) ctx.addIssue({ code: "custom", path: ["ignoreCase"], message: "only a RegularExpression path is matched without case" });
+}
 
 /**
  * Checks shape and internal references (every rule names a known backend, every target a known Node, hosts
@@ -188,7 +211,7 @@ function findBrokenReferences(table: RoutingTable): TableIssue[] {
   return issues;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
   return out === "" ? "(root)" : out;

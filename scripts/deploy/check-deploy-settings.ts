@@ -1,3 +1,5 @@
+import { DAY_MS as BUDGET_DAY_MS, FREE, planBudget, SMALL_CLUSTER } from "../../core/budget/edge-budget.ts";
+
 /**
  * What a production deploy must satisfy, judged on plain data (pure): the wrangler settings as wrangler reads
  * them, and the sizes of the bundle `wrangler deploy --dry-run` wrote.
@@ -52,7 +54,7 @@ export const DEFAULT_TABLE_REFRESH_MS = 5000;
 /** Workers KV on the Free plan (developers.cloudflare.com/kv/platform/limits). */
 export const FREE_PLAN_KV_READS_PER_DAY = 100_000;
 export const FREE_PLAN_KV_WRITES_PER_DAY = 1_000;
-const DAY_MS = 86_400_000;
+const DAY_MS = BUDGET_DAY_MS;
 
 /** One environment of wrangler.toml as wrangler reads it (`[env.x]` overrides the top level). */
 export interface DeployEnvironment {
@@ -61,7 +63,17 @@ export interface DeployEnvironment {
   /** `routes` and `route`, as written: patterns, or objects with `pattern` and maybe `custom_domain`. */
   readonly routes: readonly unknown[];
   readonly vars: Readonly<Record<string, unknown>>;
+  /** `[[durable_objects.bindings]]`; absent: none read. */
+  readonly durableObjects?: ReadonlyArray<{ readonly name: string; readonly className: string }>;
+  /** Classes the migrations create SQLite-backed (`new_sqlite_classes`). */
+  readonly sqliteClasses?: readonly string[];
 }
+
+/** The version pointer's binding and class (worker/env.ts, worker/pointer/table-pointer.ts). */
+export const POINTER_BINDING = "TABLE_POINTER";
+export const POINTER_CLASS = "TablePointer";
+/** The worker's default EDGE_POINTER_CHECK_MS (worker/config.ts). */
+export const DEFAULT_POINTER_CHECK_MS = 4000;
 
 export interface DeployReadiness {
   /** Block `wrangler deploy` (exit 1). */
@@ -87,13 +99,23 @@ export function checkDeployReadiness(environments: readonly DeployEnvironment[])
     if (routes.length === 0) {
       warnings.push(`${environment}: no routes or custom domains: the Worker gets only its workers.dev address, and your Ingress hosts reach it only once the agent attaches them (EDGE_MANAGE_HOSTS=true, the default in deploy/, with --worker-name matching this name). To route them by hand, add routes = [{ pattern = "shop.example.com", custom_domain = true }] (or "*.example.com/*" with zone_name) to wrangler.toml, or route the hosts in the dashboard after deploying`);
     }
-    const refreshMs = readRefreshMs(vars["EDGE_TABLE_REFRESH_MS"]);
+    const bindings = durableObjectsOf(environments, environment) ?? [];
+    const binding = bindings.find((found) => found.name === POINTER_BINDING);
+    if (binding !== undefined) {
+      if (binding.className !== POINTER_CLASS) problems.push(`${environment}: ${POINTER_BINDING} must bind class_name "${POINTER_CLASS}" (the worker exports it)`);
+      else if (!(sqliteClassesOf(environments, environment) ?? []).includes(POINTER_CLASS)) problems.push(`${environment}: no [[migrations]] entry with new_sqlite_classes = ["${POINTER_CLASS}"]: the version pointer must be a SQLite-backed Durable Object (the Free plan has no other kind)`);
+      const checkMs = readRefreshMs(vars["EDGE_POINTER_CHECK_MS"], DEFAULT_POINTER_CHECK_MS) ?? DEFAULT_POINTER_CHECK_MS;
+      warnings.push(`${environment}: ${describeBudget(true, Math.max(1, checkMs))}`);
+      continue;
+    }
+    const refreshMs = readRefreshMs(vars["EDGE_TABLE_REFRESH_MS"], DEFAULT_TABLE_REFRESH_MS);
     if (refreshMs === 0) warnings.push(`${environment}: EDGE_TABLE_REFRESH_MS=0 reads KV on every request: the Free plan's ${FREE_PLAN_KV_READS_PER_DAY.toLocaleString("en-US")} KV reads a day are ${FREE_PLAN_KV_READS_PER_DAY.toLocaleString("en-US")} requests`);
     else if (refreshMs !== null) warnings.push(`${environment}: ${describeKvReads(refreshMs)}`);
+    warnings.push(`${environment}: no ${POINTER_BINDING} Durable Object binding: the edge polls the table's head in KV (every EDGE_TABLE_REFRESH_MS) and other locations see a push only after KV's cache time (~30-60 s); add the binding and migration shipped in wrangler.toml to converge within seconds`);
   }
   warnings.push(
     "secrets cannot be checked from here: run `npx wrangler secret list` and make sure EDGE_PUSH_PUBLIC_JWK (without it pushes answer 503) and EDGE_COOKIE_KEY (without it cookie affinity is off) are set",
-    `Free plan: ${FREE_PLAN_KV_WRITES_PER_DAY.toLocaleString("en-US")} KV writes a day, one per table change (the agent pushes at most one a second): on average one change every ${DAY_MS / 1000 / FREE_PLAN_KV_WRITES_PER_DAY} s; and 10 ms of CPU per request, which a cold isolate's first request spends loading the table beyond about 400 path rules (README, "Limits"). Larger or busier clusters need Workers Paid`,
+    `Free plan: ${FREE_PLAN_KV_WRITES_PER_DAY.toLocaleString("en-US")} KV writes a day, about two per table change in the sharded layout (the changed bucket and the manifest; the agent pushes at most one a second) and a first publication of up to 514; 10 ms of CPU per request: a cold isolate reads only the parts a host needs, whatever the table's size (README, "Limits"), but a push is checked whole by the worker, ~10-15 µs per path rule, so pushes of tables beyond ~400 path rules need Workers Paid or --publish kv`,
   );
   return { problems, warnings };
 }
@@ -105,8 +127,26 @@ export function describeKvReads(refreshMs: number): string {
   return `EDGE_TABLE_REFRESH_MS=${refreshMs} means up to ${perIsolate.toLocaleString("en-US")} KV reads per isolate per day (one per refresh while it serves traffic); the Free plan allows ${FREE_PLAN_KV_READS_PER_DAY.toLocaleString("en-US")} a day in all, enough for ${isolates < 10 ? isolates.toFixed(1) : Math.floor(isolates).toLocaleString("en-US")} isolates serving all day (every location with traffic runs at least one): raise it, or use Workers Paid`;
 }
 
-function readRefreshMs(value: unknown): number | null {
-  if (value === undefined) return DEFAULT_TABLE_REFRESH_MS;
+/** What the small cluster of the README spends with this interval (core/budget/edge-budget.ts: the README's figures). */
+export function describeBudget(pointer: boolean, checkMs: number): string {
+  const budget = planBudget({ ...SMALL_CLUSTER, pointer, checkMs });
+  const perIsolate = Math.ceil(DAY_MS / checkMs);
+  const what = pointer ? `EDGE_POINTER_CHECK_MS=${checkMs}: up to ${perIsolate.toLocaleString("en-US")} Durable Object requests per isolate per day (a check happens only inside a request, so never more than the requests)` : `EDGE_TABLE_REFRESH_MS=${checkMs}: up to ${perIsolate.toLocaleString("en-US")} KV reads of the head per isolate per day`;
+  const small = `${SMALL_CLUSTER.ingresses} Ingresses, ${SMALL_CLUSTER.isolates} isolates, ${SMALL_CLUSTER.requestsPerDay.toLocaleString("en-US")} requests and ${SMALL_CLUSTER.changesPerDay} table changes a day`;
+  const spent = `${budget.doRequestsPerDay.toLocaleString("en-US")} DO requests, ${budget.kvReadsPerDay.toLocaleString("en-US")} KV reads, ${budget.kvWritesPerDay.toLocaleString("en-US")} KV writes (${budget.kvWritesPerChange} per change) and ${budget.kvDeletesPerDay.toLocaleString("en-US")} deletes a day`;
+  return `${what}. A small cluster (${small}) spends ${spent}: ${budget.fitsFree ? "within the Free plan" : `over the Free plan (${budget.overFree.join("; ")}): Workers Paid`}. Free allows ${FREE.requests.toLocaleString("en-US")} requests, ${FREE.kvReads.toLocaleString("en-US")} KV reads, ${FREE.kvWrites.toLocaleString("en-US")} writes and ${FREE.doRequests.toLocaleString("en-US")} DO requests a day`;
+}
+
+function durableObjectsOf(environments: readonly DeployEnvironment[], environment: string): DeployEnvironment["durableObjects"] {
+  return environments.find((found) => found.environment === environment)?.durableObjects;
+}
+
+function sqliteClassesOf(environments: readonly DeployEnvironment[], environment: string): DeployEnvironment["sqliteClasses"] {
+  return environments.find((found) => found.environment === environment)?.sqliteClasses ?? environments[0]?.sqliteClasses;
+}
+
+function readRefreshMs(value: unknown, fallback: number): number | null {
+  if (value === undefined) return fallback;
   const number = Number(value);
   return Number.isInteger(number) && number >= 0 ? number : null;
 }

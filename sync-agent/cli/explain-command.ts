@@ -27,8 +27,6 @@ export interface Explanation {
   readonly split?: readonly { readonly backend: { readonly service: string; readonly port: number | string } | null; readonly weight: number }[];
   /** The HTTPRoute rule's filters, as the table holds them. */
   readonly filters?: Omit<RoutePolicy, "ingress">;
-  /** The path the backend receives, when a URLRewrite changes it. */
-  readonly upstreamPath?: string;
   readonly rule: { readonly host: string | null; readonly path: string; readonly pathType: string } | null;
   readonly backend: { readonly service: string; readonly port: number | string } | null;
   /** Present only when the edge speaks HTTPS to the targets (plain HTTP otherwise). */
@@ -38,6 +36,8 @@ export interface Explanation {
   readonly reason?: string;
   /** The rule's canary (ingress-nginx `canary`) when the mainline was picked: who gets a share, and how. */
   readonly canary?: { readonly ingress: string; readonly backend: { readonly service: string; readonly port: number | string } | null; readonly weight: number; readonly weightTotal: number; readonly header?: string; readonly cookie?: string };
+  /** The path the backend is sent when the rule rewrites it (`rewrite-target`, an HTTPRoute's URLRewrite); absent otherwise. */
+  readonly upstreamPath?: string;
   /** The ingress-nginx annotations of the picked rule's Ingress that the edge serves it without; absent when none. */
   readonly ignoredAnnotations?: readonly string[];
 }
@@ -112,7 +112,7 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
     targets,
     ...(hit.rule?.split === undefined ? {} : { split: hit.rule.split.map((share) => ({ backend: share.backend === undefined ? null : backendService(share.backend), weight: share.weight })) }),
     ...(filters === undefined ? {} : { filters: withoutKey(filters) }),
-    ...(decision.kind === "route" && source.kind === "HTTPRoute" && decision.path !== new URL(url).pathname ? { upstreamPath: decision.path } : {}),
+    ...(decision.kind === "route" && (decision.rewrittenFrom !== undefined || (source.kind === "HTTPRoute" && decision.path !== new URL(url).pathname)) ? { upstreamPath: decision.path } : {}),
   };
   if (decision.kind === "redirect") return { ...explanation, location: decision.location };
   const canary = hit.canary;

@@ -144,7 +144,13 @@ export class SyncLoop {
   }
 
   private async run(): Promise<void> {
-    if (this.running || this.stopped) return;
+    if (this.stopped) return;
+    if (this.running) {
+      // A timer (a gate's or a push's retry, the publish interval) fell due during a slow pass: keep it as a rerun,
+      // or the Node it waits for stays out of the table until the cluster happens to change.
+      this.rerun = true;
+      return;
+    }
     this.running = true;
     this.rerun = false;
     try {

@@ -52,7 +52,7 @@ describe("npm run check:deploy", () => {
       expect(report.problems).toEqual([expect.stringMatching(/TABLE_KV namespace id "0{32}" is the local-development placeholder: run `npx wrangler kv namespace create TABLE_KV`/)]);
       expect(report.warnings).toEqual(expect.arrayContaining([
         expect.stringMatching(/no routes or custom domains/),
-        expect.stringMatching(/EDGE_TABLE_REFRESH_MS=5000 means up to 17,280 KV reads per isolate per day/),
+        expect.stringMatching(/EDGE_POINTER_CHECK_MS=4000: up to 21,600 Durable Object requests per isolate per day/),
         expect.stringMatching(/npx wrangler secret list/),
       ]));
       expect(stdout).toMatch(/^PROBLEM .*placeholder/m);

@@ -1,7 +1,8 @@
 import type { Backend, PathType, RoutingTable, TlsHost } from "../../core/table/schema.ts";
 import { TABLE_SCHEMA } from "../../core/table/schema.ts";
 
-export type RuleSpec = readonly [path: string, pathType: PathType];
+/** A rule's path and type; a RegularExpression rule may add `true` to be matched without case. */
+export type RuleSpec = readonly [path: string, pathType: PathType] | readonly [path: string, pathType: "RegularExpression", ignoreCase: boolean];
 
 /**
  * A routing table straight from host → rules, each rule with a backend of its own. Version is a fixed dummy: these tables are for matching, not for publishing.
@@ -22,7 +23,7 @@ export function buildTable(
   };
   const hostRoutes = Object.entries(hosts).map(([host, rules]) => ({
     host,
-    rules: rules.map(([path, pathType]) => ({ path, pathType, backend: backendFor(), ingress: "default/ing" })),
+    rules: rules.map(([path, pathType, ignoreCase]) => ({ path, pathType, ...(ignoreCase === true ? { ignoreCase } : {}), backend: backendFor(), ingress: "default/ing" })),
   }));
   const defaultBackend = options.defaultBackend === true ? { backend: backendFor(), ingress: "default/fallback" } : null;
   return {

@@ -26,13 +26,18 @@ function nginxCluster() {
       at("small.example", { [`${P}proxy-body-size`]: "1k" }),
       at("cors.example", { [`${P}enable-cors`]: "true", [`${P}cors-allow-origin`]: "https://a.example, https://*.b.example", [`${P}cors-allow-credentials`]: "false" }),
       at("force.example", { [`${P}force-ssl-redirect`]: "true" }),
-      at("prefixed.example", { [`${P}x-forwarded-prefix`]: "/shop" }),
+      at("prefixed.example", { [`${P}rewrite-target`]: "/$2", [`${P}x-forwarded-prefix`]: "/$1" }, { path: "/(shop)/(.*)" }),
+      at("rewrite.example", { [`${P}use-regex`]: "true", [`${P}rewrite-target`]: "/$2" }, { path: "/something(/|$)(.*)" }),
       at("vhost.example", { [`${P}upstream-vhost`]: "internal.svc:8080" }),
       ingress("default/slow", [{ host: "slow.example", service: "hang", port: 80 }], { annotations: { [`${P}proxy-read-timeout`]: "1" } }),
       ingress("default/www", [{ host: "www.site.example", service: "web", port: 80 }], { annotations: { [`${P}from-to-www-redirect`]: "true" } }),
       at("split.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8" }),
       ingress("default/split-canary", [{ host: "split.example", path: "/", service: "api", port: 80 }], {
         annotations: { [`${P}canary`]: "true", [`${P}canary-weight`]: "30", [`${P}canary-by-header`]: "X-Canary", [`${P}canary-by-cookie`]: "canary" },
+      }),
+      at("pattern.example", {}),
+      ingress("default/pattern-canary", [{ host: "pattern.example", path: "/", service: "api", port: 80 }], {
+        annotations: { [`${P}canary`]: "true", [`${P}canary-by-header`]: "X-Release", [`${P}canary-by-header-pattern`]: "^(beta|rc)-[0-9]+$" },
       }),
       at("order.example", { [`${P}whitelist-source-range`]: "10.0.0.0/8", [`${P}enable-cors`]: "true", [`${P}app-root`]: "/app" }, { tls: true }),
     ],
@@ -163,10 +168,18 @@ describe("ingress-nginx annotations at the edge", () => {
     expect(fetched.headers.host).not.toBe("internal.svc:8080");
   });
 
-  it("x-forwarded-prefix reaches the backend as X-Forwarded-Prefix, over what the client sent", async () => {
-    const echo = await echoOf(await startEdge().send("http://prefixed.example/cart", from("198.51.100.1", { "x-forwarded-prefix": "/client" })));
-    expect(echo.headers["x-forwarded-prefix"]).toBe("/shop");
-    expect(echo.url).toBe("/cart");
+  describe("rewrite-target on regex paths", () => {
+    it("sends the backend the rewritten path, query kept, as ingress-nginx's documented example", async () => {
+      const edge = startEdge();
+      expect((await echoOf(await edge.send("http://rewrite.example/something/new?x=1", from("198.51.100.1")))).url).toBe("/new?x=1");
+      expect((await echoOf(await edge.send("http://rewrite.example/SOMETHING", from("198.51.100.1")))).url).toBe("/");
+      expect((await edge.send("http://rewrite.example/other", from("198.51.100.1"))).status).toBe(404);
+    });
+    it("sends x-forwarded-prefix with the rewrite's captures, over what the client sent", async () => {
+      const echo = await echoOf(await startEdge().send("http://prefixed.example/shop/cart", from("198.51.100.1", { "x-forwarded-prefix": "/client" })));
+      expect(echo.headers["x-forwarded-prefix"]).toBe("/shop");
+      expect(echo.url).toBe("/cart");
+    });
   });
 
   describe("canary", () => {
@@ -185,6 +198,12 @@ describe("ingress-nginx annotations at the edge", () => {
       expect((await echoOf(await startEdge({}, { random: () => 0.29 }).send("http://split.example/", inside()))).service).toBe("api");
       expect((await echoOf(await startEdge({}, { random: () => 0.3 }).send("http://split.example/", inside()))).service).toBe("web");
       expect((await echoOf(await startEdge({}, { random: () => 0.3 }).send("http://split.example/", inside({ "x-canary": "maybe" })))).service).toBe("web");
+    });
+    it("sends a header value its pattern matches (canary-by-header-pattern) to the canary, and any other to the mainline", async () => {
+      const edge = startEdge({}, { random: () => 0 });
+      expect((await echoOf(await edge.send("http://pattern.example/", from("198.51.100.1", { "x-release": "rc-2" })))).service).toBe("api");
+      expect((await echoOf(await edge.send("http://pattern.example/", from("198.51.100.1", { "x-release": "rc-2x" })))).service).toBe("web");
+      expect((await echoOf(await edge.send("http://pattern.example/", from("198.51.100.1", { "x-release": "always" })))).service).toBe("web");
     });
     it("applies the mainline's allow-list to the canary's traffic too", async () => {
       expect((await startEdge().send("http://split.example/", from("203.0.113.5", { "x-canary": "always" }))).status).toBe(403);

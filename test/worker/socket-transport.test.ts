@@ -218,6 +218,17 @@ describe("socket transport: failures", () => {
     expect(error.message).toMatch(/no connection within 100 ms/);
   });
 
+  it("gives up connecting after the request's own connect timeout (proxy-connect-timeout) in place of its own", async () => {
+    const neverOpens: Connect = () => {
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      return { readable, writable, opened: new Promise(() => undefined), closed: new Promise(() => undefined), upgraded: false, secureTransport: "off", close: async () => undefined, startTls: () => { throw new Error("no TLS"); } };
+    };
+    const patient = createSocketTransport({ connectTimeoutMs: 60_000, connect: neverOpens });
+    const error = await failureOf(patient.send(rawTarget, request("/", { connectTimeoutMs: 150 })));
+    expect(error).toMatchObject({ code: "connect-failed", requestSent: false });
+    expect(error.message).toMatch(/no connection within 150 ms/);
+  });
+
   it("checks its options up front", () => {
     expect(() => createSocketTransport({ connectTimeoutMs: 0, maxHeadBytes: 10 })).toThrow(/connectTimeoutMs.*maxHeadBytes/);
   });

@@ -69,6 +69,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   const extra = ctx.upstreamHeaders;
   const edits = ctx.requestEdits;
   const upstreamHost = hit.policy?.upstreamHost ?? null;
+  const connectTimeoutMs = hit.policy?.connectTimeoutMs ?? null;
   const prepareHeaders = (headers: Headers): void => {
     websocket = forwardHeaders(headers, ctx.forward);
     if (extra !== undefined) for (const [name, value] of extra) headers.set(name, value);
@@ -96,6 +97,7 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
         ...(upstreamHost === null ? {} : { upstreamHost }),
         originalScheme: ctx.forward.scheme,
         timeoutMs: hit.policy?.responseTimeoutMs ?? config.upstreamTimeoutMs,
+        ...(connectTimeoutMs === null ? {} : { connectTimeoutMs }),
       });
       health.recordSuccess(target);
       if (websocket && upstream.status === 101) return upstream;

@@ -3,9 +3,13 @@ import type { EdgeConfig } from "../config.ts";
 import type { EdgeEnv } from "../env.ts";
 import { jsonResponse } from "../error-response.ts";
 import { logEvent } from "../log-event.ts";
-import { checkTransportReadiness, type TransportReadiness } from "../transport/transport-readiness.ts";
+import { checkTableReadiness, type TransportReadiness } from "../transport/transport-readiness.ts";
 import type { Transport } from "../transport/transport.ts";
-import { checkTableText, isNewer, TABLE_CACHE_TTL_SECONDS, TABLE_KEY, writeTable, type TableMetadata, type TableStore } from "../table/table-store.ts";
+import type { RoutingTable } from "../../core/table/schema.ts";
+import type { TableHead } from "../../core/table/table-head.ts";
+import { pointerClientOf } from "../pointer/pointer-client.ts";
+import { publishTable, type Publication } from "../table/publish-table.ts";
+import { checkTableText, isNewer, type TableMetadata, type TableStore } from "../table/table-store.ts";
 import { authenticate, type PushKeyCache } from "./authenticate.ts";
 import type { JtiLedger } from "./jti-ledger.ts";
 import { readLimitedBody } from "./read-limited-body.ts";
@@ -25,7 +29,8 @@ export interface PushDeps {
 /**
  * `POST /.well-known/edge-ingress/table`. Order matters: the token is checked before the body is read (an
  * unauthenticated sender cannot make the edge read 25 MiB), then size, body binding, replay, schema and version
- * hash, then the generation against what KV holds; only then is KV written. Any refusal changes nothing.
+ * hash, then the generation against the version pointer; only then are the table's keys written (the parts first,
+ * the pointer last). Any refusal changes nothing.
  */
 export async function pushTable(request: Request, deps: PushDeps): Promise<Response> {
   const { requestId } = deps;
@@ -58,39 +63,45 @@ export async function pushTable(request: Request, deps: PushDeps): Promise<Respo
   if (!check.ok) return fail(422, check.reason, "table refused", { issues: check.issues.slice(0, 100), issueCount: check.issues.length });
   const table = check.table;
 
-  let stored: TableMetadata | null;
+  const pointer = pointerClientOf(deps.env);
+  let stored: TableHead | null;
   try {
-    stored = await readStoredMetadata(deps.env.TABLE_KV);
+    stored = await pointer.read();
   } catch (error) {
     logEvent("error", "table-read-failed", { requestId, detail: error instanceof Error ? error.message : String(error) });
-    return fail(503, "kv-unavailable", "could not read the stored table; nothing was written", {}, { "retry-after": "1" });
+    return fail(503, "pointer-unavailable", "could not read the stored version; nothing was written", {}, { "retry-after": "1" });
   }
-  const held = [stored, deps.tables.current?.table ?? null].filter((found): found is TableMetadata => found !== null);
+  const held = [stored, deps.tables.version].filter((found): found is TableMetadata => found !== null);
   for (const current of held) {
     if (current.generation === table.generation && current.version === table.version) {
       return jsonResponse(200, { result: "unchanged", version: table.version, generation: table.generation, ...readinessOf(table, deps), requestId }, requestId);
     }
-    if (!isNewer(table, current)) {
-      return fail(409, "stale-generation", `generation ${table.generation} is not newer than the stored ${current.generation}`, {
-        stored: { version: current.version, generation: current.generation },
-      });
-    }
+    if (!isNewer(table, current)) return staleAnswer(table, current);
   }
+  let publication: Publication;
   try {
-    await writeTable(deps.env.TABLE_KV, table);
+    publication = await publishTable(deps.env.TABLE_KV, pointer, table, stored);
   } catch (error) {
     logEvent("error", "table-write-failed", { requestId, detail: error instanceof Error ? error.message : String(error) });
     return fail(503, "kv-write-failed", "could not store the table (KV allows one write per second per key); retry", {}, { "retry-after": "1" });
   }
-  deps.tables.install(table, "push", deps.now());
-  return jsonResponse(200, { result: "stored", version: table.version, generation: table.generation, ...readinessOf(table, deps), requestId }, requestId);
+  if (publication.result === "stale") return staleAnswer(table, publication.head);
+  deps.tables.adopt(publication.head, publication.manifest, publication.index, deps.now());
+  return jsonResponse(200, {
+    result: "stored", version: table.version, generation: table.generation, ...readinessOf(table, deps),
+    keys: { written: publication.written, deleted: publication.deleted }, requestId,
+  }, requestId);
+
+  function staleAnswer(pushed: TableMetadata, current: TableMetadata): Response {
+    return fail(409, "stale-generation", `generation ${pushed.generation} is not newer than the stored ${current.generation}`, {
+      stored: { version: current.version, generation: current.generation },
+    });
+  }
 }
 
-/** The transport's verdict on the table this isolate holds, when it is the one pushed (it is, unless a newer one came in between). */
-function readinessOf(table: TableMetadata, deps: Pick<PushDeps, "tables" | "transport">): { transport?: TransportReadiness } {
-  const loaded = deps.tables.current;
-  if (loaded === null || loaded.table.version !== table.version) return {};
-  return { transport: checkTransportReadiness(loaded, deps.transport).readiness };
+/** The transport's verdict on the pushed table's targets (the agent cannot know this edge's transport otherwise). */
+function readinessOf(table: RoutingTable, deps: Pick<PushDeps, "transport">): { transport?: TransportReadiness } {
+  return { transport: checkTableReadiness(table, deps.transport) };
 }
 
 /** The key, or the 503 that says why the sync endpoints are off. */
@@ -106,17 +117,4 @@ export async function publicKeyOf(deps: Pick<PushDeps, "config" | "pushKeys" | "
     logEvent("error", "push-key-invalid", { detail: message });
     return jsonResponse(503, { error: "push-key-invalid", message, requestId: deps.requestId }, deps.requestId);
   }
-}
-
-/** What KV holds now: from the metadata, or (a value written without it) by reading the table. */
-async function readStoredMetadata(kv: KVNamespace): Promise<TableMetadata | null> {
-  const { value, metadata } = await kv.getWithMetadata<TableMetadata>(TABLE_KEY, { type: "stream", cacheTtl: TABLE_CACHE_TTL_SECONDS });
-  if (value === null) return null;
-  if (typeof metadata === "object" && metadata !== null && typeof metadata.version === "string" && typeof metadata.generation === "number") {
-    await value.cancel();
-    return { version: metadata.version, generation: metadata.generation };
-  }
-  const check = await checkTableText(await new Response(value).text());
-  // An invalid stored value protects nothing: any valid table may replace it.
-  return check.ok ? { version: check.table.version, generation: check.table.generation } : null;
 }

@@ -1,9 +1,8 @@
-import { isFailedOpen } from "../../core/table/schema.ts";
 import type { EdgeConfig } from "../config.ts";
 import { jsonResponse } from "../error-response.ts";
 import type { HealthRegistry } from "../health/health-registry.ts";
 import type { TableStore } from "../table/table-store.ts";
-import { checkTransportReadiness } from "../transport/transport-readiness.ts";
+import { checkNodesReadiness, checkTransportReadiness } from "../transport/transport-readiness.ts";
 import type { Transport } from "../transport/transport.ts";
 
 export interface StatusDeps {
@@ -11,6 +10,8 @@ export interface StatusDeps {
   readonly tables: TableStore;
   readonly health: HealthRegistry;
   readonly transport: Transport;
+  /** Where this edge reads the current version. */
+  readonly pointer: "durable-object" | "kv";
   readonly now: () => number;
   readonly requestId: string;
 }
@@ -22,43 +23,43 @@ export interface StatusDeps {
  */
 export function readStatus(deps: StatusDeps): Response {
   const now = deps.now();
-  const loaded = deps.tables.current;
+  const summary = deps.tables.summary();
   const refresh = deps.tables.lastRefresh;
   let table = null;
   let counts = null;
-  let transport: Record<string, unknown> = { name: deps.transport.name, ready: loaded !== null };
+  let transport: Record<string, unknown> = { name: deps.transport.name, ready: summary !== null };
   let down: unknown[] = [];
-  const failedOpen: string[] = [];
-  if (loaded !== null) {
-    const t = loaded.table;
-    const checked = checkTransportReadiness(loaded, deps.transport);
-    for (const backend of t.backends) if (isFailedOpen(backend)) failedOpen.push(backend.id);
+  let failedOpen: readonly string[] = [];
+  if (summary !== null) {
+    failedOpen = summary.failedOpen;
     table = {
-      version: t.version,
-      generation: t.generation,
-      publishedAt: new Date(t.generation).toISOString(),
-      ageSeconds: Math.max(0, Math.round((now - t.generation) / 1000)),
-      loadedAt: new Date(loaded.loadedAt).toISOString(),
-      source: loaded.source,
+      version: summary.version,
+      generation: summary.generation,
+      publishedAt: new Date(summary.generation).toISOString(),
+      ageSeconds: Math.max(0, Math.round((now - summary.generation) / 1000)),
+      loadedAt: new Date(summary.loadedAt).toISOString(),
+      source: summary.source,
+      layout: summary.layout,
+      ...(summary.layout === "sharded" ? { hostViews: summary.hostViews } : {}),
     };
-    counts = {
-      hosts: t.hosts.length,
-      rules: t.hosts.reduce((sum, host) => sum + host.rules.length, 0),
-      backends: t.backends.length,
-      backendsWithoutTargets: checked.counts.backendsWithoutTargets,
-      backendsFailedOpen: failedOpen.length,
-      nodes: t.nodes.length,
-      targets: checked.counts.targets,
-      problems: t.problems.length,
-    };
-    transport = { ...checked.readiness };
-    down = deps.health.list(now, t.generation).map((entry) => ({ ...entry, downUntil: new Date(entry.downUntil).toISOString() }));
+    if (summary.loaded !== null) {
+      const checked = checkTransportReadiness(summary.loaded, deps.transport);
+      counts = { ...summary.counts, backendsWithoutTargets: checked.counts.backendsWithoutTargets, targets: checked.counts.targets };
+      transport = { ...checked.readiness };
+    } else {
+      counts = summary.counts;
+      transport = { ...checkNodesReadiness(summary.nodes, deps.transport) };
+    }
+    down = deps.health.list(now, summary.generation).map((entry) => ({ ...entry, downUntil: new Date(entry.downUntil).toISOString() }));
   }
   return jsonResponse(
     200,
     {
       table,
       lastRefresh: refresh === null ? null : { at: new Date(refresh.at).toISOString(), outcome: refresh.outcome, ...(refresh.detail === undefined ? {} : { detail: refresh.detail }) },
+      pointer: deps.pointer === "durable-object"
+        ? { kind: "durable-object", checkMs: deps.config.pointerCheckMs }
+        : { kind: "kv", checkMs: deps.config.tableRefreshMs, note: "no TABLE_POINTER binding: polling the head in KV; other locations see a push after KV's cache time (~30-60 s)" },
       counts,
       down,
       failedOpen,

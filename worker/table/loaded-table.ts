@@ -17,8 +17,9 @@ export interface LoadedTable {
   readonly plans: Map<string, BackendPlan>;
 }
 
-export function loadTable(table: RoutingTable, source: "kv" | "push", now: number): LoadedTable {
-  return { table, routes: compileRoutes(table), nodes: indexNodes(table.nodes), loadedAt: now, source, targets: new Map(), plans: new Map() };
+/** `nodes`: the table's Node index when the caller already has it (host views of one version share theirs). */
+export function loadTable(table: RoutingTable, source: "kv" | "push", now: number, nodes: ReadonlyMap<string, TableNode> = indexNodes(table.nodes)): LoadedTable {
+  return { table, routes: compileRoutes(table), nodes, loadedAt: now, source, targets: new Map(), plans: new Map() };
 }
 
 export function targetsOf(loaded: LoadedTable, backend: Backend): readonly ResolvedTarget[] {

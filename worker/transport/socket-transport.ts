@@ -78,7 +78,7 @@ async function sendOverSocket(connect: Connect, target: ResolvedTarget, request:
     socket.close().catch(() => undefined);
   };
 
-  const connectTimeoutMs = Math.min(limits.connectTimeoutMs, request.timeoutMs);
+  const connectTimeoutMs = Math.min(request.connectTimeoutMs ?? limits.connectTimeoutMs, request.timeoutMs);
   const opened = await settleWithin(socket.opened, connectTimeoutMs);
   if (opened !== "ok") {
     close();

@@ -39,6 +39,11 @@ export interface UpstreamRequest {
   readonly client: Request;
   /** Until the response head arrives. */
   readonly timeoutMs: number;
+  /**
+   * Until the connection is open, in place of the transport's own limit (a policy's `proxy-connect-timeout`), for
+   * transports that see the connection open (socket); absent: the transport's own.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 export interface UnreachableReason {

@@ -4,6 +4,7 @@ import { namespacedKey, namespaceOf, timestampMillis } from "../cluster-objects.
 import { parsePolicy } from "../parse-policy.ts";
 import { type BackendContext, resolveBackend } from "../resolve-backend.ts";
 import { ruleSlot } from "../nginx/attach-canary.ts";
+import { compileRegexPath } from "../../match/regex-path.ts";
 import { checkPath } from "../validate-ingress-path.ts";
 import { compileRouteFilters } from "./compile-route-filters.ts";
 import { EDGE_CONTROLLER, GATEWAY_GROUP, type Gateway, type GatewayObjects, type HTTPRoute, type Listener, type ParentReference, type ReferenceGrant, type RouteMatch } from "./gateway-objects.ts";
@@ -353,20 +354,31 @@ function compileRules(
   return resolved;
 }
 
-function compileMatch(match: RouteMatch, where: string, report: (reason: string) => void): { path: string; pathType: "Exact" | "Prefix"; match: Omit<RuleMatch, "scheme"> } | null {
+function compileMatch(match: RouteMatch, where: string, report: (reason: string) => void): { path: string; pathType: "Exact" | "Prefix" | "RegularExpression"; match: Omit<RuleMatch, "scheme"> } | null {
   const type = match.path?.type ?? "PathPrefix";
+  let pathType: "Exact" | "Prefix" | "RegularExpression";
+  let value: string;
   if (type === "RegularExpression") {
-    report(`${where}: RegularExpression paths are not supported at the edge; match left out`);
-    return null;
-  }
-  if (type !== "Exact" && type !== "PathPrefix") {
+    // Gateway API leaves the dialect to implementations: RE2 (the edge's linear-time engine), matching the whole
+    // path, as Envoy-based implementations do. The table's patterns match from the path's start (nginx's `^`).
+    const pattern = `(?:${match.path?.value ?? ""})$`;
+    const compiled = compileRegexPath(pattern, { ignoreCase: false });
+    if ((match.path?.value ?? "") === "" || !compiled.ok) {
+      report(`${where}: RegularExpression path ${JSON.stringify(match.path?.value ?? "")}: ${compiled.ok ? "the pattern is empty" : compiled.problem}; match left out`);
+      return null;
+    }
+    pathType = "RegularExpression";
+    value = pattern;
+  } else if (type === "Exact" || type === "PathPrefix") {
+    pathType = type === "Exact" ? "Exact" : "Prefix";
+    const path = checkPath(match.path?.value ?? "/", pathType);
+    if (!path.ok) {
+      report(`${where}: ${path.reason}; match left out`);
+      return null;
+    }
+    value = path.value;
+  } else {
     report(`${where}: path type ${type} is not supported; match left out`);
-    return null;
-  }
-  const pathType = type === "Exact" ? "Exact" : "Prefix";
-  const path = checkPath(match.path?.value ?? "/", pathType);
-  if (!path.ok) {
-    report(`${where}: ${path.reason}; match left out`);
     return null;
   }
   const headers = nameValues(match.headers, where, "header", (name) => name.toLowerCase(), report);
@@ -381,7 +393,7 @@ function compileMatch(match: RouteMatch, where: string, report: (reason: string)
     method = match.method;
   }
   return {
-    path: path.value,
+    path: value,
     pathType,
     match: {
       ...(method === undefined ? {} : { method }),

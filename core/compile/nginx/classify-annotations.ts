@@ -1,6 +1,5 @@
 import { NGINX_PREFIX } from "../parse-policy.ts";
 import { NGINX_ANNOTATIONS } from "./nginx-annotations.ts";
-import { isCanary } from "./parse-canary.ts";
 
 /** What the edge makes of one Ingress's ingress-nginx annotations. */
 export interface AnnotationVerdict {
@@ -24,7 +23,6 @@ export function classifyNginxAnnotations(annotations: Readonly<Record<string, st
   if (annotations === undefined) return NO_VERDICT;
   const ignored: string[] = [];
   const refusals: string[] = [];
-  const canary = isCanary(annotations);
   for (const [key, rawValue] of Object.entries(annotations)) {
     if (!key.startsWith(NGINX_PREFIX)) continue;
     const name = key.slice(NGINX_PREFIX.length);
@@ -49,7 +47,6 @@ export function classifyNginxAnnotations(annotations: Readonly<Record<string, st
         refusals.push(`annotation ${full} is raw nginx configuration, refused as ingress-nginx refuses it by default (risk level Critical); the Ingress is not served`);
         break;
       case "canary":
-        if (canary && name === "canary-by-header-pattern") ignored.push(full);
         break;
     }
   }

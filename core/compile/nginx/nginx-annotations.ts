@@ -35,7 +35,8 @@ const SUPPORTED = [
   "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code",
   "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
   "x-forwarded-prefix",
-  "proxy-read-timeout",
+  "proxy-read-timeout", "proxy-connect-timeout",
+  "rewrite-target", "use-regex",
   "upstream-vhost",
 ] as const;
 
@@ -51,7 +52,7 @@ const ACCESS = [
 
 const SNIPPETS = ["configuration-snippet", "server-snippet", "auth-snippet", "stream-snippet", "modsecurity-snippet"] as const;
 
-const CANARY = ["canary-by-cookie", "canary-by-header", "canary-by-header-value", "canary-weight", "canary-weight-total"] as const;
+const CANARY = ["canary-by-cookie", "canary-by-header", "canary-by-header-pattern", "canary-by-header-value", "canary-weight", "canary-weight-total"] as const;
 
 const IGNORED = [
   "affinity-canary-behavior", "client-body-buffer-size", "connection-proxy-header", "custom-headers", "custom-http-errors", "default-backend", "disable-proxy-intercept-errors",
@@ -60,12 +61,12 @@ const IGNORED = [
   "limit-rps", "limit-whitelist", "load-balance", "mirror-host", "mirror-request-body", "mirror-target",
   "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
   "preserve-trailing-slash", "proxy-buffer-size",
-  "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-connect-timeout",
+  "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size",
   "proxy-cookie-domain", "proxy-cookie-path", "proxy-max-temp-file-size", "proxy-next-upstream",
   "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
   "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers", "proxy-ssl-name",
   "proxy-ssl-protocols", "proxy-ssl-secret", "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth",
-  "relative-redirects", "rewrite-target", "server-alias", "session-cookie-change-on-failure",
+  "relative-redirects", "server-alias", "session-cookie-change-on-failure",
   "session-cookie-conditional-samesite-none", "session-cookie-domain", "session-cookie-secure", "ssl-ciphers",
   "ssl-prefer-server-ciphers", "upstream-hash-by",
   "upstream-hash-by-subset", "upstream-hash-by-subset-size", "use-port-in-redirects",
@@ -83,7 +84,7 @@ const ALREADY = [
 ] as const;
 
 /** Switches whose `false` is ingress-nginx's default: present but off, they change nothing. */
-const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "ssl-passthrough", "use-regex"] as const;
+const SWITCHES_OFF = ["enable-opentelemetry", "enable-rewrite-log", "ssl-passthrough"] as const;
 
 export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<string, AnnotationEntry>([
   ...SUPPORTED.map((name) => [name, { support: "supported" }] as const),
@@ -94,8 +95,6 @@ export const NGINX_ANNOTATIONS: ReadonlyMap<string, AnnotationEntry> = new Map<s
   ...SNIPPETS.map((name) => [name, { support: "snippet" }] as const),
   ["canary", { support: "supported" }],
   ...CANARY.map((name) => [name, { support: "canary" }] as const),
-  // A PCRE pattern: the edge runs no regex engine over tenant input, so the canary is served without it.
-  ["canary-by-header-pattern", { support: "canary" }],
   ...IGNORED.map((name) => [name, { support: "ignored" }] as const),
   ...SWITCHES_OFF.map((name) => [name, { support: "ignored", inert: FALSE }] as const),
   ...ALREADY.map(([name, inert]) => [name, { support: "ignored", inert }] as const),

@@ -1,10 +1,13 @@
 import type { RuleCanary } from "../../table/schema.ts";
+import { compileRegexSearch } from "../../match/regex-path.ts";
 import { NGINX_PREFIX, quoteValue } from "../parse-policy.ts";
 
 export type CanarySettings = Omit<RuleCanary, "backend" | "ingress">;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;
 const VISIBLE = /^[\x21-\x7e]([\x20-\x7e]{0,1022}[\x21-\x7e])?$/;
+/** ingress-nginx's IsValidRegex, which canary-by-header-pattern must match. */
+const NGINX_REGEX = /^[/\-._~a-zA-Z0-9:^$[\](){}*+?|&=\\]*$/;
 
 /** True when the Ingress is a canary (`canary: "true"`): it routes nothing itself but shares its mainline's paths. */
 export function isCanary(annotations: Readonly<Record<string, string>> | undefined): boolean {
@@ -34,6 +37,14 @@ export function parseCanary(annotations: Readonly<Record<string, string>> | unde
   if (headerValue !== undefined && settings.header !== undefined) {
     if (VISIBLE.test(headerValue)) settings.headerValue = headerValue;
     else invalid("canary-by-header-value", headerValue, "a header value of visible ASCII");
+  }
+  const pattern = read("canary-by-header-pattern");
+  // As ingress-nginx: only beside a header, and only without a header value.
+  if (pattern !== undefined && settings.header !== undefined && settings.headerValue === undefined) {
+    const compiled = NGINX_REGEX.test(pattern) ? compileRegexSearch(pattern) : null;
+    if (compiled === null) invalid("canary-by-header-pattern", pattern, "a pattern (ingress-nginx's syntax)");
+    else if (!compiled.ok) problems.push(`annotation ${NGINX_PREFIX}canary-by-header-pattern: ${compiled.problem}; the canary is served without it`);
+    else settings.headerPattern = pattern;
   }
   const cookie = read("canary-by-cookie");
   if (cookie !== undefined) {

@@ -11,9 +11,24 @@ export interface ParsedNginxPolicy {
   readonly refusals: readonly string[];
   /** `from-to-www-redirect: "true"`: a host-level redirect (see collect-host-redirects.ts), not a route policy. */
   readonly wwwRedirect: boolean;
+  /** What puts the Ingress's paths in ingress-nginx's regex mode (see regex-mode.ts). */
+  readonly regex: RegexAsk;
+}
+
+export interface RegexAsk {
+  /** `use-regex` is true (as Go's ParseBool reads it). */
+  readonly useRegex: boolean;
+  /**
+   * `rewrite-target` when ingress-nginx takes it (its own syntax), whether or not the edge can apply it: a path
+   * whose target differs from it is a regex location there. Null when absent or refused by ingress-nginx.
+   */
+  readonly rewriteTarget: string | null;
 }
 
 const SIZE = /^(\d{1,15})([bkmg]?)$/i;
+/** ingress-nginx's RegexPathWithCapture, which rewrite-target and x-forwarded-prefix must match. */
+const NGINX_PATH_WITH_CAPTURE = /^\/?[-._~a-zA-Z0-9/:$]*$/;
+const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const UNIT: Readonly<Record<string, number>> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 const DEFAULT_CORS_METHODS = "GET, PUT, POST, DELETE, PATCH, OPTIONS";
 const DEFAULT_CORS_HEADERS = "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization";
@@ -71,6 +86,16 @@ export function parseNginxPolicy(annotations: Readonly<Record<string, string>> |
     else invalid("proxy-read-timeout", readTimeout, "a whole number of seconds");
   }
 
+  const connectTimeout = read("proxy-connect-timeout");
+  if (connectTimeout !== undefined) {
+    if (/^\d{1,6}$/.test(connectTimeout) && Number(connectTimeout) >= 1) {
+      policy.connectTimeoutMs = Math.min(Number(connectTimeout), 600) * 1000;
+      problems.push(`annotation ${NGINX_PREFIX}proxy-connect-timeout: the edge bounds opening a connection only where it uses the socket transport (EDGE_TRANSPORT=socket); the fetch transport cannot tell connecting from waiting, and keeps proxy-read-timeout (or EDGE_UPSTREAM_TIMEOUT_MS) for both`);
+    } else {
+      invalid("proxy-connect-timeout", connectTimeout, "a whole number of seconds");
+    }
+  }
+
   const vhost = read("upstream-vhost")?.toLowerCase();
   if (vhost !== undefined && vhost !== "") {
     if (POLICY_SYNTAX.upstreamHost.test(vhost)) {
@@ -81,10 +106,22 @@ export function parseNginxPolicy(annotations: Readonly<Record<string, string>> |
     }
   }
 
-  const prefix = read("x-forwarded-prefix");
+  const regex = readRegexAsk(read);
+  const target = regex.rewriteTarget;
+  if (target !== null) {
+    if (POLICY_SYNTAX.rewriteTarget.test(target) && target.length <= 1024) policy.rewriteTarget = target;
+    else invalid("rewrite-target", target, "a path starting with / whose only variables are the captures $1 to $9");
+  } else {
+    const raw = read("rewrite-target");
+    if (raw !== undefined && raw !== "") invalid("rewrite-target", raw, "a path (ingress-nginx's syntax: letters, digits, -._~/: and $1…)");
+  }
+
+  // ingress-nginx sets X-Forwarded-Prefix only where it rewrites (buildProxyPass), with the rewrite's captures.
+  const prefix = read("x-forwarded-prefix")?.replaceAll(" ", "");
   if (prefix !== undefined && prefix !== "") {
-    if (POLICY_SYNTAX.forwardedPrefix.test(prefix) && prefix.length <= 1024) policy.forwardedPrefix = prefix;
-    else invalid("x-forwarded-prefix", prefix, "a path (capture groups such as $1 need regex paths, which the edge does not serve)");
+    if (!POLICY_SYNTAX.forwardedPrefix.test(prefix) || prefix.length > 1024) invalid("x-forwarded-prefix", prefix, "a path whose only variables are the captures $1 to $9");
+    else if (policy.rewriteTarget === undefined) problems.push(`annotation ${NGINX_PREFIX}x-forwarded-prefix is sent only with rewrite-target, as ingress-nginx does; not sent`);
+    else policy.forwardedPrefix = prefix;
   }
 
   const ranges = (key: string): string[] | undefined => {
@@ -112,7 +149,16 @@ export function parseNginxPolicy(annotations: Readonly<Record<string, string>> |
   if (deny !== undefined) policy.deny = deny;
 
   const wwwRedirect = read("from-to-www-redirect")?.toLowerCase() === "true";
-  return { policy: Object.keys(policy).length === 0 ? null : policy, problems, refusals, wwwRedirect };
+  return { policy: Object.keys(policy).length === 0 ? null : policy, problems, refusals, wwwRedirect, regex };
+}
+
+/** use-regex and rewrite-target as ingress-nginx's rewrite parser reads them (invalid: false and ""). */
+function readRegexAsk(read: (key: string) => string | undefined): RegexAsk {
+  const target = read("rewrite-target");
+  return {
+    useRegex: GO_TRUE.has(read("use-regex") ?? ""),
+    rewriteTarget: target !== undefined && target !== "" && NGINX_PATH_WITH_CAPTURE.test(target) ? target : null,
+  };
 }
 
 function checkLocation(value: string): string | null {

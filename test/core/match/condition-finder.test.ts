@@ -19,7 +19,7 @@ const finders: Record<string, (table: RoutingTable) => RouteFinder> = {
 
 interface RuleSpec {
   readonly path: string;
-  readonly type?: "Exact" | "Prefix";
+  readonly type?: "Exact" | "Prefix" | "RegularExpression";
   readonly match?: RuleMatch;
   /** Absent: an HTTPRoute's rule; else an Ingress's. */
   readonly ingress?: true;
@@ -150,11 +150,11 @@ const match = fc.record({
   headers: fc.option(fc.uniqueArray(fc.record({ name: fc.constantFrom("x", "y"), value: fc.constantFrom("1", "2") }), { minLength: 1, maxLength: 2, selector: (h) => h.name }), { nil: undefined }),
   query: fc.option(fc.uniqueArray(fc.record({ name: fc.constantFrom("q", "Q"), value: fc.constantFrom("1", "2") }), { minLength: 1, maxLength: 2, selector: (h) => h.name }), { nil: undefined }),
 }, { requiredKeys: [] }).map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as RuleMatch);
-const ruleSpec = fc.record({
-  path,
-  type: fc.constantFrom<"Exact" | "Prefix">("Exact", "Prefix"),
-  match: fc.option(match, { nil: undefined }),
-});
+const pattern = fc.constantFrom("/a.*", "/(a|b)$", "/v1", "/a/b", "(?:/b.*)$", "/[ab]+/");
+const ruleSpec = fc.oneof(
+  fc.record({ path, type: fc.constantFrom<"Exact" | "Prefix">("Exact", "Prefix"), match: fc.option(match, { nil: undefined }) }),
+  fc.record({ path: pattern, type: fc.constant<"RegularExpression">("RegularExpression"), match: fc.option(match, { nil: undefined }) }),
+);
 const hostKey = fc.constantFrom("", "x.test", "*.test", "**.test", "**.x.test", "a.x.test");
 const generatedTable = fc.dictionary(hostKey, fc.array(ruleSpec, { maxLength: 6 }), { maxKeys: 4 }).map((hosts) => {
   let n = 0;
@@ -179,6 +179,7 @@ const facts = fc.record({
 describe.each(Object.entries(finders).filter(([name]) => name !== "reference finder"))("the %s", (_name, createFinder) => {
   it("decides exactly as the reference finder on generated Gateway API tables and requests", () => {
     let matched = 0;
+    let regexWins = 0;
     fc.assert(
       fc.property(generatedTable, fc.array(facts, { minLength: 1, maxLength: 15 }), (table, requests) => {
         const fast = createFinder(table);
@@ -189,11 +190,13 @@ describe.each(Object.entries(finders).filter(([name]) => name !== "reference fin
           const input: MatchFacts = { scheme: r.scheme, method: r.method, query: r.query, header: (name) => (name === "x" ? r.x : null) };
           const expected = slow.find(r.host, normalized.path, input);
           if (expected !== NO_RULE) matched++;
+          if (numberRules(table)[expected]?.rule.pathType === "RegularExpression") regexWins++;
           expect(fast.find(r.host, normalized.path, input)).toBe(expected);
         }
       }),
       { numRuns: 1500, seed: 20_261_202 },
     );
     expect(matched).toBeGreaterThan(1000);
+    expect(regexWins).toBeGreaterThan(50);
   });
 });

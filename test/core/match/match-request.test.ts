@@ -57,4 +57,23 @@ describe("matchRequest", () => {
     expect(decide({ path: "/%zz" }).kind).toBe("bad-request");
     expect(decide({ host: "evil.test/@x" }).kind).toBe("bad-request");
   });
+
+  describe("rewrite-target", () => {
+    const base = buildTable({ "rw.test": [["/api/(v[0-9]+)/(.*)", "RegularExpression", true], ["/static", "RegularExpression", true]] });
+    const rewriting = compileRoutes({ ...base, policies: [{ ingress: "default/ing", rewriteTarget: "/$2", forwardedPrefix: "/api/$1" }] });
+    const route = (path: string, query = "") => matchRequest(rewriting, { scheme: "https", host: "rw.test", path, query });
+    it("forwards the rewritten path, and says which path the rule matched", () => {
+      expect(route("/API/v2/users/7", "?page=1")).toMatchObject({ kind: "route", path: "/users/7", rewrittenFrom: "/API/v2/users/7", upstreamHeaders: [["x-forwarded-prefix", "/api/v2"]] });
+    });
+    it("rewrites every pattern of the Ingress but one equal to the target, as ingress-nginx's needsRewrite", () => {
+      const same = compileRoutes({ ...base, policies: [{ ingress: "default/ing", rewriteTarget: "/static" }] });
+      const decision = matchRequest(same, { scheme: "https", host: "rw.test", path: "/static/x" });
+      expect(decision.kind === "route" && decision.path === "/static/x" && decision.rewrittenFrom === undefined).toBe(true);
+    });
+    it("does not rewrite a rule without a pattern: it has no captures to give", () => {
+      const plain = compileRoutes({ ...buildTable({ "rw.test": [["/api", "Prefix"]] }), policies: [{ ingress: "default/ing", rewriteTarget: "/$1" }] });
+      const decision = matchRequest(plain, { scheme: "https", host: "rw.test", path: "/api/x" });
+      expect(decision.kind === "route" && decision.path === "/api/x").toBe(true);
+    });
+  });
 });

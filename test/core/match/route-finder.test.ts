@@ -83,6 +83,51 @@ describe.each(Object.entries(finders))("%s", (_name, createFinder) => {
     });
   });
 
+  describe("RegularExpression paths (ingress-nginx regex locations)", () => {
+    it("match from the path's start, end anywhere unless the pattern says $, and keep case unless told not to", () => {
+      const finder = on([["/id/[0-9]+", "RegularExpression", true], ["/Docs/[a-z]+$", "RegularExpression"]]);
+      expect(winner(finder, "foo.com", "/id/123a")).toBe("foo.com|/id/[0-9]+|RegularExpression");
+      expect(winner(finder, "foo.com", "/ID/7")).toBe("foo.com|/id/[0-9]+|RegularExpression");
+      expect(winner(finder, "foo.com", "/x/id/7")).toBeNull();
+      expect(winner(finder, "foo.com", "/Docs/intro")).toBe("foo.com|/Docs/[a-z]+$|RegularExpression");
+      expect(winner(finder, "foo.com", "/docs/intro")).toBeNull();
+      expect(winner(finder, "foo.com", "/Docs/intro2")).toBeNull();
+    });
+    it("try longer patterns first and let the first that matches win, even over a longer literal match", () => {
+      const finder = on([["/foo/bar/bar", "RegularExpression", true], ["/foo/bar/[a-z]{3}", "RegularExpression", true], ["/foo", "RegularExpression", true]]);
+      expect(winner(finder, "foo.com", "/foo/bar/bar")).toBe("foo.com|/foo/bar/[a-z]{3}|RegularExpression");
+      expect(winner(finder, "foo.com", "/foo/bar/b")).toBe("foo.com|/foo|RegularExpression");
+    });
+    it("break a tie of length by pattern, descending, as ingress-nginx sorts its locations", () => {
+      const finder = on([["/a.", "RegularExpression", true], ["/.b", "RegularExpression", true]]);
+      expect(winner(finder, "foo.com", "/ab")).toBe("foo.com|/a.|RegularExpression");
+    });
+    it("come after an equal Exact path and before any Prefix", () => {
+      const finder = on([["/api", "Exact"], ["/api/v1", "Prefix"], ["/api.*", "RegularExpression", true]]);
+      expect(winner(finder, "foo.com", "/api")).toBe("foo.com|/api|Exact");
+      expect(winner(finder, "foo.com", "/api/v1/x")).toBe("foo.com|/api.*|RegularExpression");
+      expect(winner(on([["/", "Prefix"], ["/x[0-9]", "RegularExpression"]]), "foo.com", "/y")).toBe("foo.com|/|Prefix");
+    });
+    it("fall through to the wildcard and host-less rules when no pattern of the host matches", () => {
+      const finder = create(buildTable({ "a.foo.com": [["/v[0-9]+/", "RegularExpression", true]], "": [["/", "Prefix"]] }));
+      expect(winner(finder, "a.foo.com", "/v2/x")).toBe("a.foo.com|/v[0-9]+/|RegularExpression");
+      expect(winner(finder, "a.foo.com", "/w2/x")).toBe("|/|Prefix");
+    });
+    it("find the one pattern among many that matches, whatever literal text they start with", () => {
+      const rules: RuleSpec[] = Array.from({ length: 200 }, (_, i) => [`/svc${i}/v[0-9]+/(.*)`, "RegularExpression", true] as const);
+      const finder = on([...rules, ["/(.*)/health$", "RegularExpression", true], ["/KB/[0-9]+", "RegularExpression", true]]);
+      expect(winner(finder, "foo.com", "/SVC17/v2/items")).toBe("foo.com|/svc17/v[0-9]+/(.*)|RegularExpression");
+      expect(winner(finder, "foo.com", "/svc170/v2/items")).toBe("foo.com|/svc170/v[0-9]+/(.*)|RegularExpression");
+      expect(winner(finder, "foo.com", "/svc17/health")).toBe("foo.com|/(.*)/health$|RegularExpression");
+      expect(winner(finder, "foo.com", "/kb/12")).toBe("foo.com|/KB/[0-9]+|RegularExpression");
+      expect(winner(finder, "foo.com", "/svc999/v2/items")).toBeNull();
+    });
+    it("match a path beyond ASCII as RE2 folds case: the Kelvin sign is a k", () => {
+      const finder = on([["/kb/[0-9]+", "RegularExpression", true], ["/other", "RegularExpression", true]]);
+      expect(winner(finder, "foo.com", "/\u212Ab/1")).toBe("foo.com|/kb/[0-9]+|RegularExpression");
+    });
+  });
+
   describe("hosts", () => {
     const finder = create(buildTable({
       "foo.bar.com": [["/", "Prefix"]],

@@ -17,6 +17,17 @@ describe("chooseCanary, as ingress-nginx's balancer chooses", () => {
     expect(choose({ header: "X-Canary", headerValue: "beta", cookie: "c" }, { "x-canary": "never", cookie: "c=always" })).toBe(true);
     expect(choose({ header: "X-Canary", headerValue: "beta" }, { "x-canary": "always" })).toBe(false);
   });
+  it("with a header pattern and no value, sends a value the pattern is found in to the canary, with case, and lets the rest go on", () => {
+    const canary = { header: "X-Canary", headerPattern: "^beta-[0-9]+", cookie: "c" };
+    expect(choose(canary, { "x-canary": "beta-12" })).toBe(true);
+    expect(choose(canary, { "x-canary": "BETA-12" })).toBe(false);
+    expect(choose({ header: "X-Canary", headerPattern: "beta" }, { "x-canary": "pre-beta" })).toBe(true);
+    // `never` is a value like any other once a pattern is set: the cookie decides.
+    expect(choose(canary, { "x-canary": "never", cookie: "c=always" })).toBe(true);
+  });
+  it("ignores the pattern when a header value is set, as ingress-nginx does", () => {
+    expect(choose({ header: "X-Canary", headerValue: "on", headerPattern: ".*" }, { "x-canary": "off" })).toBe(false);
+  });
   it("lets an unknown header value fall through to the cookie", () => {
     expect(choose({ header: "X-Canary", cookie: "c" }, { "x-canary": "maybe", cookie: "a=1; c=always" })).toBe(true);
     expect(choose({ cookie: "c", weight: 100 }, { cookie: "c=never" }, 0)).toBe(false);

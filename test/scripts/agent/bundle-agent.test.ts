@@ -7,6 +7,7 @@ import { type AgentBundle, bundleAgent } from "../../../scripts/agent/bundle-age
 import { runCli } from "../../../sync-agent/cli/main.ts";
 import { renderAgentPod, podIdentity } from "../../support/agent-pod.ts";
 import { FakeCloudflareApi } from "../../support/fake-cloudflare-api/index.ts";
+import { readStoredTable } from "../../support/fake-cloudflare-api/stored-table.ts";
 import { FakeKubeApi, kubeconfigYaml } from "../../support/fake-kube-api/index.ts";
 import { makeReadOnlyDir, type PodIdentity, runInPod, startInPod } from "../../support/pod-process.ts";
 import { makeTempDir } from "../../support/temp-dir.ts";
@@ -146,7 +147,7 @@ describe("the agent bundle, run as the Deployment's user from an empty folder it
         "--metrics-port", "0",
         "--no-health-checks",
       ], { cwd: cwd.dir, env: { ...env(), CLOUDFLARE_API_TOKEN: cloudflare.token } });
-      await waitFor("the table in KV", () => cloudflare.kv.peek("routing-table"), 30_000);
+      await waitFor("the table in KV", () => readStoredTable(cloudflare.kv), 30_000);
       await waitFor("a DNS record per Node", () => cloudflare.dns.all().filter((record) => record.type === "A").length === 3, 30_000);
       agent.child.kill("SIGTERM");
       expect(await agent.exited).toBe(0);

@@ -46,15 +46,17 @@ describe("checkDeployReadiness", () => {
     kvNamespaces: [{ binding: "TABLE_KV", id: "0f2ac74b498b48028cb68387c421e279" }],
     routes: [{ pattern: "shop.example.com", custom_domain: true }],
     vars: {},
+    durableObjects: [{ name: "TABLE_POINTER", className: "TablePointer" }],
+    sqliteClasses: ["TablePointer"],
   };
 
   it("has no problem with a real namespace id and a route, and always says which secrets to check and what the Free plan allows", () => {
     const { problems, warnings } = checkDeployReadiness([ready]);
     expect(problems).toEqual([]);
     expect(warnings).toEqual([
-      expect.stringMatching(/^\[top level\]: EDGE_TABLE_REFRESH_MS=5000/),
+      expect.stringMatching(/^\[top level\]: EDGE_POINTER_CHECK_MS=4000: up to 21,600 Durable Object requests per isolate per day .* within the Free plan/),
       expect.stringMatching(/npx wrangler secret list.*EDGE_PUSH_PUBLIC_JWK.*EDGE_COOKIE_KEY/),
-      expect.stringMatching(/^Free plan: 1,000 KV writes a day, one per table change .* one change every 86.4 s; and 10 ms of CPU/),
+      expect.stringMatching(/^Free plan: 1,000 KV writes a day, about two per table change .* 10 ms of CPU per request/),
     ]);
   });
 
@@ -80,7 +82,9 @@ describe("checkDeployReadiness", () => {
   it("turns the refresh interval into KV reads per isolate per day against the Free plan's 100,000", () => {
     expect(describeKvReads(5000)).toMatch(/^EDGE_TABLE_REFRESH_MS=5000 means up to 17,280 KV reads per isolate per day .* enough for 5.8 isolates/);
     expect(describeKvReads(60_000)).toMatch(/1,440 KV reads per isolate per day .* enough for 69 isolates/);
-    const { warnings } = checkDeployReadiness([{ ...ready, vars: { EDGE_TABLE_REFRESH_MS: "0" } }]);
+    const { warnings } = checkDeployReadiness([{ ...ready, durableObjects: [], vars: { EDGE_TABLE_REFRESH_MS: "0" } }]);
     expect(warnings[0]).toMatch(/EDGE_TABLE_REFRESH_MS=0 reads KV on every request/);
+    expect(warnings[1]).toMatch(/no TABLE_POINTER Durable Object binding: the edge polls the table's head in KV/);
+    expect(checkDeployReadiness([{ ...ready, sqliteClasses: [] }]).problems).toEqual([expect.stringMatching(/new_sqlite_classes = \["TablePointer"\]/)]);
   });
 });

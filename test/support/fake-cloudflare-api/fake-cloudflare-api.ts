@@ -269,6 +269,7 @@ export class FakeCloudflareApi {
       { method: "DELETE", pattern: at(`${zone}/custom_certificates/([0-9a-f]+)`), permission: "ssl", handle: (_c, p, res) => sendResult(res, this.certificates.delete(param(p, 1))) },
       { method: "GET", pattern: at(namespace), permission: "kv", handle: (_c, _p, res) => sendResult(res, { id: this.namespaceId, title: "edge-ingress", supports_url_encoding: true }) },
       { method: "PUT", pattern: at(`${namespace}/bulk`), permission: "kv", handle: (c, _p, res) => sendResult(res, this.kv.bulkWrite(c.body)) },
+      { method: "POST", pattern: at(`${namespace}/bulk/delete`), permission: "kv", handle: (c, _p, res) => sendResult(res, this.kv.bulkDelete(c.body)) },
       { method: "GET", pattern: at(`${namespace}/values/([^/]+)`), permission: "kv", handle: (_c, p, res) => {
         const entry = this.kv.get(decodeURIComponent(param(p, 1)));
         res.writeHead(200, { "content-type": "application/octet-stream", "content-length": entry.value.length });

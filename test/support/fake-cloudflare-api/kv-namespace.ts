@@ -19,6 +19,8 @@ export class KvNamespace {
   private readonly entries = new Map<string, KvEntry>();
   /** Every bulk write accepted, in order: the keys it wrote. */
   readonly writes: string[][] = [];
+  /** Every bulk delete, in order: the keys it named. */
+  readonly deletes: string[][] = [];
 
   constructor(readonly id: string, private readonly writeIntervalMs: number, private readonly nowMs: () => number) {}
 
@@ -49,6 +51,19 @@ export class KvNamespace {
     for (const pair of pairs) this.entries.set(pair.key, { value: pair.value, metadata: pair.metadata, writtenAt: now });
     this.writes.push(pairs.map((p) => p.key));
     return { successful_key_count: pairs.length, unsuccessful_keys: [] };
+  }
+
+  /** `POST …/bulk/delete`: up to 10,000 key names; a missing key is not an error. */
+  bulkDelete(input: unknown): { successful_key_count: number; unsuccessful_keys: string[] } {
+    if (!Array.isArray(input) || !input.every((key) => typeof key === "string")) throw failure(400, 10026, "could not parse request body: expected an array of key names");
+    if (input.length > MAX_PAIRS) throw failure(400, 10012, `received ${input.length} keys, but max allowed per request is: ${MAX_PAIRS}`);
+    for (const key of input) this.entries.delete(key);
+    this.deletes.push([...input]);
+    return { successful_key_count: input.length, unsuccessful_keys: [] };
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
   }
 }
 

@@ -64,6 +64,21 @@ describe("edge-ingress check", () => {
     }
   });
 
+  it("names a regex path the edge's engine refuses on its Ingress's line", async () => {
+    const regex = nginxClusterYaml.replace(
+      'metadata: { name: plain, annotations: { nginx.ingress.kubernetes.io/ssl-redirect: "false" } }',
+      'metadata: { name: plain, annotations: { nginx.ingress.kubernetes.io/ssl-redirect: "false", nginx.ingress.kubernetes.io/use-regex: "true" } }',
+    ).replace("paths: [{ path: /, pathType: Prefix, backend: { service: { name: web,", 'paths: [{ path: "/(a)\\\\1", pathType: ImplementationSpecific, backend: { service: { name: web,');
+    const made = await makeTempDir({ "all.yaml": regex });
+    try {
+      const result = await run(["check", "--manifests", made.dir, "--ingress-class", "nginx"]);
+      expect(result.stdout).toContain("default/plain: served with problems: plain.test /(a)\\1: the pattern is not one the edge's engine (RE2) takes: invalid escape sequence: `\\1` (RE2 has no backreferences or lookaround); left out\n");
+      expect(result.code).toBe(4);
+    } finally {
+      await made.remove();
+    }
+  });
+
   it("sees nothing of the nginx class unless told to serve it", async () => {
     const made = await makeTempDir({ "all.yaml": nginxClusterYaml });
     try {

@@ -5,11 +5,11 @@ import { join } from "node:path";
 import type { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { compileTable } from "../../../core/compile/compile-table.ts";
-import { hashTableContent, serializeTable } from "../../../core/table/hash-table.ts";
-import type { RoutingTable } from "../../../core/table/schema.ts";
+import { hashTableContent } from "../../../core/table/hash-table.ts";
 import { runSync } from "../../../sync-agent/cli/sync-command.ts";
 import { loadManifests } from "../../../sync-agent/manifests/load-manifests.ts";
 import { FakeCloudflareApi } from "../../support/fake-cloudflare-api/index.ts";
+import { readStoredTable } from "../../support/fake-cloudflare-api/stored-table.ts";
 import { FakeKubeApi, writeKubeconfig } from "../../support/fake-kube-api/index.ts";
 import { makeTempDir } from "../../support/temp-dir.ts";
 import { kubeEdgeClass, kubeIngress, kubeNamedSlice, kubeNode, kubeService } from "../support/kube-objects.ts";
@@ -60,18 +60,14 @@ describe("edge-ingress sync with the Cloudflare API", () => {
 
   test("--publish kv writes the compiled table's exact bytes to Workers KV, with no edge URL and no push key", async () => {
     const sync = startSync(["--manifests", dir, ...kvFlags()], env);
-    const entry = await waitFor("the table in KV", () => api.kv.peek("routing-table"));
+    const stored = await waitFor("the table in KV", () => readStoredTable(api.kv));
     expect(await sync.stop()).toBe(0);
 
-    const text = entry.value.toString("utf8");
-    const table = JSON.parse(text) as RoutingTable;
-    const { version, generation, ...content } = table;
     const expected = compileTable(await loadManifests(dir), { ingressClass: "edge", allowInternalIp: false }).content;
-    expect(content).toEqual(expected);
-    expect(version).toBe(await hashTableContent(expected));
-    expect(text).toBe(serializeTable(table));
-    expect(entry.metadata).toEqual({ version, generation });
-    expect(sync.err.join("")).toContain(`"destination":"workers-kv:${api.accountId}/${api.namespaceId}/routing-table"`);
+    expect(stored.version).toBe(await hashTableContent(expected));
+    expect(stored.nodes).toEqual(expected.nodes);
+    expect(stored.hosts).toEqual([...expected.hosts].sort((a, b) => (a.host < b.host ? -1 : 1)));
+    expect(sync.err.join("")).toContain(`"destination":"workers-kv:${api.accountId}/${api.namespaceId}/table-head"`);
     // KV cannot answer which transport the edge runs: without --node-domain the agent warns at start.
     expect(sync.err.join("")).toContain('"targets-without-dns-names"');
     expect(sync.err.join("")).toContain("targets have no DNS names; the fetch transport (the worker's default) cannot reach them");
@@ -83,10 +79,7 @@ describe("edge-ingress sync with the Cloudflare API", () => {
     await waitFor("three node records", () => addresses().length === 3);
     expect(addresses()).toEqual(["node-a.nodes.example.com=127.0.0.2", "node-b.nodes.example.com=127.0.0.3", "node-c.nodes.example.com=127.0.0.4"]);
     // Records first, then the table that names them.
-    const table = await waitFor("the table in KV", () => {
-      const entry = api.kv.peek("routing-table");
-      return entry === undefined ? undefined : JSON.parse(entry.value.toString("utf8")) as RoutingTable;
-    });
+    const table = await waitFor("the table in KV", () => readStoredTable(api.kv));
     expect(table.nodes.map((n) => n.hostname)).toEqual(["node-a.nodes.example.com", "node-b.nodes.example.com", "node-c.nodes.example.com"]);
 
     const cluster = await readFile(join(dir, "cluster.yaml"), "utf8");
@@ -213,7 +206,7 @@ describe("edge-ingress sync --kubeconfig --upload-certificates", () => {
       "--kubeconfig", await writeKubeconfig(kube), "--no-leader-election",
       "--publish", "kv", "--cloudflare-api-url", api.baseUrl, "--cloudflare-account-id", api.accountId, "--kv-namespace-id", api.namespaceId,
     ], { CLOUDFLARE_API_TOKEN: api.token });
-    await waitFor("the table in KV", () => api.kv.peek("routing-table"));
+    await waitFor("the table in KV", () => readStoredTable(api.kv));
     expect(await sync.stop()).toBe(0);
     expect(kube.requests.filter((r) => r.resource === "secrets")).toEqual([]);
   });
@@ -269,7 +262,7 @@ describe("edge-ingress sync --kubeconfig --manage-hosts", () => {
     // Detached only after the table without it reached the edge: a table was written between the change and the detach.
     const detachAt = api.requests.findIndex((r) => r.method === "DELETE" && r.path.includes("/workers/domains/"));
     expect(api.requests.slice(0, detachAt).filter(isTableWrite).length).toBeGreaterThan(tablesBefore);
-    const table = JSON.parse(api.kv.peek("routing-table")?.value.toString("utf8") ?? "{}") as RoutingTable;
+    const table = readStoredTable(api.kv) ?? { hosts: [] };
     expect(table.hosts.map((h) => h.host)).not.toContain("shop.example.com");
     expect(api.zone("example.net").routes.all()).toHaveLength(1);
     abort.abort();

@@ -38,7 +38,7 @@ describe("building the Cloudflare side of sync", () => {
   test("builds the KV publisher and both reconcilers from one config", () => {
     const parts = buildCloudflare(config());
     expect(parts.publisher).toBeInstanceOf(KvPublisher);
-    expect(parts.publisher?.destination).toBe(`workers-kv:${api.accountId}/${api.namespaceId}/routing-table`);
+    expect(parts.publisher?.destination).toBe(`workers-kv:${api.accountId}/${api.namespaceId}/table-head`);
     expect(parts.nodeDns).not.toBeNull();
     expect(parts.certificates).not.toBeNull();
   });

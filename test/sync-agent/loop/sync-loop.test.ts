@@ -6,6 +6,7 @@ import type { Leadership } from "../../../sync-agent/loop/leadership.ts";
 import { soleLeader } from "../../../sync-agent/loop/leadership.ts";
 import { noHealthChecks } from "../../../sync-agent/loop/health-source.ts";
 import { SyncLoop, type SyncLoopOptions } from "../../../sync-agent/loop/sync-loop.ts";
+import type { TargetGate } from "../../../sync-agent/loop/target-gate.ts";
 import { createLogger } from "../../../sync-agent/observe/logger.ts";
 import { createSyncMetrics } from "../../../sync-agent/observe/sync-metrics.ts";
 import { Registry } from "prom-client";
@@ -219,6 +220,41 @@ describe("the sync loop", () => {
       expect(publisher.published[1]?.table.backends[0]?.down).toEqual(["node-b"]);
     });
   }
+
+  test("a retry that falls due while a slow push is still in flight runs after it, not never", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let prepared = 0;
+      const targetGate: TargetGate = {
+        // The first pass holds node-a out and asks to be asked again after the backoff (30 ms).
+        prepare: async () => (++prepared === 1 ? { withheld: new Map([["node-a", "record not in place"]]), retry: true } : { withheld: new Map(), retry: false }),
+        cleanUp: async () => {},
+      };
+      let release = () => {};
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      const publisher = new RecordingPublisher();
+      const publish = publisher.publish.bind(publisher);
+      publisher.publish = async (table, body) => {
+        if (publisher.attempts === 0) await held;
+        return publish(table, body);
+      };
+      const { source } = startLoop({ targetGate, publisher, minPublishIntervalMs: 0 });
+      source.set(shop([{ node: "node-a" }]));
+      await vi.advanceTimersByTimeAsync(20);
+      await vi.waitFor(() => expect(prepared).toBe(1), { timeout: 30_000 });
+      await vi.advanceTimersByTimeAsync(100); // the gate's retry falls due while the first push hangs
+      release();
+      await vi.waitFor(async () => {
+        await vi.advanceTimersByTimeAsync(50);
+        expect(publisher.published).toHaveLength(2);
+      }, { timeout: 30_000, interval: 20 });
+      expect(prepared).toBe(2);
+      expect(publisher.published[0]?.table.nodes.map((n) => n.name)).not.toContain("node-a");
+      expect(publisher.published[1]?.table.nodes.map((n) => n.name)).toContain("node-a");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 
   test("the debounce is capped at 250 ms whatever is configured", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });

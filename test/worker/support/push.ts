@@ -22,7 +22,8 @@ export async function push(edge: TestEdge, body: string, token?: string): Promis
 }
 
 export interface EdgeStatus {
-  table: { version: string; generation: number; ageSeconds: number; source: string } | null;
+  table: { version: string; generation: number; ageSeconds: number; source: string; layout: "sharded" | "single-value" } | null;
+  pointer: { kind: "durable-object" | "kv"; checkMs: number; note?: string };
   lastRefresh: { outcome: string; detail?: string } | null;
   counts: { hosts: number; rules: number; backends: number; nodes: number; targets: number; problems: number; backendsWithoutTargets: number; backendsFailedOpen: number } | null;
   down: { node: string; nodePort: number; consecutiveFailures: number }[];

@@ -238,7 +238,7 @@ spec:
       expect(result.content.problems).toContainEqual({ kind: "HTTPRoute", object: "gateway-conformance-infra/mirror", reason: "rule 0: filter RequestMirror is not supported at the edge" });
     });
 
-    it("reports a RegularExpression match as unsupported and leaves it out", async () => {
+    it("matches a RegularExpression path against the whole path (RE2), after Exact and before every prefix; reports a pattern RE2 refuses", async () => {
       const { send, result } = await compile(`
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -246,11 +246,14 @@ metadata: { name: regex, namespace: gateway-conformance-infra }
 spec:
   parentRefs: [{ name: same-namespace }]
   rules:
-  - matches: [{ path: { type: RegularExpression, value: "/v[0-9]+" } }, { path: { type: Exact, value: /exact } }]
-    backendRefs: [{ name: infra-backend-v1, port: 8080 }]`);
-      expect(served(send({ host: "x", path: "/v1" }))).toBe(404);
-      expect(served(send({ host: "x", path: "/exact" }))).toBe("infra-backend-v1");
-      expect(result.content.problems).toContainEqual({ kind: "HTTPRoute", object: "gateway-conformance-infra/regex", reason: "rule 0 match 0: RegularExpression paths are not supported at the edge; match left out" });
+  - matches: [{ path: { type: RegularExpression, value: "/v[0-9]+" } }]
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]
+  - matches: [{ path: { type: Exact, value: /v2 } }, { path: { type: PathPrefix, value: /v1 } }]
+    backendRefs: [{ name: infra-backend-v2, port: 8080 }]
+  - matches: [{ path: { type: RegularExpression, value: "/(a)\\\\1" } }]
+    backendRefs: [{ name: infra-backend-v3, port: 8080 }]`);
+      expect([["/v1"], ["/v2"], ["/v10"], ["/v1/x"], ["/vx"]].map(([path]) => served(send({ host: "x", path: path ?? "" })))).toEqual(["infra-backend-v1", "infra-backend-v2", "infra-backend-v1", "infra-backend-v2", 404]);
+      expect(result.content.problems.map((p) => p.reason)).toEqual([expect.stringMatching(/^rule 2 match 0: RegularExpression path "\/\(a\)\\\\1": the pattern is not one the edge's engine \(RE2\) takes/)]);
     });
 
     it("HTTPRouteWeight: splits by weight, never to a weight of 0", async () => {

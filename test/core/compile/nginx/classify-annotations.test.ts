@@ -41,13 +41,16 @@ describe("classifyNginxAnnotations", () => {
       expect(classifyNginxAnnotations({ [`${P}${name}`]: "more_set_headers 'x: y';" }).refusals[0]).toMatch(/is raw nginx configuration, refused as ingress-nginx refuses it by default/);
     },
   );
-  it("honours a canary's settings but the header pattern, and ignores canary settings on a mainline, as ingress-nginx does", () => {
-    expect(classifyNginxAnnotations({ [`${P}canary`]: "true", [`${P}canary-weight`]: "10", [`${P}canary-by-header-pattern`]: "^a.*" })).toEqual({ ignored: [`${P}canary-by-header-pattern`], refusals: [] });
+  it("honours a canary's settings, header pattern included, and ignores canary settings on a mainline, as ingress-nginx does", () => {
+    expect(classifyNginxAnnotations({ [`${P}canary`]: "true", [`${P}canary-weight`]: "10", [`${P}canary-by-header-pattern`]: "^a.*" })).toEqual({ ignored: [], refusals: [] });
     expect(classifyNginxAnnotations({ [`${P}canary`]: "false", [`${P}canary-weight`]: "10", [`${P}canary-by-header-pattern`]: "^a.*" })).toEqual({ ignored: [], refusals: [] });
   });
   it("lets a switch that is off pass without a report", () => {
-    expect(classifyNginxAnnotations({ [`${P}use-regex`]: "False", [`${P}enable-cors`]: "false", [`${P}enable-modsecurity`]: "false" })).toEqual({ ignored: [], refusals: [] });
-    expect(classifyNginxAnnotations({ [`${P}use-regex`]: "true" }).ignored).toEqual([`${P}use-regex`]);
+    expect(classifyNginxAnnotations({ [`${P}enable-rewrite-log`]: "False", [`${P}enable-cors`]: "false", [`${P}enable-modsecurity`]: "false" })).toEqual({ ignored: [], refusals: [] });
+    expect(classifyNginxAnnotations({ [`${P}enable-rewrite-log`]: "true" }).ignored).toEqual([`${P}enable-rewrite-log`]);
+  });
+  it("serves regex paths and rewrite-target", () => {
+    expect(classifyNginxAnnotations({ [`${P}use-regex`]: "true", [`${P}rewrite-target`]: "/$1" })).toEqual({ ignored: [], refusals: [] });
   });
   it("says nothing of what the edge does anyway: the Service's nodePort (service-upstream), HTTP/1.1", () => {
     expect(classifyNginxAnnotations({ [`${P}service-upstream`]: "true", [`${P}proxy-http-version`]: "1.1", [`${P}affinity-mode`]: "persistent" })).toEqual({ ignored: [], refusals: [] });

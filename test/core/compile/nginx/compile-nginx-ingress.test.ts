@@ -84,6 +84,18 @@ describe("an Ingress written for ingress-nginx", () => {
       expect(result.content.problems.map((p) => p.reason)).toEqual(["canary x.test /other: no mainline Ingress serves this host and path; left out"]);
       expect(result.served).toEqual(["default/canary", "default/main"]);
     });
+    it("takes canary-by-header-pattern only beside a header and without a header value, and reports one the engine refuses", () => {
+      const main = ingress("default/main", [{ host: "x.test", service: "web", port: 80 }]);
+      const patterned = compileWithApi([main, canaryOf("default/canary", [{ host: "x.test" }], { [`${P}canary-by-header`]: "X-Canary", [`${P}canary-by-header-pattern`]: "^beta|^rc" })]);
+      expect(patterned.content.hosts[0]?.rules[0]?.canary).toEqual({ backend: "default/api:80", ingress: "default/canary", header: "X-Canary", headerPattern: "^beta|^rc" });
+      const valued = compileWithApi([main, canaryOf("default/canary", [{ host: "x.test" }], { [`${P}canary-by-header`]: "X-Canary", [`${P}canary-by-header-value`]: "on", [`${P}canary-by-header-pattern`]: "^beta" })]);
+      expect(valued.content.hosts[0]?.rules[0]?.canary?.headerPattern).toBeUndefined();
+      const refused = compileWithApi([main, canaryOf("default/canary", [{ host: "x.test" }], { [`${P}canary-by-header`]: "X-Canary", [`${P}canary-by-header-pattern`]: "(a)\\1" })]);
+      expect(refused.content.hosts[0]?.rules[0]?.canary?.headerPattern).toBeUndefined();
+      expect(refused.content.problems.map((p) => p.reason)).toEqual([
+        `annotation ${P}canary-by-header-pattern: the pattern is not one the edge's engine (RE2) takes: invalid escape sequence: \`\\1\` (RE2 has no backreferences or lookaround); the canary is served without it`,
+      ]);
+    });
     it("lets the oldest canary of a path keep it, and leaves a canary without any mainline unserved", () => {
       const result = compileWithApi([
         ingress("default/main", [{ host: "x.test", service: "web", port: 80 }]),

@@ -6,7 +6,7 @@ const policyOf = (annotations: Record<string, string>) => parseNginxPolicy(Objec
 
 describe("parseNginxPolicy", () => {
   it("asks for nothing when no annotation it applies is present", () => {
-    expect(parseNginxPolicy({ "edge-ingress.dev/affinity": "cookie", [`${P}limit-rps`]: "1" })).toEqual({ policy: null, problems: [], refusals: [], wwwRedirect: false });
+    expect(parseNginxPolicy({ "edge-ingress.dev/affinity": "cookie", [`${P}limit-rps`]: "1" })).toEqual({ policy: null, problems: [], refusals: [], wwwRedirect: false, regex: { useRegex: false, rewriteTarget: null } });
   });
 
   describe("source ranges", () => {
@@ -68,10 +68,45 @@ describe("parseNginxPolicy", () => {
     expect(policyOf({ "app-root": "http://x/" }).problems).toHaveLength(1);
   });
 
-  it("takes x-forwarded-prefix as a path, and reports capture groups, which need regex paths", () => {
-    expect(policyOf({ "x-forwarded-prefix": "/shop" }).policy).toEqual({ forwardedPrefix: "/shop" });
-    expect(policyOf({ "x-forwarded-prefix": "/$1" }).problems).toHaveLength(1);
-    expect(policyOf({ "x-forwarded-prefix": "/a\r\nb: c" }).policy).toBeNull();
+  it("takes proxy-connect-timeout in whole seconds, at most 600, and says only the socket transport applies it", () => {
+    const parsed = policyOf({ "proxy-connect-timeout": "3" });
+    expect(parsed.policy).toEqual({ connectTimeoutMs: 3000 });
+    expect(parsed.problems).toEqual([expect.stringContaining("only where it uses the socket transport (EDGE_TRANSPORT=socket)")]);
+    expect(policyOf({ "proxy-connect-timeout": "9000" }).policy).toEqual({ connectTimeoutMs: 600_000 });
+    expect(policyOf({ "proxy-connect-timeout": "5s" }).policy).toBeNull();
+  });
+
+  describe("use-regex and rewrite-target", () => {
+    it("reads use-regex as Go's ParseBool does", () => {
+      expect(policyOf({ "use-regex": "True" }).regex.useRegex).toBe(true);
+      expect(policyOf({ "use-regex": "1" }).regex.useRegex).toBe(true);
+      expect(policyOf({ "use-regex": "yes" }).regex.useRegex).toBe(false);
+    });
+    it("takes a rewrite-target path with the captures $1 to $9", () => {
+      const parsed = policyOf({ "rewrite-target": "/new/$1/$2" });
+      expect(parsed.policy).toEqual({ rewriteTarget: "/new/$1/$2" });
+      expect(parsed.regex).toEqual({ useRegex: false, rewriteTarget: "/new/$1/$2" });
+    });
+    it("reports a target ingress-nginx refuses, and it puts no path in regex mode, as there", () => {
+      const parsed = policyOf({ "rewrite-target": "/new?x=1" });
+      expect(parsed.policy).toBeNull();
+      expect(parsed.regex.rewriteTarget).toBeNull();
+      expect(parsed.problems).toEqual([`annotation ${P}rewrite-target: "/new?x=1" is not a path (ingress-nginx's syntax: letters, digits, -._~/: and $1…); served without it`]);
+    });
+    it("reports a target ingress-nginx takes but the edge cannot fill in, whose paths stay in regex mode", () => {
+      const parsed = policyOf({ "rewrite-target": "/$host/$1" });
+      expect(parsed.policy).toBeNull();
+      expect(parsed.regex.rewriteTarget).toBe("/$host/$1");
+      expect(parsed.problems).toHaveLength(1);
+    });
+  });
+
+  it("sends x-forwarded-prefix, captures too, only beside rewrite-target, as ingress-nginx does", () => {
+    expect(policyOf({ "rewrite-target": "/$2", "x-forwarded-prefix": "/$1" }).policy).toEqual({ rewriteTarget: "/$2", forwardedPrefix: "/$1" });
+    const alone = policyOf({ "x-forwarded-prefix": "/shop" });
+    expect(alone.policy).toBeNull();
+    expect(alone.problems).toEqual([`annotation ${P}x-forwarded-prefix is sent only with rewrite-target, as ingress-nginx does; not sent`]);
+    expect(policyOf({ "rewrite-target": "/", "x-forwarded-prefix": "/a\r\nb: c" }).policy).toEqual({ rewriteTarget: "/" });
   });
 
   describe("enable-cors", () => {
