@@ -1,4 +1,5 @@
-import type { Rule, RuleMatch } from "../table/schema.ts";
+import type { HeaderCondition, Rule, RuleMatch } from "../table/schema.ts";
+import { compileRegexPath, type RegexPath } from "./regex-path.ts";
 import { splitPrefixPath } from "./prefix-path.ts";
 import { compareRegexRules } from "./regex-host.ts";
 
@@ -25,13 +26,34 @@ export class QueryReader {
   }
 }
 
+/** A header pattern as the whole value must match it (RE2, `^(?:pattern)$`); null when the engine refuses it. */
+export function compileHeaderPattern(pattern: string): RegexPath | null {
+  const compiled = compileRegexPath(`(?:${pattern})$`, { ignoreCase: false });
+  return compiled.ok ? compiled.regex : null;
+}
+
+/** Compiled once per condition object: a table's conditions live as long as the table does. */
+const patterns = new WeakMap<HeaderCondition, RegexPath | null>();
+
+function patternOf(condition: HeaderCondition): RegexPath | null {
+  let compiled = patterns.get(condition);
+  if (compiled === undefined) {
+    compiled = compileHeaderPattern(condition.value);
+    patterns.set(condition, compiled);
+  }
+  return compiled;
+}
+
 /** True when every condition of `match` holds for the request. */
 export function conditionsHold(match: RuleMatch, facts: MatchFacts, query: QueryReader): boolean {
   if (match.scheme !== undefined && match.scheme !== facts.scheme) return false;
   if (match.method !== undefined && match.method !== (facts.method ?? "GET")) return false;
   if (match.headers !== undefined) {
     const header = facts.header;
-    for (const { name, value } of match.headers) if ((header === undefined ? null : header(name)) !== value) return false;
+    for (const condition of match.headers) {
+      const value = header === undefined ? null : header(condition.name);
+      if (condition.regex === true ? value === null || patternOf(condition)?.test(value) !== true : value !== condition.value) return false;
+    }
   }
   if (match.query !== undefined) {
     for (const { name, value } of match.query) if (query.get(name) !== value) return false;

@@ -157,8 +157,8 @@ export interface RuleMatch {
   readonly scheme?: "http" | "https";
   /** Exact, upper case as HTTP methods are written. */
   readonly method?: string;
-  /** Exact values; names lower case (header names compare without case). */
-  readonly headers?: readonly NameValue[];
+  /** Exact values, or RE2 patterns matching the whole value (`regex`); names lower case (header names compare without case). */
+  readonly headers?: readonly HeaderCondition[];
   /** Exact values; names compare exactly (query parameter names have case). */
   readonly query?: readonly NameValue[];
 }
@@ -166,6 +166,11 @@ export interface RuleMatch {
 export interface NameValue {
   readonly name: string;
   readonly value: string;
+}
+
+export interface HeaderCondition extends NameValue {
+  /** `value` is an RE2 pattern the whole header value must match (Gateway API RegularExpression). Absent: exact. */
+  readonly regex?: true;
 }
 
 export interface RuleSplit {

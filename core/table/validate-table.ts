@@ -3,6 +3,7 @@ import { compileRegexPath, compileRegexSearch } from "../match/regex-path.ts";
 import { hashTableContent } from "./hash-table.ts";
 import { backendService, ruleSource, TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
 import { routePolicySchema } from "./validate-route-policy.ts";
+import { compileHeaderPattern } from "../match/rule-conditions.ts";
 
 /** One thing wrong with a table: where (a JSON path such as `backends[3].nodePort`) and what. */
 export interface TableIssue {
@@ -62,7 +63,11 @@ const nameValue = (nameSchema: z.ZodString) => z.strictObject({ name: nameSchema
 const ruleMatchSchema = z.strictObject({
   scheme: z.enum(["http", "https"]).optional(),
   method: z.string().regex(/^[A-Z]{1,32}$/, "must be an upper-case method").optional(),
-  headers: z.array(nameValue(token.regex(/^[^A-Z]*$/, "must be lower case"))).min(1).max(16).optional(),
+  headers: z.array(z.strictObject({
+    name: token.regex(/^[^A-Z]*$/, "must be lower case"),
+    value: z.string().max(4096).regex(/^[\x20-\x7e\x80-\xff]*$/, "must be printable"),
+    regex: z.literal(true).optional(),
+  }).refine((header) => header.regex !== true || compileHeaderPattern(header.value) !== null, "must be a pattern the edge's engine (RE2) takes")).min(1).max(16).optional(),
   query: z.array(nameValue(z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, "must be visible ASCII"))).min(1).max(16).optional(),
 });
 

@@ -1,10 +1,11 @@
 import type { RoutePolicy } from "../../table/route-policy.ts";
-import { type Backend, type NameValue, type Problem, type Rule, type RuleMatch, type RuleSplit, routeSource, type TlsHost } from "../../table/schema.ts";
+import { type Backend, type HeaderCondition, type Problem, type Rule, type RuleMatch, type RuleSplit, routeSource, type TlsHost } from "../../table/schema.ts";
 import { namespacedKey, namespaceOf, timestampMillis } from "../cluster-objects.ts";
 import { parsePolicy } from "../parse-policy.ts";
 import { type BackendContext, resolveBackend } from "../resolve-backend.ts";
 import { ruleSlot } from "../nginx/attach-canary.ts";
 import { compileRegexPath } from "../../match/regex-path.ts";
+import { compileHeaderPattern } from "../../match/rule-conditions.ts";
 import { checkPath } from "../validate-ingress-path.ts";
 import { compileRouteFilters } from "./compile-route-filters.ts";
 import { EDGE_CONTROLLER, GATEWAY_GROUP, type Gateway, type GatewayObjects, type HTTPRoute, type Listener, type ParentReference, type ReferenceGrant, type RouteMatch } from "./gateway-objects.ts";
@@ -381,8 +382,8 @@ function compileMatch(match: RouteMatch, where: string, report: (reason: string)
     report(`${where}: path type ${type} is not supported; match left out`);
     return null;
   }
-  const headers = nameValues(match.headers, where, "header", (name) => name.toLowerCase(), report);
-  const query = nameValues(match.queryParams, where, "query parameter", (name) => name, report);
+  const headers = nameValues(match.headers, where, "header", (name) => name.toLowerCase(), report, true);
+  const query = nameValues(match.queryParams, where, "query parameter", (name) => name, report, false);
   if (headers === null || query === null) return null;
   let method: string | undefined;
   if (match.method !== undefined) {
@@ -409,11 +410,13 @@ function nameValues(
   what: string,
   canonical: (name: string) => string,
   report: (reason: string) => void,
-): NameValue[] | null {
-  const out: NameValue[] = [];
+  patterns: boolean,
+): HeaderCondition[] | null {
+  const out: HeaderCondition[] = [];
   for (const entry of list ?? []) {
     const type = entry.type ?? "Exact";
-    if (type !== "Exact") {
+    const regex = type === "RegularExpression" && patterns;
+    if (type !== "Exact" && !regex) {
       report(`${where}: ${type} ${what} matches are not supported at the edge; match left out`);
       return null;
     }
@@ -422,9 +425,13 @@ function nameValues(
       report(`${where}: ${what} ${JSON.stringify(name)}: invalid name or value; match left out`);
       return null;
     }
+    if (regex && compileHeaderPattern(entry.value ?? "") === null) {
+      report(`${where}: ${what} ${JSON.stringify(name)}: RegularExpression ${JSON.stringify(entry.value ?? "")} is not one the edge's engine (RE2) takes; match left out`);
+      return null;
+    }
     // Gateway API: of entries with an equivalent name, only the first counts.
     if (out.some((seen) => seen.name === canonical(name))) continue;
-    out.push({ name: canonical(name), value: entry.value ?? "" });
+    out.push({ name: canonical(name), value: entry.value ?? "", ...(regex ? { regex: true as const } : {}) });
   }
   return out.slice(0, 16);
 }

@@ -84,6 +84,12 @@ describe.each(Object.entries(finders))("the %s on rules with conditions", (_name
       expect(winner(table, "a.test", "/", request({}, { query: "?animal=%77hale" }))).toBe("query");
       expect(winner(table, "a.test", "/", request({}, { query: "?Animal=whale" }))).toBe("plain");
     });
+    it("matches a header pattern against the whole value (RE2)", () => {
+      const patterned = tableOf({ "a.test": [{ path: "/", name: "plain" }, { path: "/", name: "pattern", match: { headers: [{ name: "version", value: "v[0-9]+", regex: true }] } }] });
+      expect(winner(patterned, "a.test", "/", request({ version: "v12" }))).toBe("pattern");
+      expect(winner(patterned, "a.test", "/", request({ version: "v12-beta" }))).toBe("plain");
+      expect(winner(patterned, "a.test", "/", request({}))).toBe("plain");
+    });
     it("prefers headers over query parameters", () => expect(winner(table, "a.test", "/", request({ version: "two" }, { query: "?animal=whale" }))).toBe("header"));
     it("serves a listener's side only on its scheme", () => {
       expect(winner(table, "a.test", "/", request({}, { scheme: "https" }))).toBe("plain");

@@ -256,6 +256,23 @@ spec:
       expect(result.content.problems.map((p) => p.reason)).toEqual([expect.stringMatching(/^rule 2 match 0: RegularExpression path "\/\(a\)\\\\1": the pattern is not one the edge's engine \(RE2\) takes/)]);
     });
 
+    it("matches a RegularExpression header against its whole value; a query parameter pattern is reported and its match left out", async () => {
+      const { send, result } = await compile(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: header-regex, namespace: gateway-conformance-infra }
+spec:
+  parentRefs: [{ name: same-namespace }]
+  rules:
+  - matches: [{ headers: [{ type: RegularExpression, name: Version, value: "v[0-9]+" }] }]
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]
+  - matches: [{ queryParams: [{ type: RegularExpression, name: q, value: ".*" }] }]
+    backendRefs: [{ name: infra-backend-v2, port: 8080 }]`);
+      const header = (value: string) => (name: string) => (name === "version" ? value : null);
+      expect([served(send({ host: "x", path: "/", header: header("v2") })), served(send({ host: "x", path: "/", header: header("v2x") }))]).toEqual(["infra-backend-v1", 404]);
+      expect(result.content.problems.map((p) => p.reason)).toEqual(["rule 1 match 0: RegularExpression query parameter matches are not supported at the edge; match left out"]);
+    });
+
     it("HTTPRouteWeight: splits by weight, never to a weight of 0", async () => {
       const { send, table } = await compile(suite.weight);
       expect(table.hosts[0]?.rules[0]?.split).toEqual([
