@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { matchRequest } from "../core/match/match-request.ts";
 import { normalizePath } from "../core/match/normalize-path.ts";
+import { applyHeaderEdits, type CompiledHeaderEdits } from "../core/policy/header-edits.ts";
 import { checkPushBody } from "../core/push/push-token.ts";
 import { importCookieKey } from "./affinity/cookie-affinity.ts";
 import { readConfig, type ConfigReading, type EdgeConfig } from "./config.ts";
@@ -213,6 +214,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
               pathAndQuery: `${decision.path}${search}`,
               forward: { clientIp, scheme, host, port: target.port },
               ...(decision.upstreamHeaders === undefined ? {} : { upstreamHeaders: decision.upstreamHeaders }),
+              ...(decision.requestEdits === undefined ? {} : { requestEdits: decision.requestEdits }),
               loaded,
               config,
               transport,
@@ -225,8 +227,10 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
             });
           const key = cookieKeyFor(config.cookieKey);
           const extra = decision.responseHeaders;
+          const edits = decision.responseEdits;
           const proxied = key instanceof Promise ? key.then(proxy) : proxy(key);
-          return extra === undefined ? proxied : proxied.then((response) => withHeaders(response, extra));
+          const withExtra = extra === undefined ? proxied : proxied.then((response) => withHeaders(response, extra));
+          return edits === undefined ? withExtra : withExtra.then((response) => withEdits(response, edits));
         };
         const limit = decision.maxBodyBytes;
         // proxy-body-size over a body of undeclared length (a declared one was checked by the policy): counted
@@ -290,6 +294,14 @@ function withHeaders(response: Response, headers: readonly (readonly [string, st
   if (response.status === 101) return response;
   const copy = new Response(response.body, response);
   for (const [name, value] of headers) copy.headers.set(name, value);
+  return copy;
+}
+
+/** The response with an HTTPRoute ResponseHeaderModifier's edits applied; a 101 is left alone. */
+function withEdits(response: Response, edits: CompiledHeaderEdits): Response {
+  if (response.status === 101) return response;
+  const copy = new Response(response.body, response);
+  applyHeaderEdits(copy.headers, edits);
   return copy;
 }
 

@@ -1,3 +1,5 @@
+import type { GatewayObjects } from "./gateway/gateway-objects.ts";
+
 /**
  * The parts of Kubernetes objects the compiler reads. Structural, so that plain JSON from manifests and the
  * objects @kubernetes/client-node deserialises (timestamps as Date) both fit.
@@ -93,8 +95,8 @@ export interface Node {
   };
 }
 
-/** A snapshot of everything the compiler looks at. */
-export interface ClusterState {
+/** A snapshot of everything the compiler looks at (Gateway API kinds only where they are installed). */
+export interface ClusterState extends GatewayObjects {
   readonly ingresses: readonly Ingress[];
   readonly ingressClasses: readonly IngressClass[];
   readonly services: readonly Service[];

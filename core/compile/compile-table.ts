@@ -4,6 +4,8 @@ import { type ClusterState, type EndpointSlice, type Ingress, type IngressBacken
 import { type CompileOptions, DEFAULT_KUBE_PROXY_HEALTH_PORT } from "./compile-options.ts";
 import { selectEligibleNodes } from "./eligible-nodes.ts";
 import type { RoutePolicy } from "../table/route-policy.ts";
+import { compileGatewayRoutes } from "./gateway/compile-gateway-routes.ts";
+import type { GatewayVerdicts } from "./gateway/gateway-status.ts";
 import { collectLoadBalancerServices } from "./load-balancer-services.ts";
 import { type AnnotationVerdict, classifyNginxAnnotations, ignoredReason } from "./nginx/classify-annotations.ts";
 import { attachCanary, ruleSlot } from "./nginx/attach-canary.ts";
@@ -34,6 +36,8 @@ export interface CompileResult {
   readonly probeAddresses: ReadonlyMap<string, string>;
   /** `CompileOptions.kubeProxyHealthPort` as this compile read it: `listHealthChecks` needs it too. */
   readonly kubeProxyHealthPort: number | null;
+  /** What the compiler made of each Gateway API object of the edge's GatewayClasses: their status conditions. */
+  readonly gateway: GatewayVerdicts;
 }
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -139,12 +143,15 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
   // After every Ingress, so that an Ingress keeps a host whatever the ages.
   const servedServices = collectLoadBalancerServices(cluster.services, context, { hosts, tls, backends, problems });
   const hostRedirects = collectHostRedirects(wwwAskers, hosts, (ingress, reason) => problems.push({ kind: "Ingress", object: ingress, reason }));
+  // After every Ingress and Service: on a full tie (host, path, no conditions) an Ingress's rule wins.
+  const routeOrder = new Map<Rule, number>();
+  const gateway = compileGatewayRoutes(cluster, context, { hosts, tls, backends, policies, problems, routeOrder });
 
   return {
     content: {
       schema: TABLE_SCHEMA,
       nodes: nodes.nodes,
-      hosts: sortHosts(hosts),
+      hosts: sortHosts(hosts, routeOrder),
       defaultBackend,
       backends: [...backends.values()].sort(byKey((b) => b.id)),
       tls: [...tls.values()].sort(byKey((t) => t.host)),
@@ -158,6 +165,7 @@ export function compileTable(cluster: ClusterState, options: CompileOptions): Co
     servedServices,
     probeAddresses: nodes.probeAddresses,
     kubeProxyHealthPort: context.kubeProxyHealthPort,
+    gateway,
   };
 }
 
@@ -251,9 +259,17 @@ function collectTls(
   }
 }
 
-function sortHosts(hosts: Map<string, Map<string, Rule>>): HostRoutes[] {
+/**
+ * Rules by path and type; an HTTPRoute's after an Ingress's of the same path and type, routes among themselves in
+ * Gateway API order (the finders' tie-break is table order).
+ */
+function sortHosts(hosts: Map<string, Map<string, Rule>>, routeOrder: ReadonlyMap<Rule, number>): HostRoutes[] {
+  const keyOf = (rule: Rule): string => {
+    const order = routeOrder.get(rule);
+    return `${rule.path}\u0000${rule.pathType}${order === undefined ? "" : `\u0000${String(order).padStart(9, "0")}`}`;
+  };
   return [...hosts]
-    .map(([host, rules]) => ({ host, rules: [...rules.values()].sort(byKey((r) => `${r.path}\u0000${r.pathType}`)) }))
+    .map(([host, rules]) => ({ host, rules: [...rules.values()].sort(byKey(keyOf)) }))
     .sort(byKey((h) => h.host));
 }
 

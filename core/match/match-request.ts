@@ -1,11 +1,13 @@
 import { type CompiledPolicy, compilePolicy } from "../policy/compile-policy.ts";
 import { chooseCanary, type CompiledCanary, compileCanary } from "../policy/choose-canary.ts";
+import type { CompiledHeaderEdits } from "../policy/header-edits.ts";
 import type { PolicyRequest } from "../policy/policy-step.ts";
 import { compileRewrite, type RewriteStep } from "../policy/rewrite-path.ts";
-import type { Backend, RoutingTable, Rule } from "../table/schema.ts";
+import type { Backend, RoutingTable, Rule, RuleSplit } from "../table/schema.ts";
 import { normalizeHost } from "./normalize-host.ts";
 import { normalizePath } from "./normalize-path.ts";
 import { parentDomain } from "./prefix-path.ts";
+import { createConditionFinder } from "./condition-finder.ts";
 import { createPackedFinder } from "./packed-finder.ts";
 import { compileRuleRegex } from "./regex-host.ts";
 import { NO_RULE, numberRules, type RouteFinder } from "./route-finder.ts";
@@ -32,20 +34,30 @@ export interface RouteHit {
   /** null when the default backend served. */
   readonly rule: Rule | null;
   readonly ingress: string;
-  readonly backend: Backend;
+  /** null: an HTTPRoute rule whose backend reference is invalid; a request that reaches it is answered 500. */
+  readonly backend: Backend | null;
   /** The Ingress's policy (ingress-nginx annotations the edge honours); null when it has none. */
   readonly policy: CompiledPolicy | null;
   /** The rule's canary: its hit (the canary's backend under the mainline's policy) and when to take it; null when none. */
   readonly canary: { readonly hit: RouteHit; readonly choice: CompiledCanary } | null;
+  /** An HTTPRoute rule's weighted backends: each share's hit (same rule and policy), and the running weights. */
+  readonly split: { readonly hits: readonly RouteHit[]; readonly upTo: readonly number[]; readonly total: number } | null;
   /** The path the backend gets instead (`rewrite-target` on a RegularExpression rule); null when forwarded as is. */
   readonly rewrite: RewriteStep | null;
 }
 
+/** A hit with a backend to proxy to: what a `route` decision carries. */
+export type ServedHit = RouteHit & { readonly backend: Backend };
+
 export type RouteDecision =
   | {
     readonly kind: "route";
+    /** The path the backend receives: the normalised path, or an HTTPRoute URLRewrite's. */
     readonly path: string;
-    readonly hit: RouteHit;
+    readonly hit: ServedHit;
+    /** HTTPRoute header modifiers, applied after the edge's own forwarding headers; absent when none. */
+    readonly requestEdits?: CompiledHeaderEdits;
+    readonly responseEdits?: CompiledHeaderEdits;
     /** Set on the backend's response (CORS); absent when none. */
     readonly responseHeaders?: readonly (readonly [string, string])[];
     /** Set on the request to the backend (`X-Forwarded-Prefix`); absent when none. */
@@ -97,12 +109,22 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
   const backends = new Map(table.backends.map((backend) => [backend.id, backend]));
   const policies = new Map((table.policies ?? []).map((policy) => [policy.ingress, compilePolicy(policy)]));
   const hitOf = (host: string | null, rule: Rule | null, backendId: string, ingress: string): RouteHit | null => {
-    const backend = backends.get(backendId);
+    // "" is an HTTPRoute rule without a usable backend: still a match (it answers 500), not a miss.
+    const backend = backendId === "" ? null : backends.get(backendId);
     if (backend === undefined) return null;
     const policy = policies.get(ingress) ?? null;
     const canary = rule?.canary;
     const canaryBackend = canary === undefined ? undefined : backends.get(canary.backend);
     const rewrite = rule === null ? null : rewriteOf(rule, policy);
+    let split: RouteHit["split"] = null;
+    if (rule?.split !== undefined) {
+      const upTo: number[] = [];
+      let total = 0;
+      for (const share of rule.split) upTo.push((total += share.weight));
+      const shareHit = (share: RuleSplit): RouteHit => ({ host, rule, ingress, backend: share.backend === undefined ? null : backends.get(share.backend) ?? null, policy, canary: null, split: null, rewrite });
+      split = { hits: rule.split.map(shareHit), upTo, total };
+    }
+    // One literal, fields in one order: every hit shares a shape (hundreds of thousands of them at 100k rules).
     return {
       host,
       rule,
@@ -111,14 +133,15 @@ export function compileRoutes(table: RoutingTable, createFinder: (table: Routing
       policy,
       canary: canary === undefined || canaryBackend === undefined
         ? null
-        : { hit: { host, rule, ingress: canary.ingress, backend: canaryBackend, policy, canary: null, rewrite }, choice: compileCanary(canary) },
+        : { hit: { host, rule, ingress: canary.ingress, backend: canaryBackend, policy, canary: null, split: null, rewrite }, choice: compileCanary(canary) },
+      split,
       rewrite,
     };
   };
   const fallback = table.defaultBackend;
   return {
     table,
-    finder: createFinder(table),
+    finder: createConditionFinder(table, createFinder),
     hits: numberRules(table).map(({ host, rule }) => hitOf(host, rule, rule.backend, rule.ingress)),
     fallback: fallback === null ? null : hitOf(null, null, fallback.backend, fallback.ingress),
     tlsPrecise,
@@ -152,14 +175,15 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
       };
     }
   }
-  const hit = findHit(routes, host, path);
+  const hit = findHit(routes, host, path, request);
   if (hit === null) return { kind: "none", path };
   const policy = hit.policy;
   if (policy === null) {
     if (request.scheme === "http" && redirectsToHttps(routes, host)) return { kind: "redirect", location: `https://${host}${path}${request.query ?? ""}`, hit };
-    return { kind: "route", path, hit: hit.canary === null ? hit : pickCanary(hit, hit.canary, request) };
+    const chosen = hit.canary === null && hit.split === null ? hit : chooseBackend(hit, request);
+    return hasBackend(chosen) ? { kind: "route", path, hit: chosen } : invalidBackend(chosen);
   }
-  const facts = policyRequest(request, host, path);
+  const facts = policyRequest(request, host, path, hit.rule);
   for (const step of policy.before) {
     const answer = step(facts);
     if (answer !== null) return { kind: "answer", ...answer, hit, ingress: hit.ingress };
@@ -172,17 +196,45 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
     if (answer !== null) return { kind: "answer", ...answer, hit, ingress: hit.ingress };
   }
   const headers = policy.responseHeaders?.(facts) ?? null;
-  // Last, as nginx's rewrite … break runs after the location's redirects and before proxy_pass.
+  // Last, as nginx's rewrite … break runs after the location's redirects and before proxy_pass; an HTTPRoute's
+  // URLRewrite likewise.
   const rewritten = hit.rewrite === null ? null : hit.rewrite(path);
-  return {
-    kind: "route",
-    path: rewritten === null ? path : rewritten.path,
-    hit: hit.canary === null ? hit : pickCanary(hit, hit.canary, request),
+  const forwarded = rewritten !== null ? rewritten.path : policy.rewritePath === null ? path : policy.rewritePath(facts);
+  return served(chooseBackend(hit, request), forwarded, {
     ...(headers === null ? {} : { responseHeaders: headers }),
     ...(rewritten === null || rewritten.upstreamHeaders === null ? {} : { upstreamHeaders: rewritten.upstreamHeaders }),
     ...(rewritten === null ? {} : { rewrittenFrom: path }),
     ...(policy.maxBodyBytes === null ? {} : { maxBodyBytes: policy.maxBodyBytes }),
-  };
+    ...(policy.requestEdits === null ? {} : { requestEdits: policy.requestEdits }),
+    ...(policy.responseEdits === null ? {} : { responseEdits: policy.responseEdits }),
+  });
+}
+
+type RouteExtras = Omit<Extract<RouteDecision, { kind: "route" }>, "kind" | "path" | "hit">;
+
+/** A route to the chosen backend, or a 500 when the chosen share's backend reference did not resolve. */
+function served(hit: RouteHit, path: string, extras: RouteExtras): RouteDecision {
+  return hasBackend(hit) ? { kind: "route", path, hit, ...extras } : invalidBackend(hit);
+}
+
+/** Gateway API: a request for an invalid backend reference gets a 500 (for that reference's share of the traffic). */
+function invalidBackend(hit: RouteHit): RouteDecision {
+  return { kind: "answer", status: 500, headers: [], reason: "internal server error: the route's backend reference is invalid", hit, ingress: hit.ingress };
+}
+
+function hasBackend(hit: RouteHit): hit is ServedHit {
+  return hit.backend !== null;
+}
+
+/** The canary (ingress-nginx), or one of an HTTPRoute rule's weighted backends; else the rule's own. */
+function chooseBackend(hit: RouteHit, request: RouteRequest): RouteHit {
+  if (hit.canary !== null) return pickCanary(hit, hit.canary, request);
+  const split = hit.split;
+  if (split === null) return hit;
+  // Without a random source (explain), the first share: what most requests would get is not knowable.
+  const draw = (request.random?.() ?? 0) * split.total;
+  for (let i = 0; i < split.upTo.length; i++) if (draw < (split.upTo[i] ?? 0)) return split.hits[i] ?? hit;
+  return split.hits[split.hits.length - 1] ?? hit;
 }
 
 /**
@@ -201,8 +253,9 @@ function pickCanary(hit: RouteHit, canary: NonNullable<RouteHit["canary"]>, requ
   return chooseCanary(canary.choice, request.header ?? (() => null), request.random ?? (() => 1)) ? canary.hit : hit;
 }
 
-function policyRequest(request: RouteRequest, host: string, path: string): PolicyRequest {
+function policyRequest(request: RouteRequest, host: string, path: string, rule: Rule | null): PolicyRequest {
   return {
+    matchedPrefix: rule === null || rule.pathType === "Exact" ? null : rule.path,
     scheme: request.scheme,
     host,
     rawPath: request.path,
@@ -214,8 +267,8 @@ function policyRequest(request: RouteRequest, host: string, path: string): Polic
   };
 }
 
-function findHit(routes: CompiledRoutes, host: string, path: string): RouteHit | null {
-  const found = routes.finder.find(host, path);
+function findHit(routes: CompiledRoutes, host: string, path: string, request: RouteRequest): RouteHit | null {
+  const found = routes.finder.find(host, path, request);
   return found === NO_RULE ? routes.fallback : routes.hits[found] ?? null;
 }
 

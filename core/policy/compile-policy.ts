@@ -1,4 +1,6 @@
 import { type CorsPolicy, type RoutePolicy, splitRedirectLocation } from "../table/route-policy.ts";
+import { type CompiledHeaderEdits, compileHeaderEdits } from "./header-edits.ts";
+import { replacePath, routeRedirectStep } from "./route-redirect.ts";
 import { type IpRange, parseIp, parseIpRange, rangeContains } from "./ip-range.ts";
 import type { PolicyAnswer, PolicyRequest, PolicyStep } from "./policy-step.ts";
 
@@ -27,6 +29,12 @@ export interface CompiledPolicy {
   readonly rewrite: { readonly target: string; readonly forwardedPrefix: string | null } | null;
   /** Headers added to the backend's response (CORS); null when the policy adds none. */
   readonly responseHeaders: ((request: PolicyRequest) => readonly (readonly [string, string])[] | null) | null;
+  /** HTTPRoute RequestHeaderModifier (and a URLRewrite hostname's X-Forwarded-Host); null when none. */
+  readonly requestEdits: CompiledHeaderEdits | null;
+  /** HTTPRoute ResponseHeaderModifier; null when none. */
+  readonly responseEdits: CompiledHeaderEdits | null;
+  /** HTTPRoute URLRewrite path: the path the backend receives; null when unchanged. */
+  readonly rewritePath: ((request: PolicyRequest) => string) | null;
 }
 
 export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
@@ -37,17 +45,26 @@ export function compilePolicy(policy: RoutePolicy): CompiledPolicy {
   const cors = policy.cors === undefined ? null : compileCors(policy.cors);
   if (cors !== null) before.push(cors.preflight);
   if (policy.redirect !== undefined) before.push(redirectStep(policy.redirect.status, policy.redirect.location));
+  if (policy.routeRedirect !== undefined) before.push(routeRedirectStep(policy.routeRedirect));
   if (policy.deny !== undefined || policy.allow !== undefined) after.push(sourceRangeStep(policy.deny ?? [], policy.allow ?? []));
+  const rewrite = policy.rewritePath;
+  // The backend is told the rewritten host where its transport cannot send it as Host (fetch).
+  const requestEdits = policy.rewriteHost === undefined
+    ? policy.requestHeaders
+    : { ...policy.requestHeaders, set: [...(policy.requestHeaders?.set ?? []), { name: "x-forwarded-host", value: policy.rewriteHost }] };
   return {
     before,
     forceSslRedirect: policy.forceSslRedirect === true,
     maxBodyBytes: policy.maxBodyBytes ?? null,
     responseTimeoutMs: policy.responseTimeoutMs ?? null,
     connectTimeoutMs: policy.connectTimeoutMs ?? null,
-    upstreamHost: policy.upstreamHost ?? null,
+    upstreamHost: policy.rewriteHost ?? policy.upstreamHost ?? null,
     after,
     rewrite: policy.rewriteTarget === undefined ? null : { target: policy.rewriteTarget, forwardedPrefix: policy.forwardedPrefix ?? null },
     responseHeaders: cors === null ? null : cors.headers,
+    requestEdits: requestEdits === undefined ? null : compileHeaderEdits(requestEdits),
+    responseEdits: policy.responseHeaders === undefined ? null : compileHeaderEdits(policy.responseHeaders),
+    rewritePath: rewrite === undefined ? null : (request) => replacePath(request.path, request.matchedPrefix, rewrite),
   };
 }
 

@@ -12,6 +12,8 @@ export interface PolicyRequest {
   readonly method: string;
   /** The real client address (CF-Connecting-IP at the edge); null when unknown. */
   readonly clientIp: string | null;
+  /** The Prefix path of the rule that matched (what a Gateway API ReplacePrefixMatch replaces); null for Exact. */
+  readonly matchedPrefix: string | null;
   /** A request header, by lower-case name; null when absent. */
   readonly header: (name: string) => string | null;
 }

@@ -47,6 +47,39 @@ export interface RoutePolicy {
    * transport sets Host from the target's URL and cannot (the compiler says so for the Ingress).
    */
   readonly upstreamHost?: string;
+  /* Gateway API HTTPRoute filters: the policy of one route rule, keyed `HTTPRoute namespace/name#rule`. */
+  /** RequestHeaderModifier: the request headers the backend receives. */
+  readonly requestHeaders?: HeaderEdits;
+  /** ResponseHeaderModifier: the backend's response headers the client receives. */
+  readonly responseHeaders?: HeaderEdits;
+  /** RequestRedirect: every request of the rule gets this redirect. */
+  readonly routeRedirect?: RouteRedirect;
+  /**
+   * URLRewrite hostname: the Host the backend sees (socket transport), and the X-Forwarded-Host it is told (both
+   * transports: the fetch transport sets Host from the target's URL).
+   */
+  readonly rewriteHost?: string;
+  /** URLRewrite path: what the backend receives in place of the request's path. */
+  readonly rewritePath?: PathReplacement;
+}
+
+/** Header edits in Gateway API's order: set (replace), add (append), remove. Names lower case. */
+export interface HeaderEdits {
+  readonly set?: readonly { readonly name: string; readonly value: string }[];
+  readonly add?: readonly { readonly name: string; readonly value: string }[];
+  readonly remove?: readonly string[];
+}
+
+/** A whole new path, or the matched prefix replaced (Gateway API ReplaceFullPath / ReplacePrefixMatch). */
+export type PathReplacement = { readonly full: string } | { readonly prefix: string };
+
+/** Gateway API RequestRedirect: each part absent keeps the request's. */
+export interface RouteRedirect {
+  readonly status: 301 | 302 | 303 | 307 | 308;
+  readonly scheme?: "http" | "https";
+  readonly hostname?: string;
+  readonly port?: number;
+  readonly path?: PathReplacement;
 }
 
 /**
@@ -97,6 +130,14 @@ export const POLICY_SYNTAX = {
   /** ingress-nginx's path syntax, starting with `/`, `$` only before a capture's digit. */
   rewriteTarget: /^\/([-._~a-zA-Z0-9/:]|\$[1-9])*$/,
   upstreamHost: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(:\d{1,5})?$/,
+  /** A Gateway API HTTPHeaderName. */
+  headerName: /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/,
+  /** A header value the edge may send: visible ASCII and spaces, not starting or ending with a space. */
+  headerValue: /^([\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?)?$/,
+  /** An absolute path without query or fragment. */
+  replacementPath: /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/,
+  /** A Gateway API PreciseHostname. */
+  hostname: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
 } as const;
 
 /**

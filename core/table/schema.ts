@@ -137,6 +137,47 @@ export interface Rule {
    * Absent on most rules, so their tables keep their bytes and hash (see route-policy.ts: deploy the worker first).
    */
   readonly canary?: RuleCanary;
+  /**
+   * What else a request must carry, beyond host and path: a Gateway API HTTPRoute match (scheme from the
+   * listener it is attached to, method, headers, query parameters). Absent on Ingress rules, so their tables keep
+   * their bytes and hash; an older worker refuses a table that has it (deploy the worker first).
+   */
+  readonly match?: RuleMatch;
+  /**
+   * Weighted backends (HTTPRoute backendRefs): each request goes to one, in proportion to its weight; an entry
+   * without a backend (its reference is invalid) answers 500 for its share. When present, `backend` names the
+   * first entry's backend or is "" (tools that show one backend read it); the matcher reads `split`.
+   */
+  readonly split?: readonly RuleSplit[];
+}
+
+/** A Gateway API HTTPRoute match beyond host and path; every condition listed must hold. */
+export interface RuleMatch {
+  /** The listener's side: a route attached only to the port 80 (http) or 443 (https) listener. */
+  readonly scheme?: "http" | "https";
+  /** Exact, upper case as HTTP methods are written. */
+  readonly method?: string;
+  /** Exact values, or RE2 patterns matching the whole value (`regex`); names lower case (header names compare without case). */
+  readonly headers?: readonly HeaderCondition[];
+  /** Exact values; names compare exactly (query parameter names have case). */
+  readonly query?: readonly NameValue[];
+}
+
+export interface NameValue {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface HeaderCondition extends NameValue {
+  /** `value` is an RE2 pattern the whole header value must match (Gateway API RegularExpression). Absent: exact. */
+  readonly regex?: true;
+}
+
+export interface RuleSplit {
+  /** Backend id; absent: the reference did not resolve, so this share answers 500. */
+  readonly backend?: string;
+  /** Positive (weight-0 references are left out by the compiler: they never receive a request). */
+  readonly weight: number;
 }
 
 /** Which requests a rule sends to its canary, in ingress-nginx's order: header, then cookie, then weight. */
@@ -157,12 +198,20 @@ export interface RuleCanary {
 
 /** The object a rule (or default backend) came from. */
 export interface RuleSource {
-  readonly kind: "Ingress" | "Service";
+  readonly kind: "Ingress" | "Service" | "HTTPRoute";
   /** `namespace/name`. */
   readonly name: string;
+  /** For an HTTPRoute: which of its rules (from 0). */
+  readonly rule?: number;
 }
 
 const SERVICE_SOURCE = "Service ";
+const ROUTE_SOURCE = "HTTPRoute ";
+
+/** A rule of a Gateway API HTTPRoute as a table rule's source (and its policy's key): `HTTPRoute ns/name#rule`. */
+export function routeSource(routeKey: string, rule: number): string {
+  return `${ROUTE_SOURCE}${routeKey}#${rule}`;
+}
 
 /** A LoadBalancer Service as a rule's source, written into `Rule.ingress`. */
 export function serviceSource(serviceKey: string): string {
@@ -170,13 +219,19 @@ export function serviceSource(serviceKey: string): string {
 }
 
 export function ruleSource(ingress: string): RuleSource {
-  return ingress.startsWith(SERVICE_SOURCE)
-    ? { kind: "Service", name: ingress.slice(SERVICE_SOURCE.length) }
-    : { kind: "Ingress", name: ingress };
+  if (ingress.startsWith(SERVICE_SOURCE)) return { kind: "Service", name: ingress.slice(SERVICE_SOURCE.length) };
+  if (ingress.startsWith(ROUTE_SOURCE)) {
+    const hash = ingress.lastIndexOf("#");
+    return { kind: "HTTPRoute", name: ingress.slice(ROUTE_SOURCE.length, hash), rule: Number(ingress.slice(hash + 1)) };
+  }
+  return { kind: "Ingress", name: ingress };
 }
 
 export interface HostRoutes {
-  /** Exact host, wildcard `*.example.com`, or `""` for rules without a host (they apply to every host). */
+  /**
+   * Exact host, wildcard `*.example.com` (one label, as Ingress hosts), `**.example.com` (any number of labels, as
+   * Gateway API hostnames), or `""` for rules without a host (they apply to every host).
+   */
   readonly host: string;
   readonly rules: readonly Rule[];
 }

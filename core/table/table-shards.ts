@@ -19,7 +19,7 @@
 import { z } from "zod";
 import { toCanonicalJson } from "./canonical-json.ts";
 import type { HostRedirect, RoutePolicy } from "./route-policy.ts";
-import { type Backend, type DefaultBackend, downOf, isFailedOpen, type RoutingTable, type Rule, TABLE_SCHEMA, type TableNode } from "./schema.ts";
+import { type Backend, type DefaultBackend, downOf, isFailedOpen, type RoutingTable, type Rule, ruleSource, TABLE_SCHEMA, type TableNode } from "./schema.ts";
 import { backendSchema, formatPath, hostRedirectSchema, nodeSchema, ruleSchema, type TableIssue } from "./validate-table.ts";
 import { routePolicySchema } from "./validate-route-policy.ts";
 
@@ -86,6 +86,11 @@ export interface TableManifest {
   readonly buckets: readonly string[];
   /** Whether any slice key is a wildcard: if not, a request reads one bucket, not two. */
   readonly wildcards: boolean;
+  /**
+   * Some slice key is an any-depth wildcard (`**.parent`, Gateway API hostnames): a request also reads one per
+   * suffix of its host. Absent (never false): none, and the manifest is what it was before such keys existed.
+   */
+  readonly deepWildcards?: true;
   readonly counts: TableCounts;
   /** Backend ids serving every target because every one failed the agent's checks. */
   readonly failedOpen: readonly string[];
@@ -164,6 +169,7 @@ export async function shardTable(table: RoutingTable): Promise<ShardedTable> {
     index: indexHash,
     buckets: bucketHashes,
     wildcards: [...slices.keys()].some((key) => key.startsWith("*.")),
+    ...([...slices.keys()].some((key) => key.startsWith("**.")) ? { deepWildcards: true as const } : {}),
     counts: countTable(table),
     failedOpen: table.backends.filter(isFailedOpen).map((backend) => backend.id),
   };
@@ -188,10 +194,15 @@ export function bucketOf(key: string, count: number): number {
   return (hash >>> 0) & (count - 1);
 }
 
-/** The slice keys a request for `host` (normalised) reads: its own, and its parent's wildcard. */
-export function sliceKeysFor(host: string): { readonly exact: string; readonly wildcard: string | null } {
+/**
+ * The slice keys a request for `host` (normalised) reads: its own, its parent's wildcard, and (`deep`) the
+ * any-depth wildcard of every suffix (`**.b.c` and `**.c` for `a.b.c`).
+ */
+export function sliceKeysFor(host: string): { readonly exact: string; readonly wildcard: string | null; readonly deep: readonly string[] } {
   const dot = host.indexOf(".");
-  return { exact: host, wildcard: dot < 0 ? null : `*.${host.slice(dot + 1)}` };
+  const deep: string[] = [];
+  for (let at = dot; at >= 0; at = host.indexOf(".", at + 1)) deep.push(`**.${host.slice(at + 1)}`);
+  return { exact: host, wildcard: dot < 0 ? null : `*.${host.slice(dot + 1)}`, deep };
 }
 
 export async function sha256Hex(text: string): Promise<string> {
@@ -210,6 +221,7 @@ const manifestSchema = z.strictObject({
   index: hash,
   buckets: z.array(hash).min(1).max(MAX_BUCKETS).refine((list) => (list.length & (list.length - 1)) === 0, "must be a power of two long"),
   wildcards: z.boolean(),
+  deepWildcards: z.literal(true).optional(),
   counts: z.strictObject({ hosts: count, rules: count, backends: count, backendsWithoutTargets: count, backendsFailedOpen: count, nodes: count, targets: count, problems: count }),
   failedOpen: z.array(z.string()),
 });
@@ -313,12 +325,13 @@ function readPart<T>(text: string, schema: z.ZodType<T>): PartReading<T> {
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
 }
 
-function namedBy(rules: readonly Pick<Rule, "backend" | "ingress" | "canary">[], backends: ReadonlyMap<string, Backend>, policies: ReadonlyMap<string, RoutePolicy>): { backends: Backend[]; policies: RoutePolicy[] } {
+function namedBy(rules: readonly Pick<Rule, "backend" | "ingress" | "canary" | "split">[], backends: ReadonlyMap<string, Backend>, policies: ReadonlyMap<string, RoutePolicy>): { backends: Backend[]; policies: RoutePolicy[] } {
   const ids = new Set<string>();
   const ingresses = new Set<string>();
   for (const rule of rules) {
-    ids.add(rule.backend);
+    if (rule.backend !== "") ids.add(rule.backend);
     if (rule.canary !== undefined) ids.add(rule.canary.backend);
+    for (const share of rule.split ?? []) if (share.backend !== undefined) ids.add(share.backend);
     ingresses.add(rule.ingress);
   }
   const named = [...ids].sort().flatMap((id) => {
@@ -332,11 +345,16 @@ function namedBy(rules: readonly Pick<Rule, "backend" | "ingress" | "canary">[],
   return { backends: named, policies: namedPolicies };
 }
 
-function brokenReferences(rules: readonly Pick<Rule, "backend" | "canary">[], backends: readonly Backend[], nodes: ReadonlySet<string>, where: string): TableIssue[] {
+function brokenReferences(rules: readonly (Pick<Rule, "backend" | "canary" | "split"> & { readonly ingress?: string })[], backends: readonly Backend[], nodes: ReadonlySet<string>, where: string): TableIssue[] {
   const issues: TableIssue[] = [];
   const ids = new Set(backends.map((backend) => backend.id));
   rules.forEach((rule, i) => {
-    if (!ids.has(rule.backend)) issues.push({ path: `${where}rules[${i}].backend`, message: `unknown backend "${rule.backend}"` });
+    // "": an HTTPRoute rule whose backends did not resolve (it answers 500), as validate-table.ts allows.
+    const routeWithout = rule.backend === "" && rule.ingress !== undefined && ruleSource(rule.ingress).kind === "HTTPRoute";
+    if (!routeWithout && !ids.has(rule.backend)) issues.push({ path: `${where}rules[${i}].backend`, message: `unknown backend "${rule.backend}"` });
+    rule.split?.forEach((share, k) => {
+      if (share.backend !== undefined && !ids.has(share.backend)) issues.push({ path: `${where}rules[${i}].split[${k}].backend`, message: `unknown backend "${share.backend}"` });
+    });
     if (rule.canary !== undefined && !ids.has(rule.canary.backend)) issues.push({ path: `${where}rules[${i}].canary.backend`, message: `unknown backend "${rule.canary.backend}"` });
   });
   backends.forEach((backend, i) => {

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { compileRegexPath, compileRegexSearch } from "../match/regex-path.ts";
 import { hashTableContent } from "./hash-table.ts";
-import { backendService, TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
+import { backendService, ruleSource, TABLE_SCHEMA, type RoutingTable } from "./schema.ts";
 import { routePolicySchema } from "./validate-route-policy.ts";
+import { compileHeaderPattern } from "../match/rule-conditions.ts";
 
 /** One thing wrong with a table: where (a JSON path such as `backends[3].nodePort`) and what. */
 export interface TableIssue {
@@ -57,12 +58,26 @@ export const backendSchema = z.strictObject({
 
 const token = z.string().min(1).max(256).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a token");
 
+const nameValue = (nameSchema: z.ZodString) => z.strictObject({ name: nameSchema, value: z.string().max(4096).regex(/^[\x20-\x7e\x80-\xff]*$/, "must be printable") });
+
+const ruleMatchSchema = z.strictObject({
+  scheme: z.enum(["http", "https"]).optional(),
+  method: z.string().regex(/^[A-Z]{1,32}$/, "must be an upper-case method").optional(),
+  headers: z.array(z.strictObject({
+    name: token.regex(/^[^A-Z]*$/, "must be lower case"),
+    value: z.string().max(4096).regex(/^[\x20-\x7e\x80-\xff]*$/, "must be printable"),
+    regex: z.literal(true).optional(),
+  }).refine((header) => header.regex !== true || compileHeaderPattern(header.value) !== null, "must be a pattern the edge's engine (RE2) takes")).min(1).max(16).optional(),
+  query: z.array(nameValue(z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, "must be visible ASCII"))).min(1).max(16).optional(),
+});
+
 export const ruleSchema = z.strictObject({
   // A pattern (RegularExpression) need not start with "/": see checkRulePath.
   path: z.string().min(1),
   pathType: z.enum(["Exact", "Prefix", "ImplementationSpecific", "RegularExpression"]),
   ignoreCase: z.literal(true).optional(),
-  backend: z.string().min(1),
+  // "" only for an HTTPRoute rule whose backends all failed to resolve (it answers 500): see findBrokenReferences.
+  backend: z.string(),
   ingress: z.string().min(1),
   canary: z.strictObject({
     backend: z.string().min(1),
@@ -74,6 +89,8 @@ export const ruleSchema = z.strictObject({
     weight: z.number().int().min(0).max(1_000_000).optional(),
     weightTotal: z.number().int().min(1).max(1_000_000).optional(),
   }).optional(),
+  match: ruleMatchSchema.optional(),
+  split: z.array(z.strictObject({ backend: z.string().min(1).optional(), weight: z.number().int().min(1).max(1_000_000) })).min(1).max(16).optional(),
 }).superRefine(checkRulePath, {
   // Also beside other issues of the rule (so that every problem is reported), once path and type are strings.
   when: (payload) => {
@@ -162,10 +179,22 @@ function findBrokenReferences(table: RoutingTable): TableIssue[] {
   table.hosts.forEach((entry, i) => {
     if (hosts.has(entry.host)) issues.push({ path: `hosts[${i}].host`, message: `duplicate host "${entry.host}"` });
     hosts.add(entry.host);
+    if (entry.host.startsWith("**.") && entry.rules.some((rule) => ruleSource(rule.ingress).kind !== "HTTPRoute")) {
+      issues.push({ path: `hosts[${i}].host`, message: "only HTTPRoute rules are served on an any-depth wildcard host" });
+    }
     entry.rules.forEach((rule, j) => {
-      if (!backendIds.has(rule.backend)) {
-        issues.push({ path: `hosts[${i}].rules[${j}].backend`, message: `unknown backend "${rule.backend}"` });
+      const fromRoute = ruleSource(rule.ingress).kind === "HTTPRoute";
+      if (rule.backend === "" ? !fromRoute : !backendIds.has(rule.backend)) {
+        issues.push({ path: `hosts[${i}].rules[${j}].backend`, message: rule.backend === "" ? "only an HTTPRoute rule may have no backend" : `unknown backend "${rule.backend}"` });
       }
+      if ((rule.match !== undefined || rule.split !== undefined) && !fromRoute) {
+        issues.push({ path: `hosts[${i}].rules[${j}]`, message: "match and split are for HTTPRoute rules" });
+      }
+      rule.split?.forEach((share, k) => {
+        if (share.backend !== undefined && !backendIds.has(share.backend)) {
+          issues.push({ path: `hosts[${i}].rules[${j}].split[${k}].backend`, message: `unknown backend "${share.backend}"` });
+        }
+      });
       if (rule.canary !== undefined && !backendIds.has(rule.canary.backend)) {
         issues.push({ path: `hosts[${i}].rules[${j}].canary.backend`, message: `unknown backend "${rule.canary.backend}"` });
       }

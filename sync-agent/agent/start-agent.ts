@@ -1,4 +1,4 @@
-import { CoordinationV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
 import type { Registry } from "prom-client";
 import type { Problem } from "../../core/table/schema.ts";
 import type { TlsSecret } from "../cloudflare/tls-secret.ts";
@@ -49,6 +49,8 @@ export interface AgentDependencies {
   readonly now?: () => number;
   /** Already-loaded client configuration (otherwise loaded from `config.source`). */
   readonly kubeConfig?: KubeConfig;
+  /** How often to look again for the Gateway API CRDs while they are not installed (default 30 s; tests shorten it). */
+  readonly gatewayApiProbeMs?: number;
 }
 
 /** A running agent: the hooks the health/metrics server needs, and a way to stop. */
@@ -88,6 +90,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDependencies): 
       watchTimeoutSeconds: config.watchTimeoutSeconds,
       logger: logger.child({ component: "informer" }),
       onRestart: (resource) => metrics.informerRestarts.inc({ resource }),
+      ...(deps.gatewayApiProbeMs === undefined ? {} : { gatewayApiProbeMs: deps.gatewayApiProbeMs }),
     });
     if (readSecrets) {
       secretSource = new KubeSecretSource(kubeConfig, {
@@ -101,6 +104,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDependencies): 
     writer = new ClusterWriter({
       networking: kubeConfig.makeApiClient(NetworkingV1Api),
       core: kubeConfig.makeApiClient(CoreV1Api),
+      customObjects: kubeConfig.makeApiClient(CustomObjectsApi),
       ...(config.edgeHostname === undefined ? {} : { edgeHostname: config.edgeHostname }),
       instance: config.leaderElection.identity,
       logger: logger.child({ component: "cluster-writer" }),

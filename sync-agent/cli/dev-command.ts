@@ -110,8 +110,8 @@ async function startStack(signal: AbortSignal, options: Omit<LocalStackOptions, 
 /** The certificate of a kubernetes.io/tls Secret in the folder that a served Ingress names, for the https edge. */
 async function readLocalCertificate(manifests: string, id: string, options: CompileOptions): Promise<{ certPem: string; keyPem: string }> {
   const folder = await loadManifestFolder(manifests, { secrets: true });
-  const { served } = compileTable(folder.cluster, options);
-  const selection = selectTlsSecrets(folder.cluster.ingresses, served, folder.secrets);
+  const { served, gateway } = compileTable(folder.cluster, options);
+  const selection = selectTlsSecrets(folder.cluster.ingresses, served, folder.secrets, gateway.certificates);
   const found = selection.secrets.find((secret) => secret.id === id);
   if (found !== undefined) return { certPem: found.certPem, keyPem: found.keyPem };
   const problem = selection.problems.find((p) => p.secret === id);

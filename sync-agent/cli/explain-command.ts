@@ -1,6 +1,7 @@
 import { compileRoutes, matchRequest, type RouteDecision } from "../../core/match/match-request.ts";
 import { indexNodes, resolveTargets } from "../../core/table/resolve-targets.ts";
-import { backendService, type RoutingTable, ruleSource } from "../../core/table/schema.ts";
+import type { RoutePolicy } from "../../core/table/route-policy.ts";
+import { backendService, type RoutingTable, type RuleMatch, ruleSource } from "../../core/table/schema.ts";
 import type { CommandIo } from "./command-io.ts";
 import { compileSnapshot, parseCompileArgs } from "./compile-command.ts";
 import { UsageError } from "./usage-error.ts";
@@ -18,6 +19,14 @@ export interface Explanation {
   readonly ingress: string | null;
   /** Present when the route's source is a LoadBalancer Service of class edge-ingress.dev/edge: its `namespace/name`. */
   readonly service?: string;
+  /** Present when the route's source is a Gateway API HTTPRoute: its `namespace/name` and which rule (from 0). */
+  readonly route?: { readonly name: string; readonly rule: number };
+  /** The HTTPRoute match's conditions beyond host and path (scheme, method, headers, query); absent when none. */
+  readonly match?: RuleMatch;
+  /** The HTTPRoute rule's weighted backends (a null backend: an invalid reference, answered 500). */
+  readonly split?: readonly { readonly backend: { readonly service: string; readonly port: number | string } | null; readonly weight: number }[];
+  /** The HTTPRoute rule's filters, as the table holds them. */
+  readonly filters?: Omit<RoutePolicy, "ingress">;
   readonly rule: { readonly host: string | null; readonly path: string; readonly pathType: string } | null;
   readonly backend: { readonly service: string; readonly port: number | string } | null;
   /** Present only when the edge speaks HTTPS to the targets (plain HTTP otherwise). */
@@ -27,7 +36,7 @@ export interface Explanation {
   readonly reason?: string;
   /** The rule's canary (ingress-nginx `canary`) when the mainline was picked: who gets a share, and how. */
   readonly canary?: { readonly ingress: string; readonly backend: { readonly service: string; readonly port: number | string } | null; readonly weight: number; readonly weightTotal: number; readonly header?: string; readonly cookie?: string };
-  /** The path the backend is sent (with the query) when the rule rewrites it (`rewrite-target`); absent otherwise. */
+  /** The path the backend is sent when the rule rewrites it (`rewrite-target`, an HTTPRoute's URLRewrite); absent otherwise. */
   readonly upstreamPath?: string;
   /** The ingress-nginx annotations of the picked rule's Ingress that the edge serves it without; absent when none. */
   readonly ignoredAnnotations?: readonly string[];
@@ -87,18 +96,23 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
     const location = decision.kind === "answer" ? decision.headers.find(([name]) => name === "location")?.[1] : undefined;
     return { url, status: decision.kind === "answer" ? decision.status : 308, ingress: decision.kind === "answer" ? decision.ingress : null, rule: null, backend: null, targets: [], ...(location === undefined ? {} : { location }), ...(decision.kind === "answer" ? { reason: decision.reason } : {}) };
   }
-  const targets = resolveTargets(indexNodes(table.nodes), hit.backend).map((t) => `${t.address}:${t.nodePort}`);
+  const shown = decision.kind === "route" ? decision.hit : hit;
+  const targets = shown.backend === null ? [] : resolveTargets(indexNodes(table.nodes), shown.backend).map((t) => `${t.address}:${t.nodePort}`);
   const status = decision.kind === "redirect" ? 308 : decision.kind === "answer" ? decision.status : targets.length > 0 ? 200 : 503;
   const source = ruleSource(hit.ingress);
+  const filters = source.kind === "HTTPRoute" ? table.policies?.find((policy) => policy.ingress === hit.ingress) : undefined;
   const explanation: Explanation = {
     url,
     status,
-    ...(source.kind === "Ingress" ? { ingress: source.name } : { ingress: null, service: source.name }),
+    ...(source.kind === "Ingress" ? { ingress: source.name } : source.kind === "Service" ? { ingress: null, service: source.name } : { ingress: null, route: { name: source.name, rule: source.rule ?? 0 } }),
     rule: hit.rule === null ? null : { host: hit.host === "" ? null : hit.host, path: hit.rule.path, pathType: hit.rule.pathType },
-    backend: backendService(hit.backend.id),
-    ...(hit.backend.protocol === undefined ? {} : { protocol: hit.backend.protocol }),
+    ...(hit.rule?.match === undefined ? {} : { match: hit.rule.match }),
+    backend: shown.backend === null ? null : backendService(shown.backend.id),
+    ...(shown.backend?.protocol === undefined ? {} : { protocol: shown.backend.protocol }),
     targets,
-    ...(decision.kind === "route" && decision.rewrittenFrom !== undefined ? { upstreamPath: decision.path } : {}),
+    ...(hit.rule?.split === undefined ? {} : { split: hit.rule.split.map((share) => ({ backend: share.backend === undefined ? null : backendService(share.backend), weight: share.weight })) }),
+    ...(filters === undefined ? {} : { filters: withoutKey(filters) }),
+    ...(decision.kind === "route" && (decision.rewrittenFrom !== undefined || (source.kind === "HTTPRoute" && decision.path !== new URL(url).pathname)) ? { upstreamPath: decision.path } : {}),
   };
   if (decision.kind === "redirect") return { ...explanation, location: decision.location };
   const canary = hit.canary;
@@ -108,7 +122,7 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
       ...explanation,
       canary: {
         ingress: canary.hit.ingress,
-        backend: backendService(canary.hit.backend.id),
+        backend: canary.hit.backend === null ? null : backendService(canary.hit.backend.id),
         weight: choice.weight,
         weightTotal: choice.weightTotal,
         ...(choice.header === null ? {} : { header: choice.header }),
@@ -121,4 +135,9 @@ export function explainDecision(url: string, decision: RouteDecision, table: Rou
     return { ...explanation, ...(location === undefined ? {} : { location }), reason: decision.reason };
   }
   return explanation;
+}
+
+function withoutKey(policy: RoutePolicy): Omit<RoutePolicy, "ingress"> {
+  const { ingress: _key, ...rest } = policy;
+  return rest;
 }

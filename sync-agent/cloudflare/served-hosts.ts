@@ -8,14 +8,16 @@ export interface ServedHost {
 
 /**
  * The hosts to attach to the Worker, read from the compiled table rather than from Ingress objects, so that every
- * source of hosts the compiler learns (Ingresses today; Gateway API, LoadBalancer Services) is attached alike.
+ * source of hosts the compiler learns (Ingresses, Gateway API HTTPRoutes, LoadBalancer Services) is attached alike.
  * Rules without a host apply to every host and name none: nothing to attach. A host the edge only redirects
  * (ingress-nginx's from-to-www-redirect) must reach the edge too. Sorted, lower-case. Pure.
  */
 export function listServedHosts(content: Pick<TableContent, "hosts" | "hostRedirects">): ServedHost[] {
   const served = new Map<string, Set<string>>();
   for (const entry of content.hosts) {
-    const host = entry.host.toLowerCase();
+    // A Gateway API wildcard (any depth, `**.` in the table) reaches the edge as `*.`: Cloudflare's wildcard route
+    // and DNS record both cover every depth.
+    const host = (entry.host.startsWith("**.") ? entry.host.slice(1) : entry.host).toLowerCase();
     if (host === "" || entry.rules.length === 0) continue;
     const ingresses = served.get(host) ?? new Set<string>();
     served.set(host, ingresses);

@@ -1,10 +1,12 @@
-import { ApiException, type CoreV1Api, type CoreV1Event, type NetworkingV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { ApiException, type CoreV1Api, type CoreV1Event, type CustomObjectsApi, type NetworkingV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { GATEWAY_GROUP } from "../../core/compile/gateway/gateway-objects.ts";
 import type { ClusterState } from "../../core/compile/cluster-objects.ts";
 import type { CompileResult } from "../../core/compile/compile-table.ts";
 import type { Problem } from "../../core/table/schema.ts";
 import { describeKubeError } from "../kube/describe-kube-error.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { SyncMetrics } from "../observe/sync-metrics.ts";
+import { type GatewayObjectsWithStatus, planGatewayStatus } from "./plan-gateway-status.ts";
 import { type IngressWithStatus, planIngressStatus } from "./plan-ingress-status.ts";
 import { type ProblemEvent, planProblemEvents } from "./plan-problem-events.ts";
 import { planServiceStatus, type ServiceWithStatus } from "./plan-service-status.ts";
@@ -12,6 +14,8 @@ import { planServiceStatus, type ServiceWithStatus } from "./plan-service-status
 export interface ClusterWriterOptions {
   readonly networking: NetworkingV1Api;
   readonly core: CoreV1Api;
+  /** Gateway API status writes (GatewayClass, Gateway, HTTPRoute); absent = left alone. */
+  readonly customObjects?: CustomObjectsApi;
   /** Written into `status.loadBalancer.ingress[].hostname`; absent = leave Ingress and Service status alone. */
   readonly edgeHostname?: string;
   /** `reportingInstance` of Events: the Pod name. */
@@ -39,13 +43,59 @@ export class ClusterWriter {
   private readonly written = new Map<string, string>();
   /** The same for Service status writes. */
   private readonly writtenServices = new Map<string, string>();
+  /** The same for Gateway API status writes, by `Kind namespace/name`. */
+  private readonly writtenGateway = new Map<string, string>();
 
   constructor(private readonly options: ClusterWriterOptions) {}
 
   async reconcile(result: CompileResult, cluster: ClusterState): Promise<void> {
     await this.writeStatus(result, cluster.ingresses as readonly IngressWithStatus[]);
     await this.writeServiceStatus(result, cluster.services as readonly ServiceWithStatus[]);
+    await this.writeGatewayStatus(result, cluster as GatewayObjectsWithStatus);
     await this.reportProblems(result, cluster);
+  }
+
+  /**
+   * Gateway API status, as the conformance suite reads it: an update (PUT) of the status subresource with the
+   * resourceVersion read, so a concurrent change fails (409) and is retried next loop; only what changed.
+   */
+  private async writeGatewayStatus(result: CompileResult, objects: GatewayObjectsWithStatus): Promise<void> {
+    const api = this.options.customObjects;
+    if (api === undefined) return;
+    const now = (this.options.now ?? (() => new Date()))();
+    for (const change of planGatewayStatus(objects, result.gateway, this.options.edgeHostname, now)) {
+      const key = `${change.kind} ${change.namespace === null ? "" : `${change.namespace}/`}${change.name}`;
+      const memo = `${change.resourceVersion ?? ""} ${JSON.stringify(change.status)}`;
+      if (this.writtenGateway.get(key) === memo) continue;
+      const plural = change.kind === "GatewayClass" ? "gatewayclasses" : change.kind === "Gateway" ? "gateways" : "httproutes";
+      const body = {
+        apiVersion: `${GATEWAY_GROUP}/v1`,
+        kind: change.kind,
+        metadata: { name: change.name, ...(change.namespace === null ? {} : { namespace: change.namespace }), resourceVersion: change.resourceVersion },
+        status: change.status,
+      };
+      try {
+        if (change.namespace === null) {
+          await api.replaceClusterCustomObjectStatus({ group: GATEWAY_GROUP, version: "v1", plural, name: change.name, body });
+        } else {
+          await api.replaceNamespacedCustomObjectStatus({ group: GATEWAY_GROUP, version: "v1", namespace: change.namespace, plural, name: change.name, body });
+        }
+        this.writtenGateway.set(key, memo);
+        this.count("status", "ok");
+        this.options.logger.log("info", "gateway-status-written", { object: key });
+      } catch (error) {
+        this.count("status", "error");
+        this.options.logger.log(isConflict(error) ? "debug" : "warn", "gateway-status-failed", { object: key, error: describeKubeError(error) });
+      }
+    }
+    const keyOf = (kind: string, o: { metadata?: { namespace?: string; name?: string } }, namespaced: boolean) =>
+      `${kind} ${namespaced ? `${o.metadata?.namespace ?? "default"}/` : ""}${o.metadata?.name ?? ""}`;
+    const live = new Set([
+      ...(objects.gatewayClasses ?? []).map((o) => keyOf("GatewayClass", o, false)),
+      ...(objects.gateways ?? []).map((o) => keyOf("Gateway", o, true)),
+      ...(objects.httpRoutes ?? []).map((o) => keyOf("HTTPRoute", o, true)),
+    ]);
+    for (const key of this.writtenGateway.keys()) if (!live.has(key)) this.writtenGateway.delete(key);
   }
 
   private async writeStatus(result: CompileResult, ingresses: readonly IngressWithStatus[]): Promise<void> {
@@ -113,7 +163,7 @@ export class ClusterWriter {
 
   private async reportProblems(result: CompileResult, cluster: ClusterState): Promise<void> {
     const problems = [...result.content.problems, ...(this.options.moreProblems?.() ?? [])];
-    const { toReport, current } = planProblemEvents(problems, cluster.ingresses, this.reported, cluster.services);
+    const { toReport, current } = planProblemEvents(problems, cluster.ingresses, this.reported, cluster.services, cluster);
     const reported = new Set([...this.reported].filter((key) => current.has(key)));
     for (const event of toReport) {
       if (await this.emit(event)) reported.add(event.key);
@@ -143,7 +193,7 @@ export class ClusterWriter {
       lastTimestamp: now,
       count: 1,
     };
-    const object = { [event.involved.kind === "Ingress" ? "ingress" : "service"]: `${event.namespace}/${event.involved.name}` };
+    const object = { [event.involved.kind.toLowerCase()]: `${event.namespace}/${event.involved.name}` };
     try {
       try {
         await this.options.core.createNamespacedEvent({ namespace: event.namespace, body });
@@ -153,7 +203,7 @@ export class ClusterWriter {
         await this.options.core.patchNamespacedEvent({ name: event.eventName, namespace: event.namespace, body: { lastTimestamp: now.toISOString(), message: event.message } }, mergePatch);
       }
       this.count("event", "ok");
-      this.options.logger.log("warn", event.involved.kind === "Ingress" ? "ingress-problem" : "service-problem", { ...object, reason: event.message });
+      this.options.logger.log("warn", `${event.involved.kind.toLowerCase()}-problem`, { ...object, reason: event.message });
       return true;
     } catch (error) {
       this.count("event", "error");

@@ -3,10 +3,10 @@ import { type Ingress, namespacedKey, namespaceOf, type ObjectMeta, type Service
 import { isEdgeLoadBalancer } from "../../core/compile/load-balancer-services.ts";
 import type { Problem } from "../../core/table/schema.ts";
 
-/** The object an Event is about: an Ingress we serve, or a LoadBalancer Service of our class. */
+/** The object an Event is about: an Ingress we serve, a LoadBalancer Service of our class, or a Gateway API object. */
 export interface InvolvedObject {
-  readonly apiVersion: "networking.k8s.io/v1" | "v1";
-  readonly kind: "Ingress" | "Service";
+  readonly apiVersion: "networking.k8s.io/v1" | "v1" | "gateway.networking.k8s.io/v1";
+  readonly kind: "Ingress" | "Service" | "HTTPRoute" | "Gateway";
   readonly name: string;
   readonly uid: string | undefined;
   readonly resourceVersion: string | undefined;
@@ -34,15 +34,19 @@ export function planProblemEvents(
   ingresses: readonly Ingress[],
   reported: ReadonlySet<string>,
   services: readonly Service[] = [],
+  gateway: { readonly httpRoutes?: readonly { metadata?: ObjectMeta }[]; readonly gateways?: readonly { metadata?: ObjectMeta }[] } = {},
 ): { readonly toReport: ProblemEvent[]; readonly current: ReadonlySet<string> } {
   const objects = new Map<string, Map<string, { metadata?: ObjectMeta }>>([
     ["Ingress", new Map(ingresses.map((ingress) => [namespacedKey(ingress.metadata), ingress]))],
     ["Service", new Map(services.filter(isEdgeLoadBalancer).map((service) => [namespacedKey(service.metadata), service]))],
+    // The compiler reports problems only of routes attached to, and Gateways of, the edge's GatewayClasses.
+    ["HTTPRoute", new Map((gateway.httpRoutes ?? []).map((route) => [namespacedKey(route.metadata), route]))],
+    ["Gateway", new Map((gateway.gateways ?? []).map((g) => [namespacedKey(g.metadata), g]))],
   ]);
   const toReport: ProblemEvent[] = [];
   const current = new Set<string>();
   for (const problem of problems) {
-    if (problem.kind !== "Ingress" && problem.kind !== "Service") continue;
+    if (problem.kind !== "Ingress" && problem.kind !== "Service" && problem.kind !== "HTTPRoute" && problem.kind !== "Gateway") continue;
     const object = objects.get(problem.kind)?.get(problem.object);
     const name = object?.metadata?.name;
     if (object === undefined || name === undefined) continue;
@@ -57,7 +61,7 @@ export function planProblemEvents(
       eventName: `${name.slice(0, 200)}.edge-ingress.${digest}`,
       namespace: namespaceOf(object.metadata),
       involved: {
-        apiVersion: problem.kind === "Ingress" ? "networking.k8s.io/v1" : "v1",
+        apiVersion: problem.kind === "Ingress" ? "networking.k8s.io/v1" : problem.kind === "Service" ? "v1" : "gateway.networking.k8s.io/v1",
         kind: problem.kind,
         name,
         uid,

@@ -8,7 +8,10 @@ export interface WatchedResource {
   readonly list: () => Promise<KubernetesListObject<KubernetesObject>>;
 }
 
-/** The five kinds the compiler reads. Keep deploy/cluster-role.yaml in step: it grants list and watch on exactly these. */
+/**
+ * The core kinds the compiler reads (the Gateway API kinds, CRDs, are watched once installed: gateway-api-informers.ts).
+ * Keep deploy/cluster-role.yaml in step: it grants list and watch on exactly these.
+ */
 export function watchedResources(config: KubeConfig): WatchedResource[] {
   const networking = config.makeApiClient(NetworkingV1Api);
   const core = config.makeApiClient(CoreV1Api);
@@ -19,5 +22,7 @@ export function watchedResources(config: KubeConfig): WatchedResource[] {
     { field: "services", path: "/api/v1/services", list: () => core.listServiceForAllNamespaces() },
     { field: "endpointSlices", path: "/apis/discovery.k8s.io/v1/endpointslices", list: () => discovery.listEndpointSliceForAllNamespaces() },
     { field: "nodes", path: "/api/v1/nodes", list: () => core.listNode() },
+    // Their labels: which namespaces a Gateway listener's allowedRoutes selector lets routes come from.
+    { field: "namespaces", path: "/api/v1/namespaces", list: () => core.listNamespace() },
   ];
 }

@@ -38,7 +38,10 @@ export interface ManifestFolder {
 /** {@link loadManifests}, and with `secrets: true` the folder's Secrets too, their `data` and `stringData` checked to be maps of strings. */
 export async function loadManifestFolder(dir: string, options: { readonly secrets?: boolean } = {}): Promise<ManifestFolder> {
   const files = await listManifestFiles(dir);
-  const state = { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], nodes: [] } as Record<keyof ClusterState, unknown[]>;
+  const state: Record<keyof ClusterState, unknown[]> = {
+    ingresses: [], ingressClasses: [], services: [], endpointSlices: [], nodes: [],
+    gatewayClasses: [], gateways: [], httpRoutes: [], referenceGrants: [], namespaces: [],
+  };
   const secrets: SecretObject[] = [];
   for (const file of files) {
     const shown = relative(process.cwd(), file) || file;
@@ -120,10 +123,20 @@ const KINDS: Readonly<Record<string, keyof ClusterState>> = {
   Service: "services",
   EndpointSlice: "endpointSlices",
   Node: "nodes",
+  Namespace: "namespaces",
+};
+
+/** Gateway API kinds, by kind within the group (other APIs have a `Gateway` too, Istio's for one). */
+const GATEWAY_KINDS: Readonly<Record<string, keyof ClusterState>> = {
+  GatewayClass: "gatewayClasses",
+  Gateway: "gateways",
+  HTTPRoute: "httpRoutes",
+  ReferenceGrant: "referenceGrants",
 };
 
 function sortInto(state: Record<keyof ClusterState, unknown[]>, object: KubeObject): void {
-  const kind = KINDS[object.kind as string];
+  const gateway = typeof object.apiVersion === "string" && object.apiVersion.startsWith("gateway.networking.k8s.io/");
+  const kind = gateway ? GATEWAY_KINDS[object.kind as string] : KINDS[object.kind as string];
   if (kind !== undefined) state[kind].push(object);
 }
 

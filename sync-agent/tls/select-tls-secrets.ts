@@ -30,9 +30,16 @@ export const TLS_SECRET_TYPE = "kubernetes.io/tls";
  * whatever the store holds. A named Secret that is missing, not of type kubernetes.io/tls, or without
  * `tls.crt`/`tls.key` is a problem and left out. Pure.
  */
-export function selectTlsSecrets(ingresses: readonly Ingress[], served: readonly string[], secrets: readonly SecretObject[]): TlsSecretSelection {
+export function selectTlsSecrets(
+  ingresses: readonly Ingress[],
+  served: readonly string[],
+  secrets: readonly SecretObject[],
+  /** The Secrets served Gateway API HTTPS listeners name (`CompileResult.gateway.certificates`), alike. */
+  listenerCertificates: readonly { readonly secret: string; readonly hosts: readonly string[] }[] = [],
+): TlsSecretSelection {
   const servedSet = new Set(served);
   const wanted = new Map<string, Set<string>>();
+  for (const { secret, hosts } of listenerCertificates) wanted.set(secret, new Set([...(wanted.get(secret) ?? []), ...hosts]));
   for (const ingress of ingresses) {
     const namespace = namespaceOf(ingress.metadata);
     if (!servedSet.has(namespacedKey(ingress.metadata))) continue;

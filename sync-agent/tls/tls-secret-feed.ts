@@ -21,7 +21,7 @@ export class TlsSecretFeed {
 
   update(result: CompileResult, cluster: ClusterState): void {
     if (!this.store.synced()) return;
-    const { secrets, problems } = selectTlsSecrets(cluster.ingresses, result.served, this.store.secrets());
+    const { secrets, problems } = selectTlsSecrets(cluster.ingresses, result.served, this.store.secrets(), result.gateway.certificates);
     const now = new Set<string>();
     for (const problem of problems) {
       const id = `${problem.secret}\u0000${problem.reason}`;

@@ -1,5 +1,6 @@
 import { chooseTarget } from "../../core/balance/choose-target.ts";
-import type { RouteHit } from "../../core/match/match-request.ts";
+import type { ServedHit } from "../../core/match/match-request.ts";
+import { applyHeaderEdits, type CompiledHeaderEdits } from "../../core/policy/header-edits.ts";
 import { readCookie } from "../affinity/cookie-affinity.ts";
 import type { EdgeConfig } from "../config.ts";
 import { errorResponse } from "../error-response.ts";
@@ -18,12 +19,14 @@ export interface ProxyContext {
   readonly body: ReadableStream<Uint8Array> | null;
   /** The client's request itself: see {@link UpstreamRequest.client}. */
   readonly client: Request;
-  readonly hit: RouteHit;
+  readonly hit: ServedHit;
   /** Normalised path + query: what the backend receives. */
   readonly pathAndQuery: string;
   readonly forward: ForwardInfo;
   /** Set on the request to the backend after the forwarding headers (a policy's, e.g. X-Forwarded-Prefix). */
   readonly upstreamHeaders?: readonly (readonly [string, string])[];
+  /** An HTTPRoute RequestHeaderModifier's edits, applied last: the route says what the backend receives. */
+  readonly requestEdits?: CompiledHeaderEdits;
   readonly loaded: LoadedTable;
   readonly config: EdgeConfig;
   readonly transport: Transport;
@@ -64,11 +67,13 @@ export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   // Set when the upstream headers are prepared: only a WebSocket handshake can be answered with 101.
   let websocket = false;
   const extra = ctx.upstreamHeaders;
+  const edits = ctx.requestEdits;
   const upstreamHost = hit.policy?.upstreamHost ?? null;
   const connectTimeoutMs = hit.policy?.connectTimeoutMs ?? null;
   const prepareHeaders = (headers: Headers): void => {
     websocket = forwardHeaders(headers, ctx.forward);
     if (extra !== undefined) for (const [name, value] of extra) headers.set(name, value);
+    if (edits !== undefined) applyHeaderEdits(headers, edits);
   };
   const hasBody = body !== null;
   const tried = new Set<string>();

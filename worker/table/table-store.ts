@@ -229,7 +229,7 @@ export class TableStore {
   async #buildView(kv: KVNamespace, current: Current, host: string, now: number): Promise<LoadedTable | null> {
     const { manifest, index, head } = current;
     const keys = sliceKeysFor(host);
-    const wanted = [keys.exact, ...(manifest.wildcards && keys.wildcard !== null ? [keys.wildcard] : [])];
+    const wanted = [keys.exact, ...(manifest.wildcards && keys.wildcard !== null ? [keys.wildcard] : []), ...(manifest.deepWildcards === true ? keys.deep : [])];
     const slices: HostSlice[] = [];
     for (const key of wanted) {
       const hash = manifest.buckets[bucketOf(key, manifest.buckets.length)] ?? "";

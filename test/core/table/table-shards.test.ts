@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { generateRequests, generateRoutingTable } from "../../../bench/match/generate-routing-table.ts";
 import { createSeededRandom } from "../../../bench/harness/seeded-random.ts";
+import { compileTable } from "../../../core/compile/compile-table.ts";
+import { defaultCompileOptions } from "../../../core/compile/compile-options.ts";
 import { compileRoutes, matchRequest, type RouteDecision } from "../../../core/match/match-request.ts";
 import { normalizeHost } from "../../../core/match/normalize-host.ts";
 import { sealTable } from "../../../core/table/hash-table.ts";
@@ -9,6 +11,8 @@ import {
   assembleHostTable, bucketCount, bucketOf, MAX_BUCKETS, readBucket, readIndex, readManifest, readSlice, sha256Hex, shardTable, sliceKeysFor,
   type HostSlice, type TableIndex,
 } from "../../../core/table/table-shards.ts";
+import { conformanceCluster } from "../../support/gateway-conformance/base-cluster.ts";
+import * as suite from "../../support/gateway-conformance/conformance-manifests.ts";
 
 async function richTable(): Promise<RoutingTable> {
   const content: TableContent = {
@@ -54,7 +58,7 @@ async function hostTableOf(table: RoutingTable, host: string): Promise<RoutingTa
   if (!index.ok) throw new Error(JSON.stringify(index.issues));
   const keys = sliceKeysFor(host);
   const slices: HostSlice[] = [];
-  for (const key of [keys.exact, keys.wildcard]) {
+  for (const key of [keys.exact, keys.wildcard, ...(manifest.value.deepWildcards === true ? keys.deep : [])]) {
     if (key === null) continue;
     const bucket = readBucket(sharded.parts.get(manifest.value.buckets[bucketOf(key, manifest.value.buckets.length)] ?? "") ?? "");
     if (!bucket.ok) throw new Error(JSON.stringify(bucket.issues));
@@ -86,6 +90,25 @@ describe("the sharded table", () => {
         const request = { scheme, host, path, clientIp: "10.1.2.3", header: (name: string) => (name === "x-canary" ? "always" : null) };
         const sharded = compileRoutes(await hostTableOf(table, host));
         expect(comparable(matchRequest(sharded, request)), `${scheme}://${host}${path}`).toEqual(comparable(matchRequest(whole, request)));
+      }
+    }
+  });
+
+  it("routes HTTPRoutes as the whole table does: any-depth wildcards, conditions, weighted and unresolved backends", async () => {
+    const manifests = [suite.hostnameIntersection, suite.weight, suite.partiallyInvalidViaInvalidReferenceGrant, suite.headerMatching].join("\n---\n");
+    const state = conformanceCluster(manifests, { nodes: [{ name: "node-a", address: "127.0.0.2" }], v1: 30001, v2: 30002, v3: 30003, web: 30004 });
+    const table = await sealTable(compileTable(state, defaultCompileOptions).content, 1);
+    expect((await shardTable(table)).manifest.deepWildcards).toBe(true);
+    const whole = compileRoutes(table);
+    const requests = [
+      ["very.specific.com", "/s1", {}], ["foo.bar.wildcard.io", "/s2", {}], ["x.y.anotherwildcard.io", "/s4", {}], ["anotherwildcard.io", "/s4", {}],
+      ["any.example", "/", { version: "two", color: "blue" }], ["any.example", "/", {}], ["any.example", "/v2", {}], ["sub.first.com", "/", {}],
+    ] as const;
+    for (const [host, path, headers] of requests) {
+      for (const draw of [0.1, 0.9]) {
+        const request = { scheme: "http" as const, host, path, header: (name: string) => (headers as Record<string, string>)[name] ?? null, random: () => draw };
+        const sharded = compileRoutes(await hostTableOf(table, host));
+        expect(comparable(matchRequest(sharded, request)), `${host}${path}`).toEqual(comparable(matchRequest(whole, request)));
       }
     }
   });

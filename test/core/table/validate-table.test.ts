@@ -140,3 +140,32 @@ describe("verifyTableVersion", () => {
     expect(await verifyTableVersion({ ...table, generation: 7 })).toBe(true);
   });
 });
+
+describe("HTTPRoute rules in the table", () => {
+  const routeRule = (extra: Record<string, unknown>) => ({ path: "/", pathType: "Prefix", backend: "default/web:80", ingress: "HTTPRoute default/r#0", ...extra });
+  const withRules = async (rules: unknown[], host = "a.test") => {
+    const table = await sealedDemo();
+    return validateTable({ ...table, hosts: [{ host, rules }] });
+  };
+
+  it("accepts conditions, weighted backends, an unresolved share and a rule without a backend", async () => {
+    const result = await withRules([
+      routeRule({ match: { scheme: "https", method: "POST", headers: [{ name: "version", value: "two" }], query: [{ name: "Animal", value: "whale" }] } }),
+      routeRule({ split: [{ backend: "default/web:80", weight: 3 }, { weight: 1 }] }),
+      routeRule({ backend: "" }),
+    ]);
+    expect(result.ok).toBe(true);
+  });
+  it("accepts an any-depth wildcard host of route rules", async () => expect((await withRules([routeRule({})], "**.a.test")).ok).toBe(true));
+  it("refuses conditions on an Ingress's rule, an Ingress rule without a backend or on an any-depth host, and unknown split backends", async () => {
+    const ingressRule = { path: "/", pathType: "Prefix", backend: "default/web:80", ingress: "default/a" };
+    const shape = await withRules([routeRule({ match: { headers: [{ name: "Upper", value: "x" }] } })]);
+    expect(shape.ok ? [] : shape.issues.map((i) => i.path)).toEqual(["hosts[0].rules[0].match.headers[0].name"]);
+    const ingresses = await withRules([{ ...ingressRule, match: { method: "GET" } }, { ...ingressRule, backend: "" }]);
+    expect(ingresses.ok ? [] : ingresses.issues.map((i) => i.path)).toEqual(["hosts[0].rules[0]", "hosts[0].rules[1].backend"]);
+    const split = await withRules([routeRule({ split: [{ backend: "default/nope:80", weight: 1 }] })]);
+    expect(split.ok ? [] : split.issues.map((i) => i.path)).toEqual(["hosts[0].rules[0].split[0].backend"]);
+    const deep = await withRules([ingressRule], "**.a.test");
+    expect(deep.ok ? [] : deep.issues.map((i) => i.message)).toEqual(["only HTTPRoute rules are served on an any-depth wildcard host"]);
+  });
+});

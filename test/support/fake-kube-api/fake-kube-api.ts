@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { startTrackedServer, type TrackedServer } from "../tracked-server.ts";
 import { type KubeObject, ObjectStore } from "./object-store.ts";
 import type { ApiRequest } from "./request-log.ts";
-import { parseRequestPath } from "./request-path.ts";
-import { resourceTypeOfKind } from "./resource-types.ts";
-import { sendStatus, serveRequest } from "./serve-request.ts";
+import { parseDiscoveryPath, parseRequestPath } from "./request-path.ts";
+import { RESOURCE_TYPES, type ResourceType, resourceTypeOfKind } from "./resource-types.ts";
+import { sendJson, sendStatus, serveRequest } from "./serve-request.ts";
 import type { WatchStream } from "./watch-stream.ts";
 
 export interface FakeKubeApiOptions {
@@ -12,6 +12,8 @@ export interface FakeKubeApiOptions {
   readonly tokens?: readonly string[];
   /** Send a BOOKMARK to watches that allow them this often; 0 = only when `sendBookmarks()` is called. */
   readonly bookmarkIntervalMs?: number;
+  /** The Gateway API CRDs are installed from the start (else only once `installGatewayApi()` is called). */
+  readonly gatewayApi?: boolean;
 }
 
 /** A fault to inject: requests matching `match` get `status` (at most `times` times). */
@@ -30,15 +32,24 @@ interface Fault {
 export class FakeKubeApi {
   readonly store = new ObjectStore();
   readonly requests: ApiRequest[] = [];
+  /** API discovery requests (`group/version`): non-resource URLs, which RBAC's discovery role allows everyone. */
+  readonly discoveries: string[] = [];
   readonly tokens: readonly string[];
   private listener: TrackedServer | null = null;
   private port = 0;
   private readonly watches = new Set<WatchStream>();
   private readonly faults: Fault[] = [];
   private bookmarkTimer: NodeJS.Timeout | undefined;
+  private gatewayApi: boolean;
 
   constructor(private readonly options: FakeKubeApiOptions = {}) {
     this.tokens = options.tokens ?? ["fake-token"];
+    this.gatewayApi = options.gatewayApi === true;
+  }
+
+  /** Installs the Gateway API CRDs: their kinds are served (and discovered) from now on. */
+  installGatewayApi(): void {
+    this.gatewayApi = true;
   }
 
   get url(): string {
@@ -127,13 +138,20 @@ export class FakeKubeApi {
 
   // --- serving --------------------------------------------------------------------------------------------
 
+  private discover(response: ServerResponse, group: string, version: string): void {
+    this.discoveries.push(`${group}/${version}`);
+    discoverResources(response, group, version, (type) => type.gatewayApi !== true || this.gatewayApi);
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", this.url);
     const user = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (user === undefined || !this.tokens.includes(user)) {
       return sendStatus(response, 401, "Unauthorized", "Unauthorized");
     }
-    const path = parseRequestPath(url.pathname);
+    const discovery = request.method === "GET" ? parseDiscoveryPath(url.pathname) : null;
+    if (discovery !== null) return this.discover(response, discovery.group, discovery.version);
+    const path = parseRequestPath(url.pathname, (type) => type.gatewayApi !== true || this.gatewayApi);
     if (path === null) return sendStatus(response, 404, "NotFound", `the server could not find the requested resource (${url.pathname})`);
     const verb = verbOf(request.method ?? "GET", path.name !== null, url.searchParams.get("watch") === "true");
     if (verb === null) return sendStatus(response, 405, "MethodNotAllowed", "method not allowed");
@@ -163,6 +181,21 @@ export class FakeKubeApi {
       onClose: (stream) => this.watches.delete(stream),
     });
   }
+}
+
+/** API discovery of one group version, as kube-apiserver answers it (a non-resource URL: not in the request log). */
+function discoverResources(response: ServerResponse, group: string, version: string, installed: (type: ResourceType) => boolean): void {
+  const types = RESOURCE_TYPES.filter((t) => t.group === group && t.version === version && installed(t));
+  if (types.length === 0) return sendStatus(response, 404, "NotFound", "the server could not find the requested resource");
+  sendJson(response, 200, {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: `${group}/${version}`,
+    resources: types.flatMap((t) => [
+      { name: t.resource, singularName: t.kind.toLowerCase(), namespaced: t.namespaced, kind: t.kind, verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+      ...t.subresources.map((sub) => ({ name: `${t.resource}/${sub}`, singularName: "", namespaced: t.namespaced, kind: t.kind, verbs: ["get", "patch", "update"] })),
+    ]),
+  });
 }
 
 function verbOf(method: string, named: boolean, watch: boolean): ApiRequest["verb"] | null {

@@ -11,6 +11,8 @@ export interface ResourceType {
   readonly subresources: readonly string[];
   /** Fields besides metadata.name and metadata.namespace that a field selector may name (Secrets: `type`). */
   readonly fieldLabels?: readonly string[];
+  /** Served only once the Gateway API CRDs are installed (`FakeKubeApi.installGatewayApi`). */
+  readonly gatewayApi?: true;
 }
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
@@ -22,6 +24,11 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, subresources: [], fieldLabels: ["type"] },
   { group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, subresources: [] },
   { group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, subresources: [] },
+  { group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, subresources: [] },
+  { group: "gateway.networking.k8s.io", version: "v1", resource: "gatewayclasses", kind: "GatewayClass", namespaced: false, subresources: ["status"], gatewayApi: true },
+  { group: "gateway.networking.k8s.io", version: "v1", resource: "gateways", kind: "Gateway", namespaced: true, subresources: ["status"], gatewayApi: true },
+  { group: "gateway.networking.k8s.io", version: "v1", resource: "httproutes", kind: "HTTPRoute", namespaced: true, subresources: ["status"], gatewayApi: true },
+  { group: "gateway.networking.k8s.io", version: "v1beta1", resource: "referencegrants", kind: "ReferenceGrant", namespaced: true, subresources: [], gatewayApi: true },
 ];
 
 export function apiVersionOf(type: ResourceType): string {

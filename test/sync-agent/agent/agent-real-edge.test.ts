@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { requestLocal } from "../../../sync-agent/local/local-request.ts";
 import { FakeKubeApi } from "../../support/fake-kube-api/index.ts";
 import { type RealEdge, startRealEdge } from "../../support/real-edge.ts";
-import { kubeEdgeClass, kubeIngress, kubeLoadBalancer, kubeNamedSlice, kubeNode, kubeService } from "../support/kube-objects.ts";
+import { kubeEdgeClass, kubeGateway, kubeGatewayClass, kubeIngress, kubeLoadBalancer, kubeNamedSlice, kubeNode, kubeService } from "../support/kube-objects.ts";
 import { generatePushKeys } from "../support/push-keys.ts";
 import { startTestAgent, type TestAgent } from "../support/test-agent.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -80,6 +80,53 @@ describe("the agent against the real edge worker", () => {
     } finally {
       lbBackend.closeAllConnections();
       await new Promise((resolve) => lbBackend.close(resolve));
+    }
+  });
+
+  test("serves an HTTPRoute beside the Ingress on one host: its match, filters and rewrite reach the backend as the conformance suite expects", async () => {
+    const seen: { url: string; headers: Record<string, string | string[] | undefined> }[] = [];
+    const routeBackend = createServer((request, response) => {
+      seen.push({ url: request.url ?? "", headers: request.headers });
+      response.setHeader("x-backend", "route");
+      response.end(`route${request.url ?? ""}`);
+    });
+    await new Promise<void>((resolve) => routeBackend.listen(0, "127.0.0.2", resolve));
+    try {
+      const nodePort = (routeBackend.address() as AddressInfo).port;
+      api.installGatewayApi();
+      api.apply(kubeService("shop/api", [{ name: "http", port: 8080, nodePort }]));
+      api.apply(kubeNamedSlice("api-1", "shop/api", [{ node: "node-a" }], ["http"]));
+      api.apply(kubeGatewayClass());
+      api.apply(kubeGateway("shop/edge"));
+      api.apply({
+        apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { namespace: "shop", name: "api", generation: 1 },
+        spec: {
+          parentRefs: [{ name: "edge" }],
+          hostnames: ["shop.test"],
+          rules: [{
+            matches: [{ path: { type: "PathPrefix", value: "/api" }, headers: [{ name: "X-Beta", value: "1" }] }],
+            filters: [
+              { type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/v2" } } },
+              { type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "X-Header-Set", value: "set-overwrites-values" }], remove: ["X-Remove"] } },
+              { type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ name: "X-Backend", value: "modified" }] } },
+            ],
+            backendRefs: [{ name: "api", port: 8080 }],
+          }],
+        },
+      });
+      agents.push(await startTestAgent(api, destination(), { keys, identity: "agent-1", token: "token-1", deps: { gatewayApiProbeMs: 100 } }));
+      const beta = { host: "shop.test", headers: { "x-beta": "1", "x-header-set": "client", "x-remove": "gone" } };
+      await waitFor("the route through the edge", async () => (await requestLocal(`${edge.url}/api/users?page=2`, beta)).status === 200 && seen.length > 0);
+      const response = await requestLocal(`${edge.url}/api/users?page=2`, beta);
+      expect([response.status, response.body, response.headers["x-backend"]]).toEqual([200, "route/v2/users?page=2", "modified"]);
+      expect(seen.at(-1)?.headers).toMatchObject({ "x-header-set": "set-overwrites-values", "x-forwarded-host": "shop.test" });
+      expect(seen.at(-1)?.headers).not.toHaveProperty("x-remove");
+      // Without the header the Ingress's / serves the same path: the route's match is more specific, not a host takeover.
+      expect(await through("shop.test", "/api/users")).toEqual({ status: 200, text: "shop via shop.test/api/users" });
+      await waitFor("the route's status", () => (api.get("HTTPRoute", "shop", "api").status as { parents?: unknown[] } | undefined)?.parents?.length === 1);
+    } finally {
+      routeBackend.closeAllConnections();
+      await new Promise((resolve) => routeBackend.close(resolve));
     }
   });
 

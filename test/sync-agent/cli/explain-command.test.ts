@@ -187,6 +187,65 @@ spec:
     }
   });
 
+  it("names an HTTPRoute, its rule, match, weighted backends and filters; compile reports the route's problems", async () => {
+    const made = await makeTempDir({
+      "all.yaml": `
+kind: Node
+metadata: { name: n1 }
+status: { conditions: [{ type: Ready, status: "True" }], addresses: [{ type: ExternalIP, address: 127.0.0.2 }] }
+---
+kind: Service
+metadata: { name: web }
+spec: { type: NodePort, ports: [{ port: 8080, nodePort: 30300 }] }
+---
+kind: EndpointSlice
+metadata: { name: web-1, labels: { kubernetes.io/service-name: web } }
+ports: [{ port: 8080 }]
+endpoints: [{ nodeName: n1, conditions: { ready: true } }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: { name: edge }
+spec: { controllerName: edge-ingress.dev/controller }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw }
+spec: { gatewayClassName: edge, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: api }
+spec:
+  parentRefs: [{ name: gw }]
+  hostnames: [api.test]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /v1 }, headers: [{ name: X-Beta, value: "yes" }] }]
+    filters: [{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replacePrefixMatch: /v2 } } }]
+    backendRefs: [{ name: web, port: 8080, weight: 3 }, { name: gone, port: 8080, weight: 1 }]
+`,
+    });
+    try {
+      const explained = await run(["explain", "--manifests", made.dir, "--header", "X-Beta: yes", "http://api.test/v1/users", "https://api.test/v1/users"]);
+      expect(lines(explained.stdout)).toEqual([
+        {
+          url: "http://api.test/v1/users", status: 200, ingress: null, route: { name: "default/api", rule: 0 },
+          rule: { host: "api.test", path: "/v1", pathType: "Prefix" },
+          match: { scheme: "http", headers: [{ name: "x-beta", value: "yes" }] },
+          backend: { service: "default/web", port: 8080 }, targets: ["127.0.0.2:30300"],
+          split: [{ backend: { service: "default/web", port: 8080 }, weight: 3 }, { backend: null, weight: 1 }],
+          filters: { rewritePath: { prefix: "/v2" } },
+          upstreamPath: "/v2/users",
+        },
+        { url: "https://api.test/v1/users", status: 404, ingress: null, rule: null, backend: null, targets: [] },
+      ]);
+      const compiled = await run(["compile", "--manifests", made.dir]);
+      expect(compiled.stderr).toBe("default/api: rule 0: backendRef Service default/gone: Service default/gone not found; its share of requests is answered 500\n");
+    } finally {
+      await made.remove();
+    }
+  });
+
   it("answers as a policy would for the request described by --client-ip, --method and --header", async () => {
     const yaml = nginxClusterYaml.replace(
       "name: plain, annotations: { nginx.ingress.kubernetes.io/ssl-redirect: \"false\" }",

@@ -27,6 +27,12 @@ describe("planning host attachments", () => {
       .toEqual([{ host: "*.example.com", ingresses: ["ns/x"] }, { host: "b.example.com", ingresses: ["ns/x", "ns/y"] }]);
   });
 
+  test("an HTTPRoute's any-depth wildcard (**. in the table) is attached as the wildcard *., with an Ingress's of the same name", () => {
+    const rule = (ingress: string) => ({ path: "/", pathType: "Prefix" as const, backend: "b", ingress });
+    expect(listServedHosts({ hosts: [{ host: "**.example.com", rules: [rule("HTTPRoute ns/r#0")] }, { host: "*.example.com", rules: [rule("ns/x")] }] }))
+      .toEqual([{ host: "*.example.com", ingresses: ["HTTPRoute ns/r#0", "ns/x"] }]);
+  });
+
   test("a host only redirected by from-to-www-redirect is attached too, under the Ingress that asked for it", () => {
     const rule = { path: "/", pathType: "Prefix" as const, backend: "b", ingress: "ns/www" };
     expect(listServedHosts({ hosts: [{ host: "www.example.com", rules: [rule] }], hostRedirects: [{ from: "example.com", to: "www.example.com", ingress: "ns/www" }] }))

@@ -10,7 +10,7 @@ import { restrictedViolations } from "../../support/pod-security-restricted.ts";
 import { seedShop } from "../support/demo-cluster.ts";
 import { generatePushKeys } from "../support/push-keys.ts";
 import { EdgeReceiver } from "../support/edge-receiver.ts";
-import { kubeIngress, kubeLoadBalancer } from "../support/kube-objects.ts";
+import { kubeGateway, kubeGatewayClass, kubeHttpRoute, kubeIngress, kubeLoadBalancer } from "../support/kube-objects.ts";
 import { startTestAgent } from "../support/test-agent.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -57,10 +57,15 @@ async function recordAgentCalls(): Promise<ApiRequest[]> {
     api.apply(kubeIngress("shop/broken", [{ host: "broken.test", service: "missing", port: 80 }]));
     api.apply(kubeLoadBalancer("shop/lb", [{ port: 80, nodePort: 30200 }], { hostnames: "lb.test" }));
     api.apply(kubeLoadBalancer("shop/lb-broken", [{ port: 80 }], { hostnames: "lb-broken.test", allocateNodePorts: false }));
+    api.installGatewayApi();
+    api.apply(kubeGatewayClass());
+    api.apply(kubeGateway("shop/edge"));
+    api.apply(kubeHttpRoute("shop/api", "edge", { host: "api.test", path: "/", service: "web", port: 80 }));
     const first = await startTestAgent(api, edge, { identity: "agent-1", token: "token-1" });
     await waitFor("events created on an Ingress and a Service", () => ["Ingress", "Service"].every((kind) => api.list("Event").some((e) => (e.involvedObject as { kind?: string }).kind === kind)));
     const statusWrites = (resource: string) => api.requests.filter((r) => r.resource === resource && r.subresource === "status").length;
-    await waitFor("status written", () => statusWrites("ingresses") > 0 && statusWrites("services") > 0);
+    await waitFor("status written", () => ["ingresses", "services", "gatewayclasses", "gateways", "httproutes"].every((resource) => statusWrites(resource) > 0));
+    await waitFor("ReferenceGrants listed and watched", () => ["list", "watch"].every((verb) => api.requests.some((r) => r.resource === "referencegrants" && r.verb === verb)));
     const web = api.get("Ingress", "shop", "web");
     api.apply({ ...web, spec: { ...(web.spec as object), ingressClassName: "other" } }); // status cleared
     const lb = api.get("Service", "shop", "lb");

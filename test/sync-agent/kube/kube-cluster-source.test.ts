@@ -68,9 +68,9 @@ describe("the Kubernetes cluster source", () => {
   });
 
   test("asks the API server for bookmarks and a server-side timeout on its watches", async () => {
-    await waitFor("five watches", () => api.openWatchCount() === 5);
+    await waitFor("six watches (the five kinds and Namespaces)", () => api.openWatchCount() === 6);
     const watches = api.requests.filter((r) => r.verb === "watch");
-    expect(watches.map((r) => r.resource).sort()).toEqual(["endpointslices", "ingressclasses", "ingresses", "nodes", "services"]);
+    expect(watches.map((r) => r.resource).sort()).toEqual(["endpointslices", "ingressclasses", "ingresses", "namespaces", "nodes", "services"]);
     for (const watch of watches) {
       expect(watch.query).toMatchObject({ allowWatchBookmarks: "true", timeoutSeconds: "60" });
       expect(Number(watch.query.resourceVersion)).toBeGreaterThan(0);
@@ -78,7 +78,7 @@ describe("the Kubernetes cluster source", () => {
   });
 
   test("bookmarks keep a quiet watch's resourceVersion fresh, so a reconnect after compaction resumes without a relist", async () => {
-    await waitFor("five watches", () => api.openWatchCount() === 5);
+    await waitFor("six watches (the five kinds and Namespaces)", () => api.openWatchCount() === 6);
     for (let i = 0; i < 5; i++) api.apply(kubeService(`shop/s${i}`, [{ port: 80, nodePort: 30100 + i }])); // nodes stay quiet
     await waitFor("the services", () => names("services").length === 6);
     const nodeBookmarks = () => logs.filter((line) => line.includes('"watch-bookmark"') && line.includes('"nodes"')).length;
@@ -88,7 +88,7 @@ describe("the Kubernetes cluster source", () => {
     api.compact();
     const nodeLists = api.requests.filter((r) => r.verb === "list" && r.resource === "nodes").length;
     api.dropWatches();
-    await waitFor("watches back", () => api.openWatchCount() === 5);
+    await waitFor("watches back", () => api.openWatchCount() === 6);
     // A node event through the resumed watch: had it resumed from a compacted resourceVersion, the 410 and the
     // relist would have come first.
     api.apply(kubeNode("node-q", "127.0.0.9"));
@@ -97,17 +97,17 @@ describe("the Kubernetes cluster source", () => {
   });
 
   test("a dropped watch reconnects from its resourceVersion without a relist and misses nothing", async () => {
-    await waitFor("five watches", () => api.openWatchCount() === 5);
+    await waitFor("six watches (the five kinds and Namespaces)", () => api.openWatchCount() === 6);
     const lists = api.requests.filter((r) => r.verb === "list").length;
     api.dropWatches();
     api.apply(kubeNode("node-c", "127.0.0.4")); // happens while nobody watches
     await waitFor("node-c after the drop", () => names("nodes").includes("node-c"));
-    await waitFor("watches back", () => api.openWatchCount() === 5);
+    await waitFor("watches back", () => api.openWatchCount() === 6);
     expect(api.requests.filter((r) => r.verb === "list").length).toBe(lists);
   });
 
   test("410 Gone in the watch stream makes the informer relist, and objects deleted meanwhile leave the cache", async () => {
-    await waitFor("five watches", () => api.openWatchCount() === 5);
+    await waitFor("six watches (the five kinds and Namespaces)", () => api.openWatchCount() === 6);
     const lists = api.requests.filter((r) => r.verb === "list" && r.resource === "ingresses").length;
     api.dropWatches();
     api.remove("Ingress", "shop", "web");
@@ -118,7 +118,7 @@ describe("the Kubernetes cluster source", () => {
   });
 
   test("410 Gone as the answer to a watch request relists too", async () => {
-    await waitFor("five watches", () => api.openWatchCount() === 5);
+    await waitFor("six watches (the five kinds and Namespaces)", () => api.openWatchCount() === 6);
     const serviceLists = () => api.requests.filter((r) => r.verb === "list" && r.resource === "services").length;
     const lists = serviceLists();
     api.fail((r) => r.verb === "watch" && r.resource === "services", 410);
@@ -129,13 +129,13 @@ describe("the Kubernetes cluster source", () => {
   });
 
   test("survives an API server restart: informers that failed are restarted with backoff", async () => {
-    await waitFor("five watches", () => api.openWatchCount() === 5);
+    await waitFor("six watches (the five kinds and Namespaces)", () => api.openWatchCount() === 6);
     await api.stop();
     api.apply(kubeNode("node-d", "127.0.0.5")); // etcd lives on while the API server is down
     await waitFor("a problem saying the source reconnects", () => source.problems().some((p) => p.includes("reconnecting")));
     await api.start();
     await waitFor("node-d after the restart", () => names("nodes").includes("node-d"));
-    await waitFor("all five watching again", () => api.openWatchCount() === 5);
+    await waitFor("all six watching again", () => api.openWatchCount() === 6);
     expect(restarts).toBeGreaterThan(0);
     expect(logs.some((line) => line.includes('"watch-failed"'))).toBe(true);
   });

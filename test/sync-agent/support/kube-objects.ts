@@ -13,3 +13,26 @@ export function kubeNamedSlice(name: string, ...args: Parameters<typeof slice>) 
   const object = kubeSlice(...args);
   return { ...object, metadata: { ...object.metadata, name } };
 }
+
+/** The edge's GatewayClass, a Gateway with one HTTP listener on port 80, and an HTTPRoute onto a Service port. */
+export const kubeGatewayClass = (name = "edge") => ({
+  apiVersion: "gateway.networking.k8s.io/v1", kind: "GatewayClass", metadata: { name, generation: 1 }, spec: { controllerName: "edge-ingress.dev/controller" },
+});
+export const kubeGateway = (key: string, className = "edge") => {
+  const [namespace, name] = key.split("/");
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { namespace, name, generation: 1 },
+    spec: { gatewayClassName: className, listeners: [{ name: "http", port: 80, protocol: "HTTP" }] },
+  };
+};
+export const kubeHttpRoute = (key: string, gateway: string, rule: { host: string; path: string; service: string; port: number }, generation = 1) => {
+  const [namespace, name] = key.split("/");
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { namespace, name, generation },
+    spec: {
+      parentRefs: [{ name: gateway }],
+      hostnames: [rule.host],
+      rules: [{ matches: [{ path: { type: "PathPrefix", value: rule.path } }], backendRefs: [{ name: rule.service, port: rule.port }] }],
+    },
+  };
+};

@@ -58,4 +58,14 @@ describe("selecting the TLS Secrets of served Ingresses", () => {
     const { secrets } = selectTlsSecrets(ingresses, ["shop/web"], [tlsSecret("shop/tls")]);
     expect(secrets.map((s) => s.hosts)).toEqual([["b.example.com"]]);
   });
+  test("a Gateway HTTPS listener's certificateRef is selected like an Ingress's secretName, hosts merged", () => {
+    const ingresses = [tlsIngress("shop/web", [{ hosts: ["a.example.com"], secretName: "tls" }])];
+    const { secrets, problems } = selectTlsSecrets(ingresses, ["shop/web"], [tlsSecret("shop/tls"), tlsSecret("edge/gw")], [
+      { secret: "edge/gw", hosts: ["*.gw.example.com"] },
+      { secret: "shop/tls", hosts: ["b.example.com"] },
+      { secret: "edge/missing", hosts: [] },
+    ]);
+    expect(secrets.map((s) => [s.id, s.hosts])).toEqual([["edge/gw", ["*.gw.example.com"]], ["shop/tls", ["a.example.com", "b.example.com"]]]);
+    expect(problems).toEqual([{ secret: "edge/missing", reason: "no Secret of type kubernetes.io/tls by this name" }]);
+  });
 });

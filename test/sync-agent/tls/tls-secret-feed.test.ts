@@ -20,7 +20,7 @@ class MemorySecretStore implements SecretStore {
 }
 
 const state = cluster({ ingresses: [ingress("shop/web", [{ host: "shop.test", service: "web", port: 80 }], { tls: ["shop.test"] })] });
-const result = { served: ["shop/web"] } as unknown as CompileResult;
+const result = { served: ["shop/web"], gateway: { certificates: [] } } as unknown as CompileResult;
 
 describe("the TLS Secret feed", () => {
   test("hands over nothing until the store has synced: an early empty set would delete every certificate", () => {
