@@ -69,7 +69,8 @@ export interface Backend {
   /**
    * `namespace/service:port` — the Service and its port as the Ingress wrote it (a number or a port name) —
    * plus `@namespace/ingress` when that Ingress's policy differs from the default (`@Service namespace/name`
-   * when the policy is a LoadBalancer Service's own). Read it with `backendService`.
+   * when the policy is a LoadBalancer Service's own, `@namespace/route#rule` for an HTTPRoute rule's session
+   * persistence). Read it with `backendService`.
    */
   readonly id: string;
   readonly nodePort: number;

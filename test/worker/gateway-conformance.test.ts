@@ -233,6 +233,46 @@ spec:
     });
   });
 
+  describe("session persistence (HTTPRoute rule sessionPersistence, type Cookie)", () => {
+    beforeAll(() => serve(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: session-persistence, namespace: gateway-conformance-infra }
+spec:
+  parentRefs: [{ name: same-namespace }]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /persistent } }]
+    sessionPersistence: { sessionName: gw-session, absoluteTimeout: 1h, cookieConfig: { lifetimeType: Permanent } }
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]`));
+    const sessionCookie = (response: Response): string | undefined => response.headers.getAll("set-cookie").find((cookie: string) => cookie.startsWith("gw-session="));
+
+    it("issues the named cookie, permanent for absoluteTimeout, and spreads clients without it over the Nodes", async () => {
+      const edge = startEdge();
+      const nodes = new Set<string>();
+      for (let i = 0; i < 30; i++) {
+        const response = await edge.send("http://gateway.example/persistent");
+        expect(sessionCookie(response)).toMatch(/^gw-session=[A-Za-z0-9_-]{22}; Path=\/; Max-Age=3600; HttpOnly$/);
+        nodes.add((await echoOf(response)).node);
+      }
+      expect(nodes.size).toBeGreaterThan(1);
+    });
+
+    it("serves a client that sends the cookie back from the same Node, at another edge location too", async () => {
+      const first = await startEdge().send("http://gateway.example/persistent");
+      const value = /^gw-session=([^;]*)/.exec(sessionCookie(first) ?? "")?.[1] ?? "";
+      const node = (await echoOf(first)).node;
+      const seen: string[] = [];
+      for (const edge of [startEdge(), startEdge()]) {
+        for (let i = 0; i < 10; i++) {
+          const response = await edge.send("http://gateway.example/persistent/next", { headers: { cookie: `gw-session=${value}` } });
+          expect(sessionCookie(response)).toBeUndefined();
+          seen.push((await echoOf(response)).node);
+        }
+      }
+      expect(new Set(seen)).toEqual(new Set([node]));
+    });
+  });
+
   describe("redirects (HTTPRouteRedirectHostAndStatus, -Path, -Port, -Scheme)", () => {
     const location = async (path: string, scheme = "http") => {
       const response = await startEdge().send(`${scheme}://gateway.example${path}`, { redirect: "manual" });

@@ -6,6 +6,7 @@ import { parsePolicy } from "../parse-policy.ts";
 import { type BackendContext, resolveBackend } from "../resolve-backend.ts";
 import { checkPath } from "../validate-ingress-path.ts";
 import { compileRouteFilters } from "./compile-route-filters.ts";
+import { compileSessionPersistence } from "./compile-session-persistence.ts";
 import type { Side } from "./evaluate-listeners.ts";
 import { GATEWAY_GROUP, type HTTPRoute, type ReferenceGrant, type RouteMatch } from "./gateway-objects.ts";
 import type { GatewaySink } from "./gateway-sink.ts";
@@ -43,8 +44,18 @@ export function compileRules(
     const where = `rule ${index}`;
     const filters = compileRouteFilters(rule.filters ?? [], `${where}: `);
     filters.problems.forEach(report);
-    // A filter the edge cannot apply must not be skipped: the rule answers 500 instead (fails closed).
-    const broken = filters.problems.length > 0;
+    const persistence = compileSessionPersistence(rule.sessionPersistence, source, where);
+    persistence.problems.forEach(report);
+    const refused = [
+      ...(rule.timeouts === undefined ? [] : [`${where}: timeouts are not supported at the edge; requests are answered 500`]),
+      ...(rule.retry === undefined ? [] : [`${where}: retry is not supported at the edge; requests are answered 500`]),
+    ];
+    refused.forEach(report);
+    // A filter or a feature the edge cannot apply must not be skipped: the rule answers 500 instead (fails closed).
+    const broken = filters.problems.length > 0 || refused.length > 0 || persistence.unsupported;
+    // Session persistence is the rule's own: its backends carry the cookie under an id of the rule's
+    // (`…@ns/route#rule`), apart from the same Service's backend elsewhere.
+    const rulePolicy = persistence.cookie === null ? policy : { ...policy, cookie: persistence.cookie };
     if (!broken && filters.policy !== null) sink.policies.push({ ingress: source, ...filters.policy });
     const split: RuleSplit[] = [];
     if (!broken && !filters.redirects) {
@@ -61,7 +72,7 @@ export function compileRules(
         } else if (ref.port === undefined) {
           unresolved("UnsupportedValue", `${shown}: port is required`);
         } else {
-          const backend = resolveBackend(ref.namespace ?? namespace, { service: { name: ref.name ?? "", port: { number: ref.port } } }, key, policy, context);
+          const backend = resolveBackend(ref.namespace ?? namespace, { service: { name: ref.name ?? "", port: { number: ref.port } } }, `${key}#${index}`, rulePolicy, context);
           if (!backend.ok) unresolved("BackendNotFound", `${shown}: ${backend.reason}`);
           else {
             sink.backends.set(backend.backend.id, backend.backend);
@@ -70,6 +81,10 @@ export function compileRules(
         }
         if (weight > 0) split.push(id === undefined ? { weight } : { backend: id, weight });
       }
+    }
+    if (persistence.cookie !== null && split.length > 1) {
+      // The cookie names a Node of one backend; the weighted choice among backends is made before it is read.
+      report(`${where}: sessionPersistence keeps a session on its Node within each backend, but the edge chooses among the rule's ${split.length} weighted backends per request: a session may move between them`);
     }
     const only = split.length === 1 ? split[0] : undefined;
     const target: Pick<Rule, "backend" | "split"> = filters.redirects && !broken

@@ -103,6 +103,21 @@ export interface RouteRule {
   readonly matches?: readonly RouteMatch[];
   readonly filters?: readonly RouteFilter[];
   readonly backendRefs?: readonly BackendRef[];
+  /** Read only to report them: the edge applies neither. */
+  readonly timeouts?: unknown;
+  readonly retry?: unknown;
+  readonly sessionPersistence?: SessionPersistence;
+}
+
+/** Both spellings: v1.1–v1.3 (`sessionName`, `idleTimeout`, `cookieConfig`) and later (`cookie`, `header`). */
+export interface SessionPersistence {
+  readonly type?: string;
+  readonly sessionName?: string;
+  readonly absoluteTimeout?: string;
+  readonly idleTimeout?: string;
+  readonly cookieConfig?: { readonly lifetimeType?: string };
+  readonly cookie?: { readonly name?: string; readonly path?: string; readonly lifetimeType?: string };
+  readonly header?: { readonly name?: string };
 }
 
 export interface HTTPRoute {

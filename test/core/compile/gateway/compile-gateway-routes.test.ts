@@ -273,6 +273,71 @@ spec:
       expect(result.content.problems.map((p) => p.reason)).toEqual(["rule 1 match 0: RegularExpression query parameter matches are not supported at the edge; match left out"]);
     });
 
+    it("compiles Cookie sessionPersistence onto the rule's backend as signed-cookie affinity, apart from the Service's shared backend", async () => {
+      const { send, table, result } = await compile(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: sticky, namespace: gateway-conformance-infra }
+spec:
+  parentRefs: [{ name: same-namespace }]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /permanent } }]
+    sessionPersistence: { sessionName: shop-session, absoluteTimeout: 1h30m500ms, cookieConfig: { lifetimeType: Permanent } }
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]
+  - matches: [{ path: { type: PathPrefix, value: /session } }]
+    sessionPersistence: { type: Cookie, cookie: { name: s2, path: /session } }
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]
+  - matches: [{ path: { type: PathPrefix, value: /unnamed } }]
+    sessionPersistence: {}
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]
+  - matches: [{ path: { type: PathPrefix, value: /plain } }]
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]`);
+      const affinities = Object.fromEntries(table.backends.map((b) => [b.id, b.affinity ?? null]));
+      expect(affinities).toEqual({
+        "gateway-conformance-infra/infra-backend-v1:8080": null,
+        "gateway-conformance-infra/infra-backend-v1:8080@gateway-conformance-infra/sticky#0": { mode: "cookie", name: "shop-session", path: "/", maxAge: 5401 },
+        "gateway-conformance-infra/infra-backend-v1:8080@gateway-conformance-infra/sticky#1": { mode: "cookie", name: "s2", path: "/session" },
+        "gateway-conformance-infra/infra-backend-v1:8080@gateway-conformance-infra/sticky#2": { mode: "cookie", name: expect.stringMatching(/^edge-route-[0-9a-f]{8}$/), path: "/" },
+      });
+      const id = (path: string) => { const d = send({ host: "x", path }); return d.kind === "route" ? d.hit.backend.id : d.kind; };
+      expect(["/permanent", "/session", "/plain"].map(id)).toEqual([
+        "gateway-conformance-infra/infra-backend-v1:8080@gateway-conformance-infra/sticky#0",
+        "gateway-conformance-infra/infra-backend-v1:8080@gateway-conformance-infra/sticky#1",
+        "gateway-conformance-infra/infra-backend-v1:8080",
+      ]);
+      expect(result.content.problems).toEqual([]);
+    });
+
+    it("reports what of sessionPersistence the edge cannot honour, and answers 500 for Header persistence, timeouts and retry", async () => {
+      const { send, result } = await compile(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: sticky, namespace: gateway-conformance-infra }
+spec:
+  parentRefs: [{ name: same-namespace }]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /header } }]
+    sessionPersistence: { type: Header, header: { name: X-Session } }
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]
+  - matches: [{ path: { type: PathPrefix, value: /idle } }]
+    sessionPersistence: { sessionName: idle, idleTimeout: 10m, absoluteTimeout: 1h }
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]
+  - matches: [{ path: { type: PathPrefix, value: /split } }]
+    sessionPersistence: { sessionName: split }
+    backendRefs: [{ name: infra-backend-v1, port: 8080, weight: 1 }, { name: infra-backend-v2, port: 8080, weight: 1 }]
+  - matches: [{ path: { type: PathPrefix, value: /timeouts } }]
+    timeouts: { request: 10s }
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]`);
+      expect(["/header", "/idle", "/split", "/timeouts"].map((path) => served(send({ host: "x", path })))).toEqual([500, "infra-backend-v1", "infra-backend-v1", 500]);
+      expect(result.content.problems.map((p) => p.reason)).toEqual([
+        "rule 0: sessionPersistence type Header is not supported at the edge (only Cookie); requests are answered 500",
+        "rule 1: sessionPersistence absoluteTimeout on a Session cookie is not enforced at the edge (only lifetimeType Permanent's Max-Age is)",
+        "rule 1: sessionPersistence idleTimeout is not supported at the edge (the cookie carries no time); sessions end with the cookie",
+        "rule 2: sessionPersistence keeps a session on its Node within each backend, but the edge chooses among the rule's 2 weighted backends per request: a session may move between them",
+        "rule 3: timeouts are not supported at the edge; requests are answered 500",
+      ]);
+    });
+
     it("HTTPRouteWeight: splits by weight, never to a weight of 0", async () => {
       const { send, table } = await compile(suite.weight);
       expect(table.hosts[0]?.rules[0]?.split).toEqual([
