@@ -211,6 +211,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
               body,
               client: request,
               hit: decision.hit,
+              ...(decision.shares === undefined ? {} : { shares: decision.shares }),
               pathAndQuery: `${decision.path}${search}`,
               forward: { clientIp, scheme, host, port: target.port },
               ...(decision.upstreamHeaders === undefined ? {} : { upstreamHeaders: decision.upstreamHeaders }),

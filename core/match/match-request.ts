@@ -55,6 +55,11 @@ export type RouteDecision =
     /** The path the backend receives: the normalised path, or an HTTPRoute URLRewrite's. */
     readonly path: string;
     readonly hit: ServedHit;
+    /**
+     * An HTTPRoute rule's weighted backends when `hit` was drawn from them (the edge honours a session cookie of
+     * another share's backend); absent otherwise.
+     */
+    readonly shares?: readonly RouteHit[];
     /** HTTPRoute header modifiers, applied after the edge's own forwarding headers; absent when none. */
     readonly requestEdits?: CompiledHeaderEdits;
     readonly responseEdits?: CompiledHeaderEdits;
@@ -181,7 +186,8 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
   if (policy === null) {
     if (request.scheme === "http" && redirectsToHttps(routes, host)) return { kind: "redirect", location: `https://${host}${path}${request.query ?? ""}`, hit };
     const chosen = hit.canary === null && hit.split === null ? hit : chooseBackend(hit, request);
-    return hasBackend(chosen) ? { kind: "route", path, hit: chosen } : invalidBackend(chosen);
+    if (!hasBackend(chosen)) return invalidBackend(chosen);
+    return hit.split === null ? { kind: "route", path, hit: chosen } : { kind: "route", path, hit: chosen, shares: hit.split.hits };
   }
   const facts = policyRequest(request, host, path, hit.rule);
   for (const step of policy.before) {
@@ -201,6 +207,7 @@ export function matchRequest(routes: CompiledRoutes, request: RouteRequest): Rou
   const rewritten = hit.rewrite === null ? null : hit.rewrite(path);
   const forwarded = rewritten !== null ? rewritten.path : policy.rewritePath === null ? path : policy.rewritePath(facts);
   return served(chooseBackend(hit, request), forwarded, {
+    ...(hit.split === null ? {} : { shares: hit.split.hits }),
     ...(headers === null ? {} : { responseHeaders: headers }),
     ...(rewritten === null || rewritten.upstreamHeaders === null ? {} : { upstreamHeaders: rewritten.upstreamHeaders }),
     ...(rewritten === null ? {} : { rewrittenFrom: path }),

@@ -243,7 +243,10 @@ spec:
   rules:
   - matches: [{ path: { type: PathPrefix, value: /persistent } }]
     sessionPersistence: { sessionName: gw-session, absoluteTimeout: 1h, cookieConfig: { lifetimeType: Permanent } }
-    backendRefs: [{ name: infra-backend-v1, port: 8080 }]`));
+    backendRefs: [{ name: infra-backend-v1, port: 8080 }]
+  - matches: [{ path: { type: PathPrefix, value: /split } }]
+    sessionPersistence: { sessionName: gw-session }
+    backendRefs: [{ name: infra-backend-v1, port: 8080, weight: 1 }, { name: infra-backend-v2, port: 8080, weight: 1 }]`));
     const sessionCookie = (response: Response): string | undefined => response.headers.getAll("set-cookie").find((cookie: string) => cookie.startsWith("gw-session="));
 
     it("issues the named cookie, permanent for absoluteTimeout, and spreads clients without it over the Nodes", async () => {
@@ -270,6 +273,31 @@ spec:
         }
       }
       expect(new Set(seen)).toEqual(new Set([node]));
+    });
+
+    it("keeps a session on one backend of a weighted split, and on one Node of it", async () => {
+      const edge = startEdge();
+      const drawn = new Set<string>();
+      let cookie = "";
+      let first = "";
+      for (let i = 0; i < 20; i++) {
+        const response = await edge.send("http://gateway.example/split");
+        const echo = await echoOf(response);
+        drawn.add(SERVICE_OF[echo.service] ?? echo.service);
+        if (i === 0) {
+          cookie = /^gw-session=([^;]*)/.exec(sessionCookie(response) ?? "")?.[1] ?? "";
+          first = `${SERVICE_OF[echo.service] ?? echo.service} ${echo.node}`;
+        }
+      }
+      expect(drawn).toEqual(new Set([V1, V2]));
+      const seen = new Set<string>();
+      for (let i = 0; i < 20; i++) {
+        const response = await edge.send("http://gateway.example/split", { headers: { cookie: `gw-session=${cookie}` } });
+        expect(sessionCookie(response)).toBeUndefined();
+        const echo = await echoOf(response);
+        seen.add(`${SERVICE_OF[echo.service] ?? echo.service} ${echo.node}`);
+      }
+      expect(seen).toEqual(new Set([first]));
     });
   });
 

@@ -1,7 +1,8 @@
 import { chooseTarget } from "../../core/balance/choose-target.ts";
-import type { ServedHit } from "../../core/match/match-request.ts";
+import type { RouteHit, ServedHit } from "../../core/match/match-request.ts";
 import { applyHeaderEdits, type CompiledHeaderEdits } from "../../core/policy/header-edits.ts";
 import { readCookie } from "../affinity/cookie-affinity.ts";
+import { chooseStickyShare } from "../affinity/sticky-share.ts";
 import type { EdgeConfig } from "../config.ts";
 import { errorResponse } from "../error-response.ts";
 import type { HealthRegistry } from "../health/health-registry.ts";
@@ -20,6 +21,8 @@ export interface ProxyContext {
   /** The client's request itself: see {@link UpstreamRequest.client}. */
   readonly client: Request;
   readonly hit: ServedHit;
+  /** The rule's weighted backends when `hit` was drawn from them: a session cookie may name another's Node. */
+  readonly shares?: readonly RouteHit[];
   /** Normalised path + query: what the backend receives. */
   readonly pathAndQuery: string;
   readonly forward: ForwardInfo;
@@ -43,7 +46,9 @@ export interface ProxyContext {
 /** Balances one routed request onto the backend's targets, failing over within bounds. */
 export async function proxyRoute(ctx: ProxyContext): Promise<Response> {
   const { hit, loaded, config, transport, health, requestId, clientHeaders, method, body } = ctx;
-  const backend = hit.backend;
+  const backend = ctx.shares === undefined || ctx.cookieKey === null
+    ? hit.backend
+    : await chooseStickyShare(ctx.shares, hit.backend, clientHeaders.get("cookie"), (share) => planBackend(loaded, share, transport, ctx.cookieKey));
   const generation = loaded.table.generation;
   const planned = planBackend(loaded, backend, transport, ctx.cookieKey);
   const plan = planned instanceof Promise ? await planned : planned;

@@ -82,10 +82,6 @@ export function compileRules(
         if (weight > 0) split.push(id === undefined ? { weight } : { backend: id, weight });
       }
     }
-    if (persistence.cookie !== null && split.length > 1) {
-      // The cookie names a Node of one backend; the weighted choice among backends is made before it is read.
-      report(`${where}: sessionPersistence keeps a session on its Node within each backend, but the edge chooses among the rule's ${split.length} weighted backends per request: a session may move between them`);
-    }
     const only = split.length === 1 ? split[0] : undefined;
     const target: Pick<Rule, "backend" | "split"> = filters.redirects && !broken
       ? { backend: "" }

@@ -308,7 +308,7 @@ spec:
       expect(result.content.problems).toEqual([]);
     });
 
-    it("reports what of sessionPersistence the edge cannot honour, and answers 500 for Header persistence, timeouts and retry", async () => {
+    it("reports what of sessionPersistence the edge cannot honour, answers 500 for Header persistence, timeouts and retry, and gives a split's shares to the edge", async () => {
       const { send, result } = await compile(`
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -329,11 +329,15 @@ spec:
     timeouts: { request: 10s }
     backendRefs: [{ name: infra-backend-v1, port: 8080 }]`);
       expect(["/header", "/idle", "/split", "/timeouts"].map((path) => served(send({ host: "x", path })))).toEqual([500, "infra-backend-v1", "infra-backend-v1", 500]);
+      const split = send({ host: "x", path: "/split", random: () => 0.9 });
+      expect(split.kind === "route" ? [split.hit.backend.id, split.shares?.map((share) => share.backend?.id)] : split.kind).toEqual([
+        "gateway-conformance-infra/infra-backend-v2:8080@gateway-conformance-infra/sticky#2",
+        ["gateway-conformance-infra/infra-backend-v1:8080@gateway-conformance-infra/sticky#2", "gateway-conformance-infra/infra-backend-v2:8080@gateway-conformance-infra/sticky#2"],
+      ]);
       expect(result.content.problems.map((p) => p.reason)).toEqual([
         "rule 0: sessionPersistence type Header is not supported at the edge (only Cookie); requests are answered 500",
         "rule 1: sessionPersistence absoluteTimeout on a Session cookie is not enforced at the edge (only lifetimeType Permanent's Max-Age is)",
         "rule 1: sessionPersistence idleTimeout is not supported at the edge (the cookie carries no time); sessions end with the cookie",
-        "rule 2: sessionPersistence keeps a session on its Node within each backend, but the edge chooses among the rule's 2 weighted backends per request: a session may move between them",
         "rule 3: timeouts are not supported at the edge; requests are answered 500",
       ]);
     });
