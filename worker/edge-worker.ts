@@ -154,7 +154,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
       return jsonResponse(403, { error: "token-replayed", message: "this token was already used", requestId }, requestId);
     }
     const source = sourceOf(c.env);
-    await tables.refresh(source, now(), checkMsOf(ready.config, source));
+    await tables.refresh(source, now(), checkMsOf(ready.config, c.env));
     return readStatus({ config: ready.config, tables, health, transport: ready.transport, pointer: source.pointer.kind, now, requestId });
   });
 
@@ -174,7 +174,7 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
     const config = prepared.reading.config;
     const transport = prepared.transport;
     const at = now();
-    const checkMs = env.TABLE_POINTER === undefined ? config.tableRefreshMs : config.pointerCheckMs;
+    const checkMs = checkMsOf(config, env);
     const fresh = tables.fresh(target.host, at, checkMs);
     if (fresh === null) return tables.forHost(sourceOf(env), target.host, at, checkMs).then((loaded) => routeOn(loaded, request, target, config, transport, client));
     return routeOn(fresh, request, target, config, transport, client);
@@ -278,8 +278,9 @@ export function createEdgeWorker(options: EdgeWorkerOptions = {}): { fetch: (req
   };
 }
 
-function checkMsOf(config: EdgeConfig, source: TableSource): number {
-  return source.pointer.kind === "durable-object" ? config.pointerCheckMs : config.tableRefreshMs;
+/** How often an isolate asks which table is current: the Durable Object's interval where one is bound, else KV's. */
+function checkMsOf(config: EdgeConfig, env: EdgeEnv): number {
+  return env.TABLE_POINTER === undefined ? config.tableRefreshMs : config.pointerCheckMs;
 }
 
 /** A policy's answer: a redirect or preflight as it is; a refusal (403, 413) as the edge's plain-text error. */
